@@ -1,0 +1,43 @@
+import CCrypto
+
+/// SHA-256 and HMAC-SHA256 through OpenSSL's libcrypto (one-shot EVP calls).
+public enum SHA256 {
+    public static func digest(_ bytes: [UInt8]) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
+        bytes.withUnsafeBufferPointer { b in
+            out.withUnsafeMutableBufferPointer { o in
+                var len: UInt32 = 0
+                _ = EVP_Digest(b.baseAddress, b.count, o.baseAddress, &len, EVP_sha256(), nil)
+            }
+        }
+        return out
+    }
+
+    public static func digest(_ text: String) -> [UInt8] { digest(Array(text.utf8)) }
+
+    public static func hex(_ bytes: [UInt8]) -> String { Hex.encode(digest(bytes)) }
+    public static func hex(_ text: String) -> String { Hex.encode(digest(text)) }
+}
+
+public enum HMACSHA256 {
+    public static func authenticate(key: [UInt8], message: [UInt8]) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var len: UInt32 = 0
+        key.withUnsafeBufferPointer { k in
+            message.withUnsafeBufferPointer { m in
+                _ = HMAC(EVP_sha256(), k.baseAddress, Int32(k.count), m.baseAddress, m.count, &out, &len)
+            }
+        }
+        return Array(out.prefix(Int(len)))
+    }
+}
+
+public enum Hex {
+    private static let digits = Array("0123456789abcdef".utf8)
+    public static func encode(_ bytes: [UInt8]) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
