@@ -68,19 +68,22 @@ final class ExecutionEnvironment: Sendable {
         self.logStream = logStream
         let t0 = Clock.monotonicMs()
         var requestPipe: [Int32] = [0, 0], responsePipe: [Int32] = [0, 0]
-        guard pipe2(&requestPipe, O_CLOEXEC) == 0 else { throw StartError.spawn("pipe: \(String(cString: strerror(errno)))") }
-        guard pipe2(&responsePipe, O_CLOEXEC) == 0 else {
-            close(requestPipe[0]); close(requestPipe[1])
-            throw StartError.spawn("pipe: \(String(cString: strerror(errno)))")
-        }
-        let pid: pid_t
-        do {
-            pid = try Spawner.spawn(executable: executable,
-                                    arguments: [executable, "--worker-handler", spec.handler],
-                                    fdMap: [(requestPipe[0], WorkerMain.requestFD), (responsePipe[1], WorkerMain.responseFD)])
-        } catch {
-            for fd in requestPipe + responsePipe { close(fd) }
-            throw error
+        let pid: pid_t = try Spawner.lock.withLock { _ in
+            // Under the spawn lock, so no other worker inherits these pipes before they are close-on-exec.
+            guard pipe(&requestPipe) == 0 else { throw StartError.spawn("pipe: \(String(cString: strerror(errno)))") }
+            guard pipe(&responsePipe) == 0 else {
+                close(requestPipe[0]); close(requestPipe[1])
+                throw StartError.spawn("pipe: \(String(cString: strerror(errno)))")
+            }
+            for fd in requestPipe + responsePipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            do {
+                return try Spawner.spawn(executable: executable,
+                                         arguments: [executable, "--worker-handler", spec.handler],
+                                         fdMap: [(requestPipe[0], WorkerMain.requestFD), (responsePipe[1], WorkerMain.responseFD)])
+            } catch {
+                for fd in requestPipe + responsePipe { close(fd) }
+                throw error
+            }
         }
         close(requestPipe[0]); close(responsePipe[1])
         self.pid = pid
@@ -225,6 +228,8 @@ func WTERMSIG_(_ status: Int32) -> Int32 { status & 0x7F }
 /// posix_spawn with explicit file-descriptor wiring (Foundation.Process cannot place a
 /// pipe at fd 3/4, and would add a monitoring thread per child).
 enum Spawner {
+    static let lock = Mutex<Void>(())
+
     static func spawn(executable: String, arguments: [String], fdMap: [(Int32, Int32)]) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)

@@ -233,7 +233,7 @@ enum MemoryProbe {
     private static func statusField(pid: pid_t, _ name: String) -> Double? {
         guard let text = FileText.read("/proc/\(pid)/status") else { return nil }
         for line in text.split(separator: "\n") where line.hasPrefix(name) {
-            let kb = line.dropFirst(name.count).split(separator: " ").first.flatMap { Double($0) }
+            let kb = line.dropFirst(name.count).split(whereSeparator: { $0 == " " || $0 == "\t" }).first.flatMap { Double($0) }
             return kb.map { $0 / 1024 }
         }
         return nil
@@ -252,7 +252,7 @@ enum FileText {
         var out: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, 4096) }
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, 4096) }
             if n < 0 && errno == EINTR { continue }
             if n <= 0 { break }
             out.append(contentsOf: buffer[0..<n])
@@ -262,7 +262,7 @@ enum FileText {
 
     @discardableResult
     static func write(_ path: String, _ text: String) -> Bool {
-        let fd = open(path, O_WRONLY | O_CLOEXEC)
+        let fd = Glibc.open(path, O_WRONLY | O_CLOEXEC)
         guard fd >= 0 else { return false }
         defer { close(fd) }
         return PipeIO.writeAll(fd, Array(text.utf8))

@@ -22,12 +22,20 @@ enum JSONValue: Sendable, Equatable {
         }
     }
 
+    struct TrailingText: Error, CustomStringConvertible {
+        var description: String { "unexpected text after the JSON value" }
+    }
+
     /// Parses one JSON text; throws `JSONScanner.Failure` with the problem.
     static func parse(_ bytes: [UInt8]) throws -> JSONValue {
         try bytes.withUnsafeBufferPointer { buffer in
             var scanner = JSONScanner(buffer)
             let value = try read(&scanner)
-            guard scanner.isAtEnd else { throw JSONScanner.Failure(problem: "unexpected text after the JSON value") }
+            guard scanner.isAtEnd else {
+                // Let the scanner describe the unexpected character.
+                _ = try scanner.nextKind()
+                throw TrailingText()
+            }
             return value
         }
     }

@@ -137,7 +137,7 @@ final class LogStore: Sendable {
     }
 
     /// FilterLogEvents: visible events of a group in (timestamp, id) order, after `cursor`.
-    func filter(group: String, streams: [String]?, streamPrefix: String?, start: Int64?, end: Int64?, terms: [String],
+    func filter(group: String, streams: [String]?, streamPrefix: String?, start: Int64?, end: Int64?, pattern: FilterPattern,
                 limit: Int, after cursor: (Int64, Int64)?, now: Int64) -> [Event] {
         var sql = "SELECT id, stream, ts_ms, ingestion_ms, message FROM events WHERE grp = ? AND visible_ms <= ?"
         var values: [Value] = [.text(group), .int(now)]
@@ -148,7 +148,12 @@ final class LogStore: Sendable {
             values += streams.map { .text($0) }
         }
         if let streamPrefix { sql += " AND substr(stream, 1, ?) = ?"; values += [.int(Int64(streamPrefix.utf8.count)), .text(streamPrefix)] }
-        for term in terms { sql += " AND instr(message, ?) > 0"; values.append(.text(term)) }
+        for term in pattern.all { sql += " AND instr(message, ?) > 0"; values.append(.text(term)) }
+        for term in pattern.none { sql += " AND instr(message, ?) = 0"; values.append(.text(term)) }
+        if !pattern.any.isEmpty {
+            sql += " AND (" + pattern.any.map { _ in "instr(message, ?) > 0" }.joined(separator: " OR ") + ")"
+            values += pattern.any.map { .text($0) }
+        }
         if let (ts, id) = cursor { sql += " AND (ts_ms > ? OR (ts_ms = ? AND id > ?))"; values += [.int(ts), .int(ts), .int(id)] }
         sql += " ORDER BY ts_ms, id LIMIT ?"
         values.append(.int(Int64(limit)))
