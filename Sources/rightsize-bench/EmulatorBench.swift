@@ -40,7 +40,7 @@ struct EmulatorBench: ParsableCommand {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["--port", "0", "--port-file", portFile, "--state-dir", state, "--no-auth",
-                             "--concurrency-limit", "256", "--log-delay-ms", "0", "--config", config]
+                             "--concurrency-limit", "256", "--log-delay-ms", "2000", "--config", config]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
