@@ -79,7 +79,7 @@ final class FunctionPool: Sendable {
         let step: Step = state.withLock { s in
             guard var f = s.functions[name], !s.shuttingDown else { return .notFound }
             while let env = f.idle.popLast() {
-                if env.isDead || env.spec.generation != f.active.generation { continue }
+                if env.isDead || env.spec.generation != f.active.generation { s.live[env.id] = nil; continue }
                 s.functions[name] = f
                 s.inFlight += 1
                 return .warm(env)

@@ -63,4 +63,29 @@ struct RobustnessTests {
         #expect(ok == 500 && notFound == 500)
         #expect(try stillServes(emulator))
     }
+
+    @Test func thousandConcurrentInvocationsAreRunOrThrottled() throws {
+        var limit = rlimit()
+        getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+        limit.rlim_cur = max(limit.rlim_cur, min(limit.rlim_max, 4096))
+        setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+        let emulator = try LocalEmulator.start(["--no-auth", "--concurrency-limit", "4"])
+        defer { emulator.stop() }
+        var clients: [RawHTTP] = []
+        for _ in 0..<1000 { clients.append(try RawHTTP(port: emulator.port)) }
+        for c in clients {
+            try c.send(RawHTTP.request("POST", "/2015-03-31/functions/faas_sleep/invocations", port: emulator.port,
+                                       body: Array(#"{"ms": 300}"#.utf8)))
+        }
+        var ran = 0, throttled = 0
+        for c in clients {
+            let r = try c.readResponse()
+            if r.status == 200 { ran += 1 }
+            if r.status == 429 && r.header("x-amzn-ErrorType") == "TooManyRequestsException" { throttled += 1 }
+        }
+        #expect(ran + throttled == 1000)
+        #expect(ran >= 4)
+        #expect(emulator.workerPids.count <= 4)
+        #expect(try stillServes(emulator))
+    }
 }

@@ -32,11 +32,11 @@ public final class LocalEmulator: @unchecked Sendable {  // mutable state guarde
     private let lock = NSLock()
     private var exitStatus: Int32?
 
-    /// Environment for child processes (aws CLI, invoke, await-logs) pointing at this emulator.
+    /// Environment for child processes (aws CLI, invoke, await-logs) pointing at this emulator,
+    /// to merge over the inherited one (make sure AWS_PROFILE and AWS_SESSION_TOKEN are not set).
     public var environment: [String: String] {
         ["AWS_ACCESS_KEY_ID": Self.accessKeyId, "AWS_SECRET_ACCESS_KEY": Self.secretAccessKey,
-         "AWS_DEFAULT_REGION": Self.region, "AWS_REGION": Self.region, "AWS_ENDPOINT_URL": endpoint,
-         "AWS_PROFILE": "", "AWS_SESSION_TOKEN": ""]
+         "AWS_DEFAULT_REGION": Self.region, "AWS_REGION": Self.region, "AWS_ENDPOINT_URL": endpoint]
     }
 
     /// Starts the emulator and waits until it listens. `arguments` are added after the
