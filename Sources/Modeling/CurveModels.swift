@@ -187,17 +187,24 @@ enum CurveFitter {
 
     /// Leave-one-memory-size-out MAPE (percent), or nil when the form cannot be fitted without a size.
     static func leaveOneOut(_ form: CurveForm, _ points: [SizePoint]) -> Double? {
+        guard let preds = leaveOneOutPredictions(form, points) else { return nil }
+        let ape = zip(preds, points).reduce(0) { $0 + abs($1.0 - $1.1.center) / $1.1.center }
+        return 100 * ape / Double(points.count)
+    }
+
+    /// Each size's prediction by the form fitted without it (nil when a fit is impossible).
+    static func leaveOneOutPredictions(_ form: CurveForm, _ points: [SizePoint]) -> [Double]? {
         guard points.count - 1 >= form.parameterCount, points.count >= 3 else { return nil }
-        var ape = 0.0
+        var out: [Double] = []
         for k in points.indices {
             var rest = points
             rest.remove(at: k)
             guard let f = fit(form, rest) else { return nil }
             let pred = f.predict(points[k].memoryMB)
             guard pred.isFinite else { return nil }
-            ape += abs(pred - points[k].center) / points[k].center
+            out.append(pred)
         }
-        return 100 * ape / Double(points.count)
+        return out
     }
 
     struct Choice {

@@ -129,7 +129,14 @@ struct FunctionFitter {
                           standardErrors: named(c.chosen.form, c.chosen.standardErrors),
                           r2: significant(c.chosen.r2), mape: significant(c.chosen.mape), looMape: significant(c.looMape),
                           candidates: cands, robust: Self.robustNote, selection: c.selection, sizes: points.count,
-                          points: points.reduce(0) { $0 + $1.n })
+                          points: points.reduce(0) { $0 + $1.n },
+                          looPredictions: CurveFitter.leaveOneOutPredictions(c.chosen.form, points).map { preds in
+                              zip(points, preds).map { p, pred in
+                                  LeftOutSize(memoryMB: Int(p.memoryMB), observedMs: significant(p.center),
+                                              predictedMs: significant(pred),
+                                              errorPct: significant(100 * abs(pred - p.center) / p.center))
+                              }
+                          })
     }
 
     // MARK: Cold starts
