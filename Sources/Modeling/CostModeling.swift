@@ -19,7 +19,17 @@ extension FunctionFitter {
         let share = cold.initCurve == nil ? 0 : cold.share
         let initForm = cold.initCurve.flatMap { c in CurveForm(rawValue: c.form).map { f in (f, f.parameterNames.map { c.parameters[$0] ?? 0 }) } }
         let initMs = grid.map { m in initForm.map { max(0, $0.0.predict($0.1, Double(m))) } ?? 0 }
-        let safe = grid.map { m in memory?.minimumSafeMB.map { m >= $0 } ?? (memory == nil) }
+        let memorySafe = grid.map { m in memory?.minimumSafeMB.map { m >= $0 } ?? (memory == nil) }
+        // Sizes at or below one where >= 5% of invocations timed out are not candidates either:
+        // their durations are censored at the timeout, so the curve cannot speak for them.
+        let timeoutFloor = timeoutFloorMB()
+        if let timeoutFloor { warn("\(timeoutFloor) MB: 5% or more of the invocations timed out; sizes up to it are not recommended") }
+        let excluded = grid.indices.map { k -> String? in
+            if !memorySafe[k] { return "memory" }
+            if let t = timeoutFloor, grid[k] <= t { return "timeouts" }
+            return nil
+        }
+        let safe = excluded.map { $0 == nil }
         let (lowObs, highObs) = (observedSizes.first ?? 0, observedSizes.last ?? 0)
 
         func curve(_ f: FormFit) -> (d: [Double], c: [Double]) {
@@ -65,7 +75,7 @@ extension FunctionFitter {
                                        billedMs: significant(max(g, d[k] + g / 2) + share * initMs[k]),
                                        costUSD: significant(c[k]), costLo: significant(clo), costHi: significant(chi),
                                        observed: observedSizes.contains(m), extrapolated: m < lowObs || m > highObs,
-                                       memorySafe: safe[k]))
+                                       memorySafe: memorySafe[k], excluded: excluded[k]))
         }
 
         let currentIndex = current.flatMap { grid.firstIndex(of: $0) }
@@ -88,11 +98,11 @@ extension FunctionFitter {
         }
         let w = settings.balancedWeight
         let recs = Recommendations(
-            cheapest: recommend(best.cheapest, "lowest predicted cost per invocation among memory-safe sizes", \.cheapest),
+            cheapest: recommend(best.cheapest, "lowest predicted cost per invocation among eligible sizes", \.cheapest),
             fastest: recommend(best.fastest, "cheapest size whose predicted duration is within \(significant(settings.fastestTolerance * 100))% of the fastest", \.fastest),
             balanced: recommend(best.balanced, "minimises \(significant(w)) x cost/min cost + \(significant(1 - w)) x duration/min duration", \.balanced),
             underLatencyBound: recommend(best.bound, "cheapest size with predicted duration <= \(significant(settings.maxDurationMs ?? 0)) ms", \.bound))
-        if best.cheapest == nil { warn("no memory-safe size on the grid: no recommendation") }
+        if best.cheapest == nil { warn("no eligible size on the grid (memory floor, timeouts): no recommendation") }
         if settings.maxDurationMs != nil, best.bound == nil, best.cheapest != nil {
             warn("no size is predicted to finish within \(significant(settings.maxDurationMs!)) ms")
         }
@@ -101,6 +111,15 @@ extension FunctionFitter {
             if let r, r.extrapolated { warn("\(name) (\(r.memoryMB) MB) lies outside the measured sizes \(lowObs)..\(highObs) MB: extrapolated") }
         }
         return (costCurve, best.cheapest == nil ? nil : recs)
+    }
+
+    /// The largest size where at least 5% of the invocations timed out.
+    func timeoutFloorMB() -> Int? {
+        let bySize = Dictionary(grouping: samples, by: { Int($0.memoryMB) })
+        return bySize.keys.sorted().last { m in
+            let all = bySize[m]!
+            return Double(all.filter { $0.status == .timeout }.count) >= 0.05 * Double(all.count)
+        }
     }
 
     func pick(_ d: [Double], _ c: [Double], _ safe: [Bool]) -> RuleChoice {

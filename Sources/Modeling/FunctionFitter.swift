@@ -93,7 +93,9 @@ struct FunctionFitter {
 
     func robustCenter(_ values: [(Int32, Double)], memoryMB: Double) -> SizePoint? {
         guard !values.isEmpty else { return nil }
-        let cells = Dictionary(grouping: values, by: \.0)
+        var cells = Dictionary(grouping: values, by: \.0)
+        // Many distinct payloads leave cells too small to trim: trim the size's pool instead.
+        if cells.count > settings.maxPayloadGroups { cells = [0: values] }
         var center = 0.0, kept = 0, variance = 0.0
         var trimmedCells: [(share: Double, values: ArraySlice<Double>, mean: Double)] = []
         for key in cells.keys.sorted() {

@@ -66,9 +66,11 @@ public struct LogData: Sendable {
     public static func read(path: String?) throws -> LogData {
         var data = LogData()
         let reader = try NDJSONReader(path: path)
+        // A regular file is hashed on another core while this one parses; stdin line by line.
+        let fileHash = path.flatMap { $0 == "-" ? nil : FileHash.start($0) }
         let hasher = StreamingSHA256()
         try reader.forEachLine { number, bytes in
-            hasher.update(bytes); hasher.update(newline: ())
+            if fileHash == nil { hasher.update(bytes); hasher.update(newline: ()) }
             let record: Record
             do { record = try Record.decode(bytes) } catch let f as FieldFailure {
                 throw InputError(file: reader.name, line: number, field: f.field, problem: f.problem)
@@ -83,7 +85,7 @@ public struct LogData: Sendable {
                                  problem: "\"\(record.kind)\" line: fit reads logs.ndjson (run await-logs on invocations first)")
             }
         }
-        data.sha256 = hasher.finish()
+        data.sha256 = fileHash?.wait() ?? hasher.finish()
         guard data.logRecordCount > 0 else {
             throw InputError(file: reader.name, problem: "no log records (expected logs.ndjson lines with \"record\":\"log\")")
         }

@@ -1,4 +1,8 @@
 import CCrypto
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Incremental SHA-256 of the input as it streams by (the Hashing module's API is one-shot,
 /// and the input can be larger than memory should hold).
@@ -32,5 +36,50 @@ struct StreamingSHA256: ~Copyable {
         var hex = [UInt8]()
         for b in out { hex.append(digits[Int(b >> 4)]); hex.append(digits[Int(b & 15)]) }
         return String(decoding: hex, as: UTF8.self)
+    }
+}
+
+/// SHA-256 of a regular file computed on a background thread (the file's exact bytes).
+final class FileHash: @unchecked Sendable {
+    // @unchecked: `result` is written by the hashing thread and read by the caller, always under `lock`;
+    // `done` orders the write before the read.
+    private let lock = NSLock()
+    private var result: String?
+    private let done = DispatchSemaphore(value: 0)
+
+    /// nil when `path` is not a regular file (then the caller hashes what it reads).
+    static func start(_ path: String) -> FileHash? {
+        var st = stat()
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
+        let h = FileHash()
+        DispatchQueue.global().async {
+            let hex = FileHash.hash(path)
+            h.lock.lock(); h.result = hex; h.lock.unlock()
+            h.done.signal()
+        }
+        return h
+    }
+
+    func wait() -> String? {
+        done.wait()
+        lock.lock(); defer { lock.unlock() }
+        return result
+    }
+
+    static func hash(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        let hasher = StreamingSHA256()
+        let size = 1 << 20
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: size)
+        defer { buffer.deallocate() }
+        while true {
+            let n = read(fd, buffer, size)
+            if n < 0 { if errno == EINTR { continue }; return nil }
+            if n == 0 { break }
+            hasher.update(UnsafeBufferPointer(start: buffer, count: n))
+        }
+        return hasher.finish()
     }
 }

@@ -430,16 +430,20 @@ public struct CostPoint: Codable, Hashable, Sendable {
     public var extrapolated: Bool
     /// At or above the memory model's minimum safe size (true when there is no memory model).
     public var memorySafe: Bool
+    /// Why this size is never recommended, when it is not (e.g. "memory", "timeouts"); null = eligible.
+    public var excluded: String?
 
     public init(memoryMB: Int, durationMs: Double, durationLoMs: Double, durationHiMs: Double, billedMs: Double,
-                costUSD: Double, costLo: Double, costHi: Double, observed: Bool, extrapolated: Bool, memorySafe: Bool) {
+                costUSD: Double, costLo: Double, costHi: Double, observed: Bool, extrapolated: Bool, memorySafe: Bool,
+                excluded: String? = nil) {
         self.memoryMB = memoryMB; self.durationMs = durationMs; self.durationLoMs = durationLoMs
         self.durationHiMs = durationHiMs; self.billedMs = billedMs; self.costUSD = costUSD; self.costLo = costLo
         self.costHi = costHi; self.observed = observed; self.extrapolated = extrapolated; self.memorySafe = memorySafe
+        self.excluded = excluded
     }
 
     enum CodingKeys: String, CodingKey {
-        case observed, extrapolated
+        case observed, extrapolated, excluded
         case memoryMB = "memory_mb"
         case durationMs = "duration_ms"
         case durationLoMs = "duration_lo_ms"

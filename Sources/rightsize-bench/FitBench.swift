@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LeastSquares
 import Modeling
+import Records
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -62,6 +63,40 @@ struct FitBench: ParsableCommand {
         print("fit: exit \(status >> 8), wall \(String(format: "%.3f", wall)) s, cpu \(String(format: "%.3f", cpu)) s, peak RSS \(usage.ru_maxrss / 1024) MB")
         print("throughput: \(String(format: "%.0f", Double(perSize * sizes.count * functions.count) / wall)) records/s, \(String(format: "%.0f", Double(bytes) / 1e6 / wall)) MB/s")
         print("target: 1,000,000 records <= 1 s: \(wall <= 1 && records >= 1_000_000 ? "met" : (records >= 1_000_000 ? "NOT met" : "n/a (fewer records)"))")
+        try profile(path)
+    }
+
+    /// Where the time goes, in this process: splitting lines, decoding records, and modelling.
+    func profile(_ path: String) throws {
+        func timed(_ body: () throws -> Void) rethrows -> Double {
+            let t = Date(); try body(); return Date().timeIntervalSince(t)
+        }
+        var lines = 0
+        let split = try timed {
+            let reader = try NDJSONReader(path: path)
+            try reader.forEachLine { _, _ in lines += 1 }
+        }
+        var decoded = 0
+        let decode = try timed {
+            let reader = try NDJSONReader(path: path)
+            try reader.forEachRecord { _, _ in decoded += 1 }
+        }
+        var data = LogData()
+        let read = try timed { data = try LogData.read(path: path) }
+        var settings = FitSettings()
+        let pricing = try PriceTable.builtIn.pricing(region: "us-east-1", architecture: "x86_64", origin: "built-in")
+        var models: ModelsFile?
+        let model = timed { models = Fitter.models(data, inputPath: path, pricing: pricing, settings: settings) }
+        settings.bootstrapResamples = 0
+        let modelNoBootstrap = timed { _ = Fitter.models(data, inputPath: path, pricing: pricing, settings: settings) }
+        var bytes: [UInt8] = []
+        let encode = try timed { bytes = try models!.encoded() }
+        print("profile (in process, \(lines) lines):")
+        print(String(format: "  split lines (NDJSONReader.forEachLine)       %6.3f s", split))
+        print(String(format: "  + decode records (Record.decode)             %6.3f s", decode))
+        print(String(format: "  LogData.read (decode + SHA-256 + collect)    %6.3f s", read))
+        print(String(format: "  models (%d bootstrap replicates)             %6.3f s  (without bootstrap %.3f s)", FitSettings().bootstrapResamples, model, modelNoBootstrap))
+        print(String(format: "  encode models.json (%d KB)                  %6.3f s", bytes.count / 1024, encode))
     }
 
     func printLRETable(_ dir: String) throws {

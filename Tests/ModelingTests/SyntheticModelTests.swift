@@ -86,6 +86,22 @@ import TestSupport
         #expect(m.observations.first { $0.memoryMB == 256 }?.ooms == 4)
     }
 
+    @Test func sizesThatTimeOutAreNotRecommended() throws {
+        // At 128 MB a fifth of the calls hit the function's timeout: 128 MB is censored data.
+        let lines = FitRun.lines([.sleepBound()], sizes: [128, 256, 512, 1024], perSize: 20) { l in
+            var l = l
+            if l.invocation.call.memoryMB == 128 && l.invocation.call.seq % 5 == 0 { l.report.status = .timeout }
+            return l
+        }
+        let run = try FitRun.run(lines: lines)
+        defer { run.dir.remove() }
+        let m = try #require(run.models?.model("sleep-bound"))
+        #expect(m.recommendations?.cheapest?.memoryMB == 192)
+        #expect(m.costCurve.first { $0.memoryMB == 128 }?.excluded == "timeouts")
+        #expect(m.costCurve.first { $0.memoryMB == 192 }?.excluded == nil)
+        #expect(m.observations.first { $0.memoryMB == 128 }?.timeouts == 4)
+    }
+
     @Test func payloadsThatDifferGetTheirOwnModels() throws {
         let small = SyntheticFunction.cpuBound(name: "mixed", workMs: 50, maxMemoryMB: 60)
         var big = SyntheticFunction.cpuBound(name: "mixed", workMs: 400, maxMemoryMB: 200)
