@@ -115,10 +115,13 @@ struct FitBench: ParsableCommand {
                     let l = lre(try? d.solveLinear().coefficients)
                     print(name.padding(toLength: 13, withPad: " ", startingAt: 0) + "linear     " + String(format: "%6.2f", l))
                 } else {
-                    let l1 = lre(d.solveNonlinear(start: 1)?.parameters), l2 = lre(d.solveNonlinear(start: 2)?.parameters)
+                    let f1 = d.solveNonlinear(start: 1), f2 = d.solveNonlinear(start: 2)
+                    let l1 = lre(f1?.parameters), l2 = lre(f2?.parameters)
                     if l1 < 6 { below[0] += 1 }
                     if l2 < 6 { below[1] += 1 }
-                    print(name.padding(toLength: 13, withPad: " ", startingAt: 0) + "nonlinear  " + String(format: "%6.2f          %6.2f", l1, l2))
+                    func how(_ f: NonlinearFit?) -> String { f.map { "\($0.iterations) it, \($0.stopReason)" } ?? "failed" }
+                    print(name.padding(toLength: 13, withPad: " ", startingAt: 0) + "nonlinear  "
+                          + String(format: "%6.2f          %6.2f", l1, l2) + "   (\(how(f1)); \(how(f2)))")
                 }
             }
         }
