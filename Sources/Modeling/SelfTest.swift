@@ -38,7 +38,8 @@ public enum SelfTest {
             let withinStep = abs(cheapest.memoryMB - truth) <= settings.gridStepMB
             let ok = (rt.looMape ?? 100) <= 10 && withinStep
             passed = passed && ok
-            text += pad(f.name, 20) + pad(rt.form, 12) + pad("\(rt.mape)%", 16) + pad("\(rt.looMape.map { "\($0)%" } ?? "n/a")", 10)
+            text += pad(f.name, 20) + pad(rt.form, 12) + pad("\(significant(rt.mape, 3))%", 16)
+                + pad("\(rt.looMape.map { "\(significant($0, 3))%" } ?? "n/a")", 10)
                 + pad("\(cheapest.memoryMB) MB", 10) + pad("\(truth) MB", 15) + (ok ? "yes" : "NO") + "\n"
         }
         text += passed ? "selftest: passed\n" : "selftest: FAILED\n"

@@ -54,6 +54,24 @@ import TestSupport
         #expect(a.models?.provenance.inputs.first?.sha256.count == 64)
     }
 
+    @Test func logWaitSummariesAndProvenanceAreCarried() throws {
+        var lines = FitRun.lines([.cpuBound()], sizes: [128, 512, 1024], perSize: 5)
+        let wait = LogWaitSummary(function: "cpu-bound", logGroup: "/aws/lambda/cpu-bound", expected: 16, found: 15,
+                                  timedOut: true, unmatched: 2, unparseable: 1, waitedS: 30.5, apiCalls: 12)
+        var w = JSONWriter()
+        Record.logWait(wait).write(to: &w)
+        lines.append(String(decoding: w.bytes.dropLast(), as: UTF8.self))
+        let run = try FitRun.run(lines: lines)
+        defer { run.dir.remove() }
+        let models = try #require(run.models)
+        #expect(models.logWait.count == 1)
+        #expect(models.logWait.first?.timedOut == true && models.logWait.first?.found == 15)
+        #expect(models.provenance.seed == 3 && models.provenance.run == "synthetic-3")
+        #expect(models.provenance.tools.last?.hasPrefix("fit ") == true)
+        #expect(models.provenance.inputs.first?.records == ["run": 1, "log": 15, "log_wait": 1])
+        #expect(models.pricing.gbSecondUSD == 0.0000166667 && models.pricing.architecture == "x86_64")
+    }
+
     @Test func latencyBoundPicksTheCheapestFastEnoughSize() throws {
         let f = SyntheticFunction.cpuBound()   // 4 + 180·1769/min(m,1769) ms
         let run = try FitRun.run(lines: FitRun.lines([f], sizes: [128, 512, 1024, 1769, 3008], perSize: 30),
