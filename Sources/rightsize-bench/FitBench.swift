@@ -71,7 +71,11 @@ struct FitBench: ParsableCommand {
         // Process CPU time (all threads): on a shared, loaded machine it is a steadier figure than wall time.
         func cpuNow() -> Double {
             var u = rusage()
+            #if os(Linux)
             getrusage(RUSAGE_SELF.rawValue, &u)
+            #else
+            getrusage(RUSAGE_SELF, &u)
+            #endif
             return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6 + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) / 1e6
         }
         var wallTimes: [Double] = []
