@@ -13,8 +13,9 @@ import Records
 extension FunctionFitter {
     struct RuleChoice { var cheapest: Int?; var fastest: Int?; var balanced: Int?; var bound: Int? }
 
-    mutating func costs(grid: [Int], chosen: FormFit, points: [SizePoint], observedSizes: [Int], memory: MemoryModel?,
-                        cold: ColdStartModel, current: Int?) -> ([CostPoint], Recommendations?) {
+    mutating func costs(grid: [Int], chosen: FormFit, points: [SizePoint], observations: [MemoryObservation],
+                        memory: MemoryModel?, cold: ColdStartModel, current: Int?) -> ([CostPoint], Recommendations?) {
+        let observedSizes = observations.map(\.memoryMB)
         let g = pricing.billingGranularityMs
         let share = cold.initCurve == nil ? 0 : cold.share
         let initForm = cold.initCurve.flatMap { c in CurveForm(rawValue: c.form).map { f in (f, f.parameterNames.map { c.parameters[$0] ?? 0 }) } }
@@ -22,7 +23,7 @@ extension FunctionFitter {
         let memorySafe = grid.map { m in memory?.minimumSafeMB.map { m >= $0 } ?? (memory == nil) }
         // Sizes at or below one where >= 5% of invocations timed out are not candidates either:
         // their durations are censored at the timeout, so the curve cannot speak for them.
-        let timeoutFloor = timeoutFloorMB()
+        let timeoutFloor = timeoutFloorMB(observations)
         if let timeoutFloor { warn("\(timeoutFloor) MB: 5% or more of the invocations timed out; sizes up to it are not recommended") }
         let excluded = grid.indices.map { k -> String? in
             if !memorySafe[k] { return "memory" }
@@ -114,12 +115,8 @@ extension FunctionFitter {
     }
 
     /// The largest size where at least 5% of the invocations timed out.
-    func timeoutFloorMB() -> Int? {
-        let bySize = Dictionary(grouping: samples, by: { Int($0.memoryMB) })
-        return bySize.keys.sorted().last { m in
-            let all = bySize[m]!
-            return Double(all.filter { $0.status == .timeout }.count) >= 0.05 * Double(all.count)
-        }
+    func timeoutFloorMB(_ observations: [MemoryObservation]) -> Int? {
+        observations.last { Double($0.timeouts) >= 0.05 * Double($0.n) }?.memoryMB
     }
 
     func pick(_ d: [Double], _ c: [Double], _ safe: [Bool]) -> RuleChoice {

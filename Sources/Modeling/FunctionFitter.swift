@@ -39,13 +39,13 @@ struct FunctionFitter {
         if let r = runtime, let loo = r.looMape, loo > 10 { warn("runtime model's leave-one-size-out error is \(format(loo))%: predictions between sizes are uncertain") }
 
         let memory = memoryModel(sizes)
-        let cold = coldStartModel(sizes, bySize)
+        let cold = coldStartModel(sizes)
 
         var costCurve: [CostPoint] = []
         var recommendations: Recommendations?
         if let c = choice {
             let grid = settings.grid(adding: sizes + (current.map { [$0] } ?? []))
-            (costCurve, recommendations) = costs(grid: grid, chosen: c.chosen, points: points, observedSizes: sizes,
+            (costCurve, recommendations) = costs(grid: grid, chosen: c.chosen, points: points, observations: observations,
                                                  memory: memory, cold: cold, current: current)
         }
         return FunctionModel(function: function.function, payloadGroup: groupName, payload: payloadText,
@@ -61,23 +61,43 @@ struct FunctionFitter {
         var obs: [MemoryObservation] = []
         var points: [SizePoint] = []
         for m in sizes {
+            // One pass over the size's samples (a million records make every extra pass count).
             let all = bySize[m]!
-            let warm = all.filter(\.isWarmSuccess)
-            let durations = warm.map(\.durationMs).sorted()
-            let inits = all.filter(\.isCold).map(\.initMs).sorted()
-            let maxMem = all.filter { $0.maxMemoryMB >= 0 }.map { Double($0.maxMemoryMB) }.sorted()
-            let point = robustCenter(warm)
+            var warm: [(Int32, Double)] = []
+            warm.reserveCapacity(all.count)
+            var inits: [Double] = [], billedSum = 0.0
+            var errors = 0, timeouts = 0, ooms = 0
+            var memoryHistogram = MemoryHistogram()
+            var singlePayload = true
+            for x in all {
+                if x.isWarmSuccess {
+                    if let first = warm.first, first.0 != x.payload { singlePayload = false }
+                    warm.append((x.payload, x.durationMs))
+                }
+                if x.isCold { inits.append(x.initMs) }
+                billedSum += x.billedMs
+                switch x.status {
+                case .error: errors += 1
+                case .timeout: timeouts += 1
+                case .oom: ooms += 1
+                case .success: break
+                }
+                if x.maxMemoryMB >= 0 { memoryHistogram.add(Int(x.maxMemoryMB)) }
+            }
+            var durations = warm.map(\.1)
+            durations.sort()
+            inits.sort()
+            let point = singlePayload ? robustCenter(sorted: durations, memoryMB: Double(m))
+                                      : robustCenter(warm, memoryMB: Double(m))
             obs.append(MemoryObservation(
                 memoryMB: m, n: all.count, warmN: warm.count, coldN: inits.count,
                 durationP50Ms: significant(Sorted.quantile(durations, 0.5)),
                 durationP90Ms: significant(Sorted.quantile(durations, 0.9)),
                 durationP99Ms: significant(Sorted.quantile(durations, 0.99)),
                 durationMeanMs: significant(durations.mean), durationFitMs: significant(point?.center),
-                billedMeanMs: significant(all.map(\.billedMs).mean),
-                errors: all.filter { $0.status == .error }.count, timeouts: all.filter { $0.status == .timeout }.count,
-                ooms: all.filter { $0.status == .oom }.count,
-                maxMemoryUsedP50MB: significant(Sorted.quantile(maxMem, 0.5)),
-                maxMemoryUsedMaxMB: maxMem.last.map { Int($0) },
+                billedMeanMs: significant(billedSum / Double(all.count)),
+                errors: errors, timeouts: timeouts, ooms: ooms,
+                maxMemoryUsedP50MB: significant(memoryHistogram.median), maxMemoryUsedMaxMB: memoryHistogram.max,
                 coldStartShare: significant(Double(inits.count) / Double(all.count)),
                 initP50Ms: significant(Sorted.quantile(inits, 0.5))))
             if let point, warm.count >= settings.minInvocationsPerSize, point.center > 0 { points.append(point) }
@@ -87,8 +107,14 @@ struct FunctionFitter {
 
     /// Trimmed mean per payload, mixed by the payloads' counts (so trimming never removes a
     /// whole slow payload from the mix, only each payload's own outliers).
-    func robustCenter(_ warm: [Sample]) -> SizePoint? {
-        robustCenter(warm.map { ($0.payload, $0.durationMs) }, memoryMB: warm.first.map { Double($0.memoryMB) } ?? 0)
+    /// The one-payload case, from already sorted durations.
+    func robustCenter(sorted: [Double], memoryMB: Double) -> SizePoint? {
+        guard !sorted.isEmpty else { return nil }
+        let t = Sorted.trimmed(sorted, settings.trimFraction)
+        let mean = t.mean!
+        let ss = t.sumOfSquaredDeviations
+        let variance = t.count > 1 ? ss / Double(t.count - 1) / Double(t.count) : 0
+        return SizePoint(memoryMB: memoryMB, center: mean, n: t.count, withinSS: ss, standardError: variance.squareRoot())
     }
 
     func robustCenter(_ values: [(Int32, Double)], memoryMB: Double) -> SizePoint? {
@@ -143,24 +169,34 @@ struct FunctionFitter {
 
     // MARK: Cold starts
 
-    func coldStartModel(_ sizes: [Int], _ bySize: [Int: [Sample]]) -> ColdStartModel {
-        let byPhase = Dictionary(grouping: samples, by: { Int($0.phase) })
-        let phases = byPhase.keys.sorted().map { phase -> ColdStartPhase in
-            let all = byPhase[phase]!
-            let inits = all.filter(\.isCold).map(\.initMs).sorted()
-            let memory = function.phaseMemory[phase] ?? Int(all[0].memoryMB)
-            return ColdStartPhase(phase: phase, memoryMB: memory, n: all.count, coldN: inits.count,
-                                  share: significant(Double(inits.count) / Double(all.count)),
+    func coldStartModel(_ sizes: [Int]) -> ColdStartModel {
+        // One pass: invocations per phase, Init Durations per phase and per memory size.
+        var perPhase: [Int: (n: Int, memory: Int, inits: [Double])] = [:]
+        var initsBySize: [Int: [Double]] = [:]
+        var coldN = 0
+        for x in samples {
+            let phase = Int(x.phase)
+            perPhase[phase, default: (0, function.phaseMemory[phase] ?? Int(x.memoryMB), [])].n += 1
+            if x.isCold {
+                perPhase[phase]!.inits.append(x.initMs)
+                initsBySize[Int(x.memoryMB), default: []].append(x.initMs)
+                coldN += 1
+            }
+        }
+        let phases = perPhase.keys.sorted().map { phase -> ColdStartPhase in
+            let p = perPhase[phase]!
+            let inits = p.inits.sorted()
+            return ColdStartPhase(phase: phase, memoryMB: p.memory, n: p.n, coldN: inits.count,
+                                  share: significant(Double(inits.count) / Double(p.n)),
                                   initP50Ms: significant(Sorted.quantile(inits, 0.5)), initMaxMs: significant(inits.last))
         }
         var initPoints: [SizePoint] = []
         for m in sizes {
-            let cold = bySize[m]!.filter(\.isCold)
-            if let p = robustCenter(cold.map { (Int32(0), $0.initMs) }, memoryMB: Double(m)), p.center > 0 { initPoints.append(p) }
+            let inits = (initsBySize[m] ?? []).sorted()
+            if let p = robustCenter(sorted: inits, memoryMB: Double(m)), p.center > 0 { initPoints.append(p) }
         }
         var curve: CurveModel?
         if initPoints.count >= 2, let c = CurveFitter.choose(initPoints) { curve = curveModel(c, initPoints) }
-        let coldN = samples.filter(\.isCold).count
         return ColdStartModel(share: significant(Double(coldN) / Double(max(samples.count, 1))), coldN: coldN,
                               initCurve: curve, perPhase: phases)
     }

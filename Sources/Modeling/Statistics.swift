@@ -68,3 +68,44 @@ func significant(_ x: Double, _ digits: Int = 7) -> Double {
 }
 
 func significant(_ x: Double?) -> Double? { x.map { significant($0) } }
+
+/// Max Memory Used values (whole MB) counted in a histogram: the median without sorting.
+struct MemoryHistogram {
+    var counts: [Int: Int] = [:]
+    var total = 0
+    var max: Int?
+
+    mutating func add(_ mb: Int) {
+        counts[mb, default: 0] += 1
+        total += 1
+        if max == nil || mb > max! { max = mb }
+    }
+
+    /// Type-7 median, as Sorted.quantile(_, 0.5) gives on the sorted values.
+    var median: Double? {
+        guard total > 0 else { return nil }
+        let lo = (total - 1) / 2, hi = total / 2
+        var seen = 0
+        var loValue: Int?
+        for mb in counts.keys.sorted() {
+            seen += counts[mb]!
+            if loValue == nil && seen > lo { loValue = mb }
+            if seen > hi { return (Double(loValue!) + Double(mb)) / 2 }
+        }
+        return nil
+    }
+}
+
+/// Running count, mean and sum of squared deviations (Welford): one pass, no stored values.
+struct Welford {
+    var count = 0
+    var mean = 0.0
+    var m2 = 0.0
+
+    mutating func add(_ x: Double) {
+        count += 1
+        let d = x - mean
+        mean += d / Double(count)
+        m2 += d * (x - mean)
+    }
+}
