@@ -146,7 +146,7 @@ struct FunctionSection {
         for m in sizes {
             guard let s = run.byMemory[m] else { continue }
             let q = Quantiles(s.warm)
-            for v in s.sample.values {  // jitter ±4% in memory so points at one size don't stack
+            for v in seededSample(s.warm, 160, seed: SplitMix64.seed(name) ^ UInt64(m)) {  // jitter ±4% in memory so points at one size don't stack
                 points.append(.init(Double(m) * (1 + (rng.unit() - 0.5) * 0.08), v))
             }
             guard !q.isEmpty else { rows.append([String(m), "0", "–", "–", "–", fitted[m].map { Fmt.ms($0.durationMs) } ?? "–"]); continue }
@@ -164,7 +164,7 @@ struct FunctionSection {
             fitText = "Fitted \(rt.form): \(rt.formula); in-sample MAPE \(Fmt.fixed(rt.mape, 1))%, leave-one-size-out MAPE "
                 + (rt.looMape.map { Fmt.fixed($0, 1) + "%" } ?? "not available") + "."
         }
-        let sampled = run.byMemory.values.map(\.sample.seen).reduce(0, +)
+        let sampled = run.byMemory.values.map(\.warm.count).reduce(0, +)
         var footer = ""
         if sizes.count < 2 { note(&footer, "Only one memory size was measured: no runtime curve can be fitted, so the duration at other sizes is unknown.") }
         if let rt = model?.runtime {

@@ -87,13 +87,13 @@ public struct FunctionRun {
     public var memorySizes: [Int] { byMemory.keys.sorted() }
 
     mutating func addReport(_ r: Report, phaseMemoryMB: Int) {
-        byMemory[phaseMemoryMB, default: MemoryStats(memoryMB: phaseMemoryMB, seed: SplitMix64.seed(name) ^ UInt64(phaseMemoryMB))]
+        byMemory[phaseMemoryMB, default: MemoryStats(memoryMB: phaseMemoryMB)]
             .add(r)
     }
 
     mutating func addCall(_ i: Invocation) {
         let m = i.call.memoryMB
-        byMemory[m, default: MemoryStats(memoryMB: m, seed: SplitMix64.seed(name) ^ UInt64(m))].addCall(i)
+        byMemory[m, default: MemoryStats(memoryMB: m)].addCall(i)
     }
 }
 
@@ -111,8 +111,6 @@ public struct MemoryStats {
     public var statuses: [ReportStatus: Int] = [:]
     /// REPORT lines whose Memory Size differs from the phase's (the update had not landed).
     public var memoryMismatches = 0
-    /// A bounded, seeded sample of warm durations to plot as points.
-    public var sample: Reservoir
     // Client side (from invocations, or the log records' invocation part).
     public var calls = 0
     public var clientErrors: [String: Int] = [:]
@@ -120,10 +118,7 @@ public struct MemoryStats {
     public var latencyMs: [Double] = []
     public var scheduledLatencyMs: [Double] = []
 
-    init(memoryMB: Int, seed: UInt64) {
-        self.memoryMB = memoryMB
-        sample = Reservoir(capacity: 160, seed: seed)
-    }
+    init(memoryMB: Int) { self.memoryMB = memoryMB }
 
     mutating func add(_ r: Report) {
         reports += 1
@@ -137,7 +132,6 @@ public struct MemoryStats {
             inits.append(i)
         } else {
             warm.append(r.durationMs)
-            sample.add(r.durationMs)
         }
     }
 
@@ -153,20 +147,18 @@ public struct MemoryStats {
     public var meanBilledMs: Double { reports > 0 ? billedSum / Double(reports) : .nan }
 }
 
-/// Reservoir sampling (Algorithm R) with a seeded generator: a uniform, reproducible sample.
-public struct Reservoir {
-    public private(set) var values: [Double] = []
-    public private(set) var seen = 0
-    let capacity: Int
-    var rng: SplitMix64
-    init(capacity: Int, seed: UInt64) { self.capacity = capacity; rng = SplitMix64(seed: seed) }
-
-    mutating func add(_ v: Double) {
-        seen += 1
-        if values.count < capacity { values.append(v); return }
-        let j = Int(rng.next() % UInt64(seen))
-        if j < capacity { values[j] = v }
+/// A uniform, reproducible sample of at most `k` values, in their original order
+/// (Floyd's algorithm with a seeded generator; depends only on the values and the seed).
+public func seededSample(_ values: [Double], _ k: Int, seed: UInt64) -> [Double] {
+    guard values.count > k else { return values }
+    var rng = SplitMix64(seed: seed)
+    var chosen = Set<Int>()
+    let n = values.count
+    for j in (n - k)..<n {
+        let t = Int(rng.next() % UInt64(j + 1))
+        if !chosen.insert(t).inserted { chosen.insert(j) }
     }
+    return chosen.sorted().map { values[$0] }
 }
 
 /// Scheduled vs actual send times of one workload instance.
