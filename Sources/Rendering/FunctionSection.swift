@@ -145,7 +145,7 @@ struct FunctionSection {
         let fitted = Dictionary(model?.costCurve.map { ($0.memoryMB, $0) } ?? [], uniquingKeysWith: { a, _ in a })
         for m in sizes {
             guard let s = run.byMemory[m] else { continue }
-            let q = Quantiles(s.warm)
+            let q = Quantiles(sorted: s.warm)
             for v in seededSample(s.warm, 160, seed: SplitMix64.seed(name) ^ UInt64(m)) {  // jitter ±4% in memory so points at one size don't stack
                 points.append(.init(Double(m) * (1 + (rng.unit() - 0.5) * 0.08), v))
             }
@@ -256,7 +256,7 @@ struct FunctionSection {
         var rows: [[String]] = []
         for m in sizes {
             guard let s = run.byMemory[m] else { continue }
-            let q = Quantiles(s.warm), c = Quantiles(s.cold)
+            let q = Quantiles(sorted: s.warm), c = Quantiles(sorted: s.cold)
             if !q.isEmpty {
                 p50.append(.init(Double(m), q(0.5))); p90.append(.init(Double(m), q(0.9))); p99.append(.init(Double(m), q(0.99)))
             }
@@ -288,7 +288,7 @@ struct FunctionSection {
         var total = 0, reports = 0
         for m in sizes {
             guard let s = run.byMemory[m] else { continue }
-            let q = Quantiles(s.inits)
+            let q = Quantiles(sorted: s.inits)
             total += q.count; reports += s.reports
             // At most 60 points per size, evenly spaced in sorted order (deterministic).
             let step = max(1, q.count / 60)
@@ -322,7 +322,7 @@ struct FunctionSection {
         var rows: [[String]] = []
         for m in sizes {
             guard let s = run.byMemory[m] else { continue }
-            let q = Quantiles(s.maxMemory)
+            let q = Quantiles(sorted: s.maxMemory)
             limit.append(.init(Double(m), Double(m)))
             if !q.isEmpty { p50.append(.init(Double(m), q(0.5))); mx.append(.init(Double(m), q.max)) }
             rows.append([String(m), Fmt.count(q.count), Fmt.fixed(q(0.5), 0), Fmt.fixed(q.max, 0), q.isEmpty ? "–" : Fmt.percent(q.max / Double(m), 0)])

@@ -18,13 +18,9 @@ public struct ReportDocument {
     /// Malformed input throws InputError (file:line: field: problem).
     public static func load(modelsPath: String, logsPath: String, invocationsPath: String?) throws -> ReportDocument {
         let models = try readModels(modelsPath)
-        let run = try RunData.load(logsPath: logsPath, invocationsPath: invocationsPath)
-        var inputs: [InputFile] = []
-        for (role, path) in [("models", modelsPath), ("logs", logsPath), ("invocations", invocationsPath)] {
-            guard let path else { continue }
-            let d = path == "-" ? nil : InputDigest.file(path)
-            inputs.append(InputFile(role: role, path: path, bytes: d?.bytes ?? 0, sha256: d?.sha256 ?? "unknown (standard input)"))
-        }
+        let (run, files) = try RunData.load(logsPath: logsPath, invocationsPath: invocationsPath)
+        let m = modelsPath == "-" ? nil : InputDigest.file(modelsPath)
+        let inputs = [InputFile(role: "models", path: modelsPath, bytes: m?.bytes ?? 0, sha256: m?.sha256 ?? "unknown (standard input)")] + files
         var notes: [String] = []
         if run.logRecords == 0 { notes.append("\(logsPath) has no log records: there are no measurements to show.") }
         if let m = models, m.functions.isEmpty { notes.append("\(modelsPath) has no function models: no recommendation can be made.") }

@@ -1,3 +1,4 @@
+import Foundation
 import Records
 
 /// Everything the report needs from logs.ndjson and invocations.ndjson, aggregated
@@ -27,54 +28,168 @@ public struct RunData {
         Array(Set(functions.keys).union(logWaits.map(\.function))).sorted()
     }
 
-    // MARK: Streaming input
-
-    public mutating func addLog(_ l: LogRecord) {
-        logRecords += 1
-        let name = Self.functionName(l.invocation.call)
-        let memory = l.invocation.call.memoryMB
-        functions[name, default: FunctionRun(name: name)].addReport(l.report, phaseMemoryMB: memory)
-        if !callsFromInvocations { addCall(l.invocation) }
-    }
-
-    public mutating func addInvocation(_ i: Invocation) {
-        invocationRecords += 1
-        addCall(i)
-    }
-
-    mutating func addCall(_ i: Invocation) {
-        let name = Self.functionName(i.call)
-        functions[name, default: FunctionRun(name: name)].addCall(i)
-        instances[i.call.instance, default: InstanceTimeline(name: i.call.instance)].add(i)
-        calls.add(i)
-    }
-
-    /// Reads invocations.ndjson then logs.ndjson (either may be nil = not given).
-    public static func load(logsPath: String, invocationsPath: String?) throws -> RunData {
-        var data = RunData()
+    /// Reads logs.ndjson and (optionally) invocations.ndjson, one thread each, hashing
+    /// every byte as it streams by (provenance). Calls come from invocations.ndjson when
+    /// given, else from the log records' invocation part.
+    public static func load(logsPath: String, invocationsPath: String?) throws -> (RunData, [InputFile]) {
+        let results = ResultSlots()
+        let jobs: [(String, Bool)] = [(logsPath, true)] + (invocationsPath.map { [($0, false)] } ?? [])
+        let withCalls = invocationsPath == nil
+        DispatchQueue.concurrentPerform(iterations: jobs.count) { k in
+            let (path, isLogs) = jobs[k]
+            results.set(k, Result { try Aggregator.read(path: path, logs: isLogs, callsFromLogs: withCalls) })
+        }
+        var logs = try results.get(0)
+        var files = [InputFile(role: "logs", path: logsPath, bytes: logs.bytes, sha256: logs.sha256)]
         if let invocationsPath {
-            data.callsFromInvocations = true
-            let reader = try NDJSONReader(path: invocationsPath)
-            try reader.forEachRecord { _, record in
-                switch record {
-                case .run(let h): if data.header == nil { data.header = h }
-                case .invocation(let i): data.addInvocation(i)
-                case .invokeSummary(let s): data.invokeSummary = s
+            let calls = try results.get(1)
+            files.append(InputFile(role: "invocations", path: invocationsPath, bytes: calls.bytes, sha256: calls.sha256))
+            logs.data.takeCalls(from: calls.data)
+        }
+        return (logs.data, files)
+    }
+
+    /// Adopts the call-level half of `other` (read from invocations.ndjson).
+    mutating func takeCalls(from other: RunData) {
+        callsFromInvocations = true
+        instances = other.instances
+        calls = other.calls
+        invocationRecords = other.invocationRecords
+        invokeSummary = other.invokeSummary ?? invokeSummary
+        if header == nil { header = other.header }
+        for (name, f) in other.functions {
+            for (m, s) in f.byMemory {
+                functions[name, default: FunctionRun(name: name)].byMemory[m, default: MemoryStats(memoryMB: m)].takeCalls(from: s)
+            }
+        }
+    }
+}
+
+/// Builds one file's share of RunData while streaming it.
+struct Aggregator {
+    var data = RunData()
+    var functionIndex: [String: Int] = [:]
+    var functionList: [FunctionRun] = []
+    var instanceIndex: [String: Int] = [:]
+    var instanceList: [InstanceTimeline] = []
+    // The last name seen, so consecutive lines for one function need no hashing.
+    var lastLabel: [UInt8] = [], lastFunction = -1
+    var lastInstanceBytes: [UInt8] = [], lastInstance = -1
+
+    static func read(path: String, logs: Bool, callsFromLogs: Bool) throws -> (data: RunData, sha256: String, bytes: Int) {
+        var a = Aggregator()
+        let name = path == "-" ? "<stdin>" : path
+        let digest = try HashingLineReader.read(path: path) { number, line in
+            if let (kind, facts) = FastLineScanner.scan(line) {
+                switch kind {
+                case .log where logs: a.addReport(facts, calls: callsFromLogs)
+                case .invocation where !logs: a.addCall(facts)
                 default: break
                 }
+                return
+            }
+            let record: Record
+            do { record = try Record.decode(line) } catch let f as FieldFailure {
+                throw InputError(file: name, line: number, field: f.field, problem: f.problem)
+            }
+            a.addSlow(record, logs: logs, callsFromLogs: callsFromLogs)
+        }
+        return (a.finish(), digest.sha256, digest.bytes)
+    }
+
+    mutating func addSlow(_ record: Record, logs: Bool, callsFromLogs: Bool) {
+        switch record {
+        case .run(let h): if data.header == nil || logs { data.header = h }
+        case .log(let l) where logs:
+            Self.withFacts(l.invocation, l.report) { addReport($0, calls: callsFromLogs) }
+        case .invocation(let i) where !logs:
+            Self.withFacts(i, nil) { addCall($0) }
+        case .invokeSummary(let s): if data.invokeSummary == nil || !logs { data.invokeSummary = s }
+        case .logWait(let w) where logs: data.logWaits.append(w)
+        default: break
+        }
+    }
+
+    static func withFacts(_ i: Invocation, _ r: Report?, _ body: (CallFacts) -> Void) {
+        var label = i.call.target.label, instance = i.call.instance
+        label.withUTF8 { l in
+            instance.withUTF8 { n in
+                var f = CallFacts(label: l, instance: n, memoryMB: i.call.memoryMB, atS: i.call.atS, phaseStartUnixMs: i.phaseStartUnixMs,
+                                  sentUnixMs: i.sentUnixMs, lagMs: i.lagMs, latencyMs: i.latencyMs, scheduledLatencyMs: i.scheduledLatencyMs,
+                                  httpStatus: i.httpStatus, hasFunctionError: i.functionError != nil, error: i.error)
+                if let r {
+                    f.durationMs = r.durationMs; f.billedMs = r.billedMs; f.reportMemoryMB = r.memoryMB
+                    f.maxMemoryMB = r.maxMemoryMB; f.initMs = r.initMs; f.status = r.status
+                }
+                body(f)
             }
         }
-        let reader = try NDJSONReader(path: logsPath)
-        try reader.forEachRecord { _, record in
-            switch record {
-            case .run(let h): data.header = h  // the latest stage's header lists every tool
-            case .log(let l): data.addLog(l)
-            case .logWait(let w): data.logWaits.append(w)
-            case .invokeSummary(let s): if data.invokeSummary == nil { data.invokeSummary = s }
-            default: break
-            }
+    }
+
+    mutating func function(_ label: UnsafeBufferPointer<UInt8>) -> Int {
+        if lastFunction >= 0, label.elementsEqual(lastLabel) { return lastFunction }
+        let name = String(decoding: label, as: UTF8.self)
+        let k: Int
+        if let found = functionIndex[name] { k = found } else {
+            k = functionList.count
+            functionIndex[name] = k
+            functionList.append(FunctionRun(name: name))
         }
+        lastLabel = Array(label); lastFunction = k
+        return k
+    }
+
+    mutating func instance(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        if lastInstance >= 0, bytes.elementsEqual(lastInstanceBytes) { return lastInstance }
+        let name = String(decoding: bytes, as: UTF8.self)
+        let k: Int
+        if let found = instanceIndex[name] { k = found } else {
+            k = instanceList.count
+            instanceIndex[name] = k
+            instanceList.append(InstanceTimeline(name: name))
+        }
+        lastInstanceBytes = Array(bytes); lastInstance = k
+        return k
+    }
+
+    mutating func addReport(_ f: CallFacts, calls: Bool) {
+        data.logRecords += 1
+        let k = function(f.label!)
+        functionList[k].byMemory[f.memoryMB, default: MemoryStats(memoryMB: f.memoryMB)].addReport(f)
+        if calls { addCallFacts(f, function: k) }
+    }
+
+    mutating func addCall(_ f: CallFacts) {
+        data.invocationRecords += 1
+        addCallFacts(f, function: function(f.label!))
+    }
+
+    mutating func addCallFacts(_ f: CallFacts, function k: Int) {
+        functionList[k].byMemory[f.memoryMB, default: MemoryStats(memoryMB: f.memoryMB)].addCall(f)
+        instanceList[instance(f.instance!)].add(f)
+        data.calls.add(f)
+    }
+
+    consuming func finish() -> RunData {
+        for var f in functionList {
+            for m in Array(f.byMemory.keys) { f.byMemory[m]!.sortValues() }
+            data.functions[f.name] = f
+        }
+        data.calls.lagMs.sort()
+        for i in instanceList { data.instances[i.name] = i }
         return data
+    }
+}
+
+/// Results of the reading threads. A class with a lock because concurrentPerform's
+/// closure must be Sendable and each slot is written from another thread.
+final class ResultSlots: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Int: Result<(data: RunData, sha256: String, bytes: Int), Error>] = [:]
+    func set(_ k: Int, _ r: Result<(data: RunData, sha256: String, bytes: Int), Error>) { lock.lock(); slots[k] = r; lock.unlock() }
+    func get(_ k: Int) throws -> (data: RunData, sha256: String, bytes: Int) {
+        lock.lock(); defer { lock.unlock() }
+        return try slots[k]!.get()
     }
 }
 
@@ -86,15 +201,6 @@ public struct FunctionRun {
 
     public var memorySizes: [Int] { byMemory.keys.sorted() }
 
-    mutating func addReport(_ r: Report, phaseMemoryMB: Int) {
-        byMemory[phaseMemoryMB, default: MemoryStats(memoryMB: phaseMemoryMB)]
-            .add(r)
-    }
-
-    mutating func addCall(_ i: Invocation) {
-        let m = i.call.memoryMB
-        byMemory[m, default: MemoryStats(memoryMB: m)].addCall(i)
-    }
 }
 
 /// Measurements at one memory size.
@@ -120,11 +226,11 @@ public struct MemoryStats {
 
     init(memoryMB: Int) { self.memoryMB = memoryMB }
 
-    mutating func add(_ r: Report) {
+    mutating func addReport(_ r: CallFacts) {
         reports += 1
-        statuses[r.status, default: 0] += 1
+        statuses[r.status!, default: 0] += 1
         billedSum += r.billedMs
-        if r.memoryMB != memoryMB { memoryMismatches += 1 }
+        if r.reportMemoryMB != memoryMB { memoryMismatches += 1 }
         if let m = r.maxMemoryMB { maxMemory.append(Double(m)) }
         guard r.status == .success else { return }
         if let i = r.initMs {
@@ -135,12 +241,22 @@ public struct MemoryStats {
         }
     }
 
-    mutating func addCall(_ i: Invocation) {
+    mutating func addCall(_ i: CallFacts) {
         calls += 1
         if let e = i.error { clientErrors[e.rawValue, default: 0] += 1 }
-        if i.functionError != nil { functionErrors += 1 }
+        if i.hasFunctionError { functionErrors += 1 }
         if let l = i.latencyMs { latencyMs.append(l) }
         if let l = i.scheduledLatencyMs { scheduledLatencyMs.append(l) }
+    }
+
+    /// Sorts every sample once, so quantiles need no further sorting.
+    mutating func sortValues() {
+        warm.sort(); cold.sort(); inits.sort(); maxMemory.sort(); latencyMs.sort(); scheduledLatencyMs.sort()
+    }
+
+    mutating func takeCalls(from o: MemoryStats) {
+        calls = o.calls; clientErrors = o.clientErrors; functionErrors = o.functionErrors
+        latencyMs = o.latencyMs; scheduledLatencyMs = o.scheduledLatencyMs
     }
 
     public var coldShare: Double { reports > 0 ? Double(inits.count) / Double(reports) : .nan }
@@ -167,8 +283,8 @@ public struct InstanceTimeline {
     public var scheduledUnixMs: [Double] = []
     public var sentUnixMs: [Double] = []
     public var notSent = 0
-    mutating func add(_ i: Invocation) {
-        scheduledUnixMs.append(i.phaseStartUnixMs + i.call.atS * 1000)
+    mutating func add(_ i: CallFacts) {
+        scheduledUnixMs.append(i.phaseStartUnixMs + i.atS * 1000)
         if let s = i.sentUnixMs { sentUnixMs.append(s) } else { notSent += 1 }
     }
 }
@@ -177,25 +293,23 @@ public struct InstanceTimeline {
 public struct CallStats {
     public var count = 0
     public var lagMs: [Double] = []
-    public var latencyMs: [Double] = []
-    public var scheduledLatencyMs: [Double] = []
     public var errors: [String: Int] = [:]
     public var httpStatuses: [Int: Int] = [:]
     public var functionErrors = 0
-    mutating func add(_ i: Invocation) {
+    mutating func add(_ i: CallFacts) {
         count += 1
         if let l = i.lagMs { lagMs.append(l) }
-        if let l = i.latencyMs { latencyMs.append(l) }
-        if let l = i.scheduledLatencyMs { scheduledLatencyMs.append(l) }
         errors[i.error?.rawValue ?? "ok", default: 0] += 1
         if let s = i.httpStatus { httpStatuses[s, default: 0] += 1 }
-        if i.functionError != nil { functionErrors += 1 }
+        if i.hasFunctionError { functionErrors += 1 }
     }
 }
 
 /// Quantiles of a sample (sorted once; linear interpolation between order statistics).
 public struct Quantiles {
     public let sorted: [Double]
+    /// `values` must be sorted ascending (RunData's samples are, once loaded).
+    public init(sorted values: [Double]) { sorted = values }
     public init(_ values: [Double]) { sorted = values.sorted() }
     public var count: Int { sorted.count }
     public var isEmpty: Bool { sorted.isEmpty }

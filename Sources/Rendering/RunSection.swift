@@ -98,7 +98,7 @@ struct RunSection {
     // MARK: Lag
 
     func lagChart(into out: inout String) {
-        let q = Quantiles(data.calls.lagMs)
+        let q = Quantiles(sorted: data.calls.lagMs)
         guard !q.isEmpty else {
             emptyFigure(&out, "Send lag distribution", "No call has a recorded send lag.")
             return
@@ -135,10 +135,10 @@ struct RunSection {
             var p50: [Chart.Point] = [], p99: [Chart.Point] = []
             for m in f.memorySizes {
                 let s = f.byMemory[m]!
-                let q = Quantiles(s.latencyMs)
+                let q = Quantiles(sorted: s.latencyMs)
                 guard !q.isEmpty else { continue }
                 sizes.insert(m)
-                let sq = Quantiles(s.scheduledLatencyMs)
+                let sq = Quantiles(sorted: s.scheduledLatencyMs)
                 p50.append(.init(Double(m), q(0.5))); p99.append(.init(Double(m), q(0.99)))
                 rows.append([name, String(m), Fmt.count(q.count), Fmt.ms(q(0.5)), Fmt.ms(q(0.9)), Fmt.ms(q(0.99)), Fmt.ms(sq(0.99))])
             }
