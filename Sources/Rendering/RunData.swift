@@ -32,21 +32,50 @@ public struct RunData {
     /// every byte as it streams by (provenance). Calls come from invocations.ndjson when
     /// given, else from the log records' invocation part.
     public static func load(logsPath: String, invocationsPath: String?) throws -> (RunData, [InputFile]) {
-        let results = ResultSlots()
-        let jobs: [(String, Bool)] = [(logsPath, true)] + (invocationsPath.map { [($0, false)] } ?? [])
         let withCalls = invocationsPath == nil
-        DispatchQueue.concurrentPerform(iterations: jobs.count) { k in
-            let (path, isLogs) = jobs[k]
-            results.set(k, Result { try Aggregator.read(path: path, logs: isLogs, callsFromLogs: withCalls) })
+        var results: [(data: RunData, sha256: String, bytes: Int)]
+        if logsPath == "-" || invocationsPath == "-" {
+            // Standard input cannot be mapped: stream both files, one after the other.
+            results = [try Aggregator.read(path: logsPath, logs: true, callsFromLogs: withCalls)]
+            if let invocationsPath { results.append(try Aggregator.read(path: invocationsPath, logs: false, callsFromLogs: false)) }
+            for k in results.indices { results[k].data.sortValues() }
+        } else {
+            results = try ParallelLoad.load([(logsPath, true)] + (invocationsPath.map { [($0, false)] } ?? []), callsFromLogs: withCalls)
         }
-        var logs = try results.get(0)
+        var logs = results[0]
         var files = [InputFile(role: "logs", path: logsPath, bytes: logs.bytes, sha256: logs.sha256)]
         if let invocationsPath {
-            let calls = try results.get(1)
+            let calls = results[1]
             files.append(InputFile(role: "invocations", path: invocationsPath, bytes: calls.bytes, sha256: calls.sha256))
             logs.data.takeCalls(from: calls.data)
         }
         return (logs.data, files)
+    }
+
+    /// Appends the records of a later chunk of the same file.
+    mutating func append(_ o: RunData) {
+        if header == nil { header = o.header }
+        for (name, f) in o.functions {
+            for (m, s) in f.byMemory {
+                functions[name, default: FunctionRun(name: name)].byMemory[m, default: MemoryStats(memoryMB: m)].append(s)
+            }
+        }
+        for (name, i) in o.instances {
+            instances[name, default: InstanceTimeline(name: name)].append(i)
+        }
+        calls.append(o.calls)
+        if let s = o.invokeSummary { invokeSummary = s }
+        logWaits += o.logWaits
+        logRecords += o.logRecords
+        invocationRecords += o.invocationRecords
+    }
+
+    /// Sorts every sample once, so quantiles need no further sorting.
+    mutating func sortValues() {
+        for name in Array(functions.keys) {
+            for m in Array(functions[name]!.byMemory.keys) { functions[name]!.byMemory[m]!.sortValues() }
+        }
+        calls.lagMs.sort()
     }
 
     /// Adopts the call-level half of `other` (read from invocations.ndjson).
@@ -80,21 +109,25 @@ struct Aggregator {
         var a = Aggregator()
         let name = path == "-" ? "<stdin>" : path
         let digest = try HashingLineReader.read(path: path) { number, line in
-            if let (kind, facts) = FastLineScanner.scan(line) {
-                switch kind {
-                case .log where logs: a.addReport(facts, calls: callsFromLogs)
-                case .invocation where !logs: a.addCall(facts)
-                default: break
-                }
-                return
-            }
-            let record: Record
-            do { record = try Record.decode(line) } catch let f as FieldFailure {
+            do { try a.add(line, logs: logs, callsFromLogs: callsFromLogs) } catch let f as FieldFailure {
                 throw InputError(file: name, line: number, field: f.field, problem: f.problem)
             }
-            a.addSlow(record, logs: logs, callsFromLogs: callsFromLogs)
         }
         return (a.finish(), digest.sha256, digest.bytes)
+    }
+
+    /// One line: the fast scanner when it understands the line, else the full decoder
+    /// (which throws FieldFailure for a malformed line).
+    mutating func add(_ line: UnsafeBufferPointer<UInt8>, logs: Bool, callsFromLogs: Bool) throws {
+        if let (kind, facts) = FastLineScanner.scan(line) {
+            switch kind {
+            case .log where logs: addReport(facts, calls: callsFromLogs)
+            case .invocation where !logs: addCall(facts)
+            default: break
+            }
+            return
+        }
+        addSlow(try Record.decode(line), logs: logs, callsFromLogs: callsFromLogs)
     }
 
     mutating func addSlow(_ record: Record, logs: Bool, callsFromLogs: Bool) {
@@ -171,25 +204,9 @@ struct Aggregator {
     }
 
     consuming func finish() -> RunData {
-        for var f in functionList {
-            for m in Array(f.byMemory.keys) { f.byMemory[m]!.sortValues() }
-            data.functions[f.name] = f
-        }
-        data.calls.lagMs.sort()
+        for f in functionList { data.functions[f.name] = f }
         for i in instanceList { data.instances[i.name] = i }
         return data
-    }
-}
-
-/// Results of the reading threads. A class with a lock because concurrentPerform's
-/// closure must be Sendable and each slot is written from another thread.
-final class ResultSlots: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Int: Result<(data: RunData, sha256: String, bytes: Int), Error>] = [:]
-    func set(_ k: Int, _ r: Result<(data: RunData, sha256: String, bytes: Int), Error>) { lock.lock(); slots[k] = r; lock.unlock() }
-    func get(_ k: Int) throws -> (data: RunData, sha256: String, bytes: Int) {
-        lock.lock(); defer { lock.unlock() }
-        return try slots[k]!.get()
     }
 }
 
@@ -254,6 +271,14 @@ public struct MemoryStats {
         warm.sort(); cold.sort(); inits.sort(); maxMemory.sort(); latencyMs.sort(); scheduledLatencyMs.sort()
     }
 
+    mutating func append(_ o: MemoryStats) {
+        warm += o.warm; cold += o.cold; inits += o.inits; maxMemory += o.maxMemory
+        billedSum += o.billedSum; reports += o.reports; memoryMismatches += o.memoryMismatches
+        statuses.merge(o.statuses, uniquingKeysWith: +)
+        calls += o.calls; clientErrors.merge(o.clientErrors, uniquingKeysWith: +); functionErrors += o.functionErrors
+        latencyMs += o.latencyMs; scheduledLatencyMs += o.scheduledLatencyMs
+    }
+
     mutating func takeCalls(from o: MemoryStats) {
         calls = o.calls; clientErrors = o.clientErrors; functionErrors = o.functionErrors
         latencyMs = o.latencyMs; scheduledLatencyMs = o.scheduledLatencyMs
@@ -283,6 +308,9 @@ public struct InstanceTimeline {
     public var scheduledUnixMs: [Double] = []
     public var sentUnixMs: [Double] = []
     public var notSent = 0
+    mutating func append(_ o: InstanceTimeline) {
+        scheduledUnixMs += o.scheduledUnixMs; sentUnixMs += o.sentUnixMs; notSent += o.notSent
+    }
     mutating func add(_ i: CallFacts) {
         scheduledUnixMs.append(i.phaseStartUnixMs + i.atS * 1000)
         if let s = i.sentUnixMs { sentUnixMs.append(s) } else { notSent += 1 }
@@ -296,6 +324,10 @@ public struct CallStats {
     public var errors: [String: Int] = [:]
     public var httpStatuses: [Int: Int] = [:]
     public var functionErrors = 0
+    mutating func append(_ o: CallStats) {
+        count += o.count; lagMs += o.lagMs; errors.merge(o.errors, uniquingKeysWith: +)
+        httpStatuses.merge(o.httpStatuses, uniquingKeysWith: +); functionErrors += o.functionErrors
+    }
     mutating func add(_ i: CallFacts) {
         count += 1
         if let l = i.lagMs { lagMs.append(l) }
