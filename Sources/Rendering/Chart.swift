@@ -42,6 +42,8 @@ public struct Chart {
         case markers([(Point, String)])
         /// Histogram bars [x0, x1) with height y.
         case bars([(x0: Double, x1: Double, y: Double)])
+        /// A wide, translucent line under the others: a plan or target that a measured line should follow.
+        case trace([Point])
     }
 
     public struct Series {
@@ -78,6 +80,7 @@ public struct Chart {
             case .points(let p): n + p.count
             case .markers(let m): n + m.count
             case .bars(let b): n + b.count
+            case .trace(let p): n + p.count
             }
         }
     }
@@ -95,6 +98,7 @@ public struct Chart {
                 case .band: shape = "band"
                 case .points, .markers: shape = "dot"
                 case .bars: shape = "bar"
+                case .trace: shape = "trace"
                 }
                 out += "<li><span class=\"key \(shape) c\(s.color)\"></span>\(HTML.escape(s.name))</li>"
             }
@@ -145,6 +149,7 @@ public struct Chart {
         // Data: bands first, then bars, lines, points and markers on top.
         let order: [(Mark) -> Bool] = [
             { if case .band = $0 { true } else { false } },
+            { if case .trace = $0 { true } else { false } },
             { if case .bars = $0 { true } else { false } },
             { if case .line = $0 { true } else { false } },
             { if case .points = $0 { true } else { false } },
@@ -182,6 +187,11 @@ public struct Chart {
                     out += "\n<g class=\"pt \(cls)\">"
                     for p in pts { out += "<circle cx=\"\(c(px(p.x)))\" cy=\"\(c(py(p.y)))\" r=\"2.2\"/>" }
                     out += "</g>"
+                case .trace(let pts):
+                    guard !pts.isEmpty else { continue }
+                    var d = ""
+                    for (k, p) in pts.enumerated() { d += (k == 0 ? "M" : "L") + c(px(p.x)) + " " + c(py(p.y)) }
+                    out += "\n<path class=\"trace \(cls)\" d=\"\(d)\"/>"
                 case .markers: break
                 }
             }
@@ -211,7 +221,7 @@ public struct Chart {
 
     static func xs(_ m: Mark) -> [Double] {
         switch m {
-        case .line(let p, _), .points(let p): p.map(\.x)
+        case .line(let p, _), .points(let p), .trace(let p): p.map(\.x)
         case .band(let lo, let hi): lo.map(\.x) + hi.map(\.x)
         case .markers(let ms): ms.map { $0.0.x }
         case .bars(let b): b.flatMap { [$0.x0, $0.x1] }
@@ -223,7 +233,8 @@ public struct Chart {
         case .line(let p, _), .points(let p): p.map(\.y)
         case .band(let lo, let hi): lo.map(\.y) + hi.map(\.y)
         case .markers(let ms): ms.map { $0.0.y }
-        case .bars(let b): b.map(\.y) + [0]
+        case .bars(let b): b.map { $0.y * 1.08 } + [0]  // headroom for the count labels
+        case .trace(let p): p.map(\.y)
         }
     }
 
@@ -243,7 +254,7 @@ public struct Chart {
         case .log2:
             if finite.isEmpty { lo = 128; hi = 3008 }
             if let t = axis.ticks?.filter({ $0 > 0 }), let tlo = t.min(), let thi = t.max() { lo = min(lo, tlo); hi = max(hi, thi) }
-            let ticks = axis.ticks ?? powersOfTwo(lo, hi)
+            let ticks = axis.ticks ?? (axis.format == .memory ? powersOfTwo(lo, hi) : decadeTicks(lo / 1.15, hi * 1.15))
             // A margin of ~15% either side keeps end points off the frame.
             return Domain(lo: lo / 1.15, hi: hi * 1.15, step: 1, ticks: ticks.filter { $0 >= lo / 1.15 && $0 <= hi * 1.15 })
         case .linear:
@@ -268,6 +279,17 @@ public struct Chart {
         let p = pow(10, floor(log10(raw)))
         let f = raw / p
         return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * p
+    }
+
+    /// 1, 2, 5 × 10^k inside [lo, hi] (durations on a log axis).
+    static func decadeTicks(_ lo: Double, _ hi: Double) -> [Double] {
+        var out: [Double] = []
+        var decade = pow(10, floor(log10(max(lo, 1e-9))))
+        while decade <= hi {
+            for f in [1.0, 2, 5] where decade * f >= lo && decade * f <= hi { out.append(decade * f) }
+            decade *= 10
+        }
+        return out
     }
 
     static func powersOfTwo(_ lo: Double, _ hi: Double) -> [Double] {

@@ -25,7 +25,7 @@ enum PageStyle {
     figure.chart svg{width:100%;height:auto;display:block}
     svg text{fill:var(--fg);font-size:11px}svg text.label{fill:var(--muted);font-size:12px}
     svg .grid line{stroke:var(--grid);stroke-width:1}svg .axis line{stroke:var(--muted);stroke-width:1}
-    svg .line{fill:none;stroke-width:2.2}svg .dashed{stroke-dasharray:6 4}svg .band{stroke:none;opacity:.2}
+    svg .line{fill:none;stroke-width:2.2}svg .trace{fill:none;stroke-width:7;opacity:.28;stroke-linejoin:round}svg .dashed{stroke-dasharray:6 4}svg .band{stroke:none;opacity:.2}
     svg .bar text.value{stroke:none;fill:var(--fg);font-size:10px}svg .pt circle,svg circle.pt{opacity:.45;stroke:none}svg .bar rect{opacity:.8}
     svg .marker circle{stroke:var(--card);stroke-width:2}svg .marker text{font-weight:650;font-size:12px;stroke:var(--card);stroke-width:3px;paint-order:stroke}
     figure.chart p{font-size:13px}
@@ -34,7 +34,7 @@ enum PageStyle {
     svg .line.c0,svg .line.c1,svg .line.c2,svg .line.c3,svg .line.c4,svg .line.c5{fill:none}
     ul.legend{list-style:none;margin:4px 0 0;padding:0;display:flex;flex-wrap:wrap;gap:4px 16px;font-size:13px}
     .key{display:inline-block;width:18px;height:10px;margin-right:6px;vertical-align:middle;border:0}
-    .key.line{height:3px}.key.dash{height:0;border-top:3px dashed}.key.band{opacity:.3}.key.dot{width:10px;height:10px;border-radius:50%}
+    .key.line{height:3px}.key.trace{height:7px;opacity:.35}.key.dash{height:0;border-top:3px dashed}.key.band{opacity:.3}.key.dot{width:10px;height:10px;border-radius:50%}
     .key.c0{background:var(--c0);border-color:var(--c0)}.key.c1{background:var(--c1);border-color:var(--c1)}.key.c2{background:var(--c2);border-color:var(--c2)}
     .key.c3{background:var(--c3);border-color:var(--c3)}.key.c4{background:var(--c4);border-color:var(--c4)}.key.c5{background:var(--c5);border-color:var(--c5)}
     .key.dash.c0,.key.dash.c1,.key.dash.c2,.key.dash.c3,.key.dash.c4,.key.dash.c5{background:none}

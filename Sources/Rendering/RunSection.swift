@@ -76,7 +76,7 @@ struct RunSection {
             let sched = histogram(inst.scheduledUnixMs), sent = histogram(inst.sentUnixMs)
             columns.append(sched); columns.append(sent)
             let xs = (0..<binCount).map { (Double($0) + 0.5) * binS }
-            series.append(.init("\(name) scheduled", color: k % 6, .line(zip(xs, sched).map { Chart.Point($0, $1) }, dashed: true)))
+            series.append(.init("\(name) scheduled", color: k % 6, .trace(zip(xs, sched).map { Chart.Point($0, $1) })))
             series.append(.init("\(name) sent", color: k % 6, .line(zip(xs, sent).map { Chart.Point($0, $1) })))
         }
         var rows: [[String]] = []
@@ -89,7 +89,7 @@ struct RunSection {
             return "\(n): \(Fmt.count(i.sentUnixMs.count)) of \(Fmt.count(i.scheduledUnixMs.count)) sent"
         }.joined(separator: "; ")
         Chart(id: "run-adherence", title: "Achieved vs scheduled calls over time",
-              summary: "Calls per second in \(binCount) time bins of \(Fmt.sig(binS, 3)) s, scheduled (dashed) and actually sent (solid), per instance. \(totals).",
+              summary: "Calls per second in \(binCount) time bins of \(Fmt.sig(binS, 3)) s, scheduled (wide, pale) and actually sent (solid), per instance. \(totals).",
               x: .init("Time since the first scheduled call (s)"), y: .init("Calls per second"),
               series: series, table: DataTable(headers: headers, rows: rows, numeric: Set(1..<headers.count)))
             .render(into: &out)
@@ -153,7 +153,7 @@ struct RunSection {
         Chart(id: "run-latency", title: "Client latency percentiles",
               summary: "Round-trip latency seen by the client (response received − sent), p50 and p99 per memory size and function.",
               x: .init("Memory (MB)", scale: .log2, ticks: sizes.sorted().map(Double.init), format: .memory),
-              y: .init("Client latency (ms)"), series: series,
+              y: .init("Client latency (ms, log scale)", scale: .log2), series: series,
               table: DataTable(headers: ["function", "memory (MB)", "calls", "p50", "p90", "p99", "p99 from scheduled time"],
                                rows: rows, numeric: [1, 2, 3, 4, 5, 6]))
             .render(into: &out)

@@ -219,3 +219,14 @@ import TestSupport
         #expect(d.lo == 0 && d.hi == 100 && d.ticks == [0, 20, 40, 60, 80, 100])
     }
 }
+
+@Suite struct CheckerTests {
+    /// The checker the report tests rely on does catch what it must.
+    @Test func checkerCatchesBrokenMarkupAndExternalReferences() {
+        #expect(!HTMLChecker("<div><p>text</div>").problems.isEmpty)
+        #expect(!HTMLChecker("<div class=x>").problems.isEmpty)
+        let c = HTMLChecker("<p><img src=\"https://example.com/a.png\"><a href=\"#ok\">a</a></p><style>b{background:url(http://x/y)}</style>")
+        #expect(c.problems.isEmpty)
+        #expect(c.urls.contains("https://example.com/a.png") && c.urls.contains("http://x/y") && c.urls.contains("#ok"))
+    }
+}
