@@ -219,7 +219,7 @@ struct FunctionSection {
         } else {
             for p in observed { rows.append([Fmt.fixed(p.x, 0), "", "", "", "", Fmt.dollars(p.y), "measured"]) }
         }
-        series.append(.init("observed (mean billed duration)", color: 2, .points(observed)))
+        series.append(.init("observed (mean billed duration)", color: 2, .markers(observed.map { ($0, "") })))
         var marks: [(Chart.Point, String)] = []
         if let recs = model?.recommendations {
             var byMemory: [Int: [String]] = [:]

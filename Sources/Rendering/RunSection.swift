@@ -236,6 +236,7 @@ struct RunSection {
         steps += "fit logs.ndjson -o models.json\n"
         steps += "report models.json logs.ndjson invocations.ndjson -o report.html\n"
         out += "<pre>\(HTML.escape(steps))</pre>\n"
+        out += "<p>Or let make run every stage (skipping finished ones): <code>make -f pipeline.mk WORKLOAD=workload.json</code>.</p>\n"
         out += "<p class=\"muted\">To redraw this report from the same records: <code>report \(inputs.map { HTML.escape($0.path) }.joined(separator: " ")) -o report.html</code> (byte-identical output).</p>\n"
     }
 }
