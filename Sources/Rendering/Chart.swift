@@ -197,18 +197,25 @@ public struct Chart {
             }
         }
         out += "</g>"
-        // Markers are drawn unclipped so their labels stay readable at the edges.
+        // Markers are drawn unclipped; their labels are placed to avoid each other and the frame.
+        var placed: [(x0: Double, x1: Double, y: Double)] = []
         for s in series {
             guard case .markers(let ms) = s.mark else { continue }
             out += "\n<g class=\"marker c\(s.color)\">"
-            for (k, (p, label)) in ms.enumerated() {
-                let X = px(p.x), Y = py(p.y) - Double(k % 3) * 14  // stagger labels of nearby markers
-                out += "<circle cx=\"\(c(X))\" cy=\"\(c(py(p.y)))\" r=\"5.5\"/>"
-                if !label.isEmpty {
-                    let anchor = X > Self.left + plotW * 0.75 ? "end" : "start"
-                    let dx = anchor == "end" ? -8.0 : 8.0
-                    out += "<text x=\"\(c(X + dx))\" y=\"\(c(Y - 8))\" text-anchor=\"\(anchor)\">\(HTML.escape(label))</text>"
+            for (p, label) in ms {
+                let X = px(p.x), Y = py(p.y)
+                out += "<circle cx=\"\(c(X))\" cy=\"\(c(Y))\" r=\"5.5\"/>"
+                guard !label.isEmpty else { continue }
+                let w = Double(label.count) * 6.6
+                let anchor = X > Self.left + plotW * 0.7 ? "end" : "start"
+                let x0 = anchor == "end" ? X - 8 - w : X + 8, x1 = x0 + w
+                var y = Y - 8
+                for dy in [-8.0, 18, -22, 32, -36, 46, -50, 60] {
+                    y = min(max(Y + dy, Self.top + 11), Self.top + plotH - 4)
+                    if !placed.contains(where: { $0.x0 < x1 && x0 < $0.x1 && abs($0.y - y) < 13 }) { break }
                 }
+                placed.append((x0, x1, y))
+                out += "<text x=\"\(c(anchor == "end" ? X - 8 : X + 8))\" y=\"\(c(y))\" text-anchor=\"\(anchor)\">\(HTML.escape(label))</text>"
             }
             out += "</g>"
         }

@@ -38,6 +38,10 @@ struct FunctionSection {
     func render(into out: inout String) {
         out += "<section class=\"function\" id=\"\(id)\">\n<h2>\(HTML.escape(name))</h2>\n"
         answer(into: &out)
+        let mismatches = run?.byMemory.values.map(\.memoryMismatches).reduce(0, +) ?? 0
+        if mismatches > 0 {
+            note(&out, "\(Fmt.count(mismatches)) REPORT lines state another Memory Size than their phase asked for (the configuration update had not landed yet); they are counted at the size the REPORT states, as fit does.")
+        }
         out += "<div class=\"grid2\">\n"
         runtimeChart(into: &out)
         costChart(into: &out)
@@ -237,7 +241,8 @@ struct FunctionSection {
         }
         Chart(id: id + "-cost", title: title,
               summary: "Cost of one million invocations (\(price.architecture), \(price.region): $\(Fmt.sig(price.gbSecondUSD, 6)) per GB-s, $\(Fmt.sig(price.requestUSD * 1e6, 3)) per 1M requests) over the memory grid, with the model's confidence band, the measured sizes and the recommendations.",
-              x: .init("Memory (MB, log scale)", scale: .log2, ticks: curveTicks, format: .memory), y: .init("USD per 1M invocations"),
+              x: .init("Memory (MB, log scale)", scale: .log2, ticks: curveTicks, format: .memory),
+              y: .init("USD per 1M invocations", includeZero: false),
               series: series,
               table: DataTable(headers: ["memory (MB)", "predicted $/1M", "CI low", "CI high", "predicted duration", "observed $/1M", "note"],
                                rows: rows, numeric: [0, 1, 2, 3, 4, 5]))

@@ -188,7 +188,9 @@ struct Aggregator {
     mutating func addReport(_ f: CallFacts, calls: Bool) {
         data.logRecords += 1
         let k = function(f.label!)
-        functionList[k].byMemory[f.memoryMB, default: MemoryStats(memoryMB: f.memoryMB)].addReport(f)
+        // Like fit, file a REPORT under the Memory Size it states (what Lambda ran), else the phase's.
+        let m = f.reportMemoryMB > 0 ? f.reportMemoryMB : f.memoryMB
+        functionList[k].byMemory[m, default: MemoryStats(memoryMB: m)].addReport(f)
         if calls { addCallFacts(f, function: k) }
     }
 
@@ -232,7 +234,7 @@ public struct MemoryStats {
     public var billedSum = 0.0
     public var reports = 0
     public var statuses: [ReportStatus: Int] = [:]
-    /// REPORT lines whose Memory Size differs from the phase's (the update had not landed).
+    /// REPORT lines at this size whose phase asked for another size (the update had not landed).
     public var memoryMismatches = 0
     // Client side (from invocations, or the log records' invocation part).
     public var calls = 0
@@ -247,7 +249,7 @@ public struct MemoryStats {
         reports += 1
         statuses[r.status!, default: 0] += 1
         billedSum += r.billedMs
-        if r.reportMemoryMB != memoryMB { memoryMismatches += 1 }
+        if r.reportMemoryMB != r.memoryMB { memoryMismatches += 1 }
         if let m = r.maxMemoryMB { maxMemory.append(Double(m)) }
         guard r.status == .success else { return }
         if let i = r.initMs {
