@@ -172,26 +172,32 @@ struct FastLineScanner {
             guard let v = number() else { return nil }
             return .some(v)
         }
-        /// A JSON number; correctly rounded (exact mantissa, one division), else via strtod.
+        /// A JSON number. Correctly rounded when the digits fit a double's mantissa (exact
+        /// mantissa, one division); longer ones (e.g. full-precision `at_s`) keep 19 digits, a
+        /// deterministic result within an ulp or two; exponents go through strtod.
         mutating func number() -> Double? {
             let start = p
             var neg = false
             if p < end, p.pointee == UInt8(ascii: "-") { neg = true; p += 1 }
             var mantissa: UInt64 = 0
-            var digits = 0, fraction = 0
+            var digits = 0, fraction = 0, droppedInteger = 0
             let intStart = p
-            while p < end, p.pointee &- 0x30 < 10 { mantissa = mantissa &* 10 &+ UInt64(p.pointee &- 0x30); digits += 1; p += 1 }
+            while p < end, p.pointee &- 0x30 < 10 {
+                if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(p.pointee &- 0x30); if mantissa > 0 { digits += 1 } } else { droppedInteger += 1 }
+                p += 1
+            }
             guard p > intStart else { return nil }
             if p - intStart > 1, intStart.pointee == UInt8(ascii: "0") { return nil }
             if p < end, p.pointee == UInt8(ascii: ".") {
                 p += 1
                 let f0 = p
-                while p < end, p.pointee &- 0x30 < 10 { mantissa = mantissa &* 10 &+ UInt64(p.pointee &- 0x30); digits += 1; fraction += 1; p += 1 }
+                while p < end, p.pointee &- 0x30 < 10 {
+                    if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(p.pointee &- 0x30); if mantissa > 0 { digits += 1 }; fraction += 1 }
+                    p += 1
+                }
                 guard p > f0 else { return nil }
             }
-            // Up to 19 digits cannot overflow; beyond 2^53 the mantissa is no longer exact.
-            if p < end, p.pointee | 0x20 == UInt8(ascii: "e") || digits > 19 || mantissa > (1 << 53) || fraction > 22 {
-                // Rare: exponents or long mantissas; let the C library round them.
+            if p < end, p.pointee | 0x20 == UInt8(ascii: "e") || droppedInteger > 0 || fraction > 22 {
                 if p < end, p.pointee | 0x20 == UInt8(ascii: "e") {
                     p += 1
                     if p < end, p.pointee == UInt8(ascii: "+") || p.pointee == UInt8(ascii: "-") { p += 1 }
@@ -201,7 +207,6 @@ struct FastLineScanner {
                 }
                 return Double(String(decoding: UnsafeBufferPointer(start: start, count: p - start), as: UTF8.self))
             }
-            // m and 10^k are exact doubles (m ≤ 2^53, k ≤ 22), so one division is correctly rounded.
             let v = fraction == 0 ? Double(mantissa) : Double(mantissa) / Self.powers[fraction]
             return neg ? -v : v
         }

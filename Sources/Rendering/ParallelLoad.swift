@@ -51,7 +51,7 @@ enum ParallelLoad {
         func chunk(_ job: Int) -> Result<ChunkResult, ChunkFailure> { lock.lock(); defer { lock.unlock() }; return chunks[job]! }
     }
 
-    /// files: (path, isLogs). Returns one RunData per file and each file's sha256 and size.
+    /// files: (path, isLogs). Returns one RunData per file (samples not yet sorted) and each file's sha256 and size.
     static func load(_ files: [(path: String, isLogs: Bool)], callsFromLogs: Bool) throws -> [(data: RunData, sha256: String, bytes: Int)] {
         let mapped = try files.map { try Mapped(path: $0.path) }
         var jobs: [Job] = files.indices.map { Job.hash(file: $0) }  // the long sequential jobs first
@@ -90,7 +90,6 @@ enum ParallelLoad {
                     throw InputError(file: file.path, line: linesBefore + e.line, field: e.field, problem: e.problem)
                 }
             }
-            data.sortValues()
             out.append((data, slots.hash(k), mapped[k].count))
         }
         return out

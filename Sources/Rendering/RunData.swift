@@ -38,7 +38,6 @@ public struct RunData {
             // Standard input cannot be mapped: stream both files, one after the other.
             results = [try Aggregator.read(path: logsPath, logs: true, callsFromLogs: withCalls)]
             if let invocationsPath { results.append(try Aggregator.read(path: invocationsPath, logs: false, callsFromLogs: false)) }
-            for k in results.indices { results[k].data.sortValues() }
         } else {
             results = try ParallelLoad.load([(logsPath, true)] + (invocationsPath.map { [($0, false)] } ?? []), callsFromLogs: withCalls)
         }
@@ -49,6 +48,7 @@ public struct RunData {
             files.append(InputFile(role: "invocations", path: invocationsPath, bytes: calls.bytes, sha256: calls.sha256))
             logs.data.takeCalls(from: calls.data)
         }
+        logs.data.sortValues()
         return (logs.data, files)
     }
 
@@ -70,12 +70,26 @@ public struct RunData {
         invocationRecords += o.invocationRecords
     }
 
-    /// Sorts every sample once, so quantiles need no further sorting.
+    /// Sorts every sample once (so quantiles need no further sorting), the arrays spread
+    /// over the cores: with a million calls this is several million values.
     mutating func sortValues() {
-        for name in Array(functions.keys) {
-            for m in Array(functions[name]!.byMemory.keys) { functions[name]!.byMemory[m]!.sortValues() }
+        typealias Key = (function: String, memory: Int, field: Int)
+        var keys: [Key] = []
+        for (name, f) in functions { for m in f.byMemory.keys { for field in 0..<MemoryStats.sampleCount { keys.append((name, m, field)) } } }
+        keys.sort { ($0.function, $0.memory, $0.field) < ($1.function, $1.memory, $1.field) }
+        var arrays: [[Double]] = keys.map { functions[$0.function]!.byMemory[$0.memory]!.sample($0.field) }
+        arrays.append(calls.lagMs)
+        let sorted = SortSlots(count: arrays.count)
+        let input = arrays
+        // Largest first, so the long sorts start early.
+        let order = input.indices.sorted { input[$0].count > input[$1].count }
+        DispatchQueue.concurrentPerform(iterations: order.count) { j in
+            var a = input[order[j]]
+            a.sort()
+            sorted.set(order[j], a)
         }
-        calls.lagMs.sort()
+        for (k, key) in keys.enumerated() { functions[key.function]!.byMemory[key.memory]!.setSample(key.field, sorted.get(k)) }
+        calls.lagMs = sorted.get(keys.count)
     }
 
     /// Adopts the call-level half of `other` (read from invocations.ndjson).
@@ -268,9 +282,13 @@ public struct MemoryStats {
         if let l = i.scheduledLatencyMs { scheduledLatencyMs.append(l) }
     }
 
-    /// Sorts every sample once, so quantiles need no further sorting.
-    mutating func sortValues() {
-        warm.sort(); cold.sort(); inits.sort(); maxMemory.sort(); latencyMs.sort(); scheduledLatencyMs.sort()
+    static let sampleCount = 6
+    /// The per-call samples by index, for sorting them all in parallel.
+    func sample(_ k: Int) -> [Double] {
+        switch k { case 0: warm; case 1: cold; case 2: inits; case 3: maxMemory; case 4: latencyMs; default: scheduledLatencyMs }
+    }
+    mutating func setSample(_ k: Int, _ v: [Double]) {
+        switch k { case 0: warm = v; case 1: cold = v; case 2: inits = v; case 3: maxMemory = v; case 4: latencyMs = v; default: scheduledLatencyMs = v }
     }
 
     mutating func append(_ o: MemoryStats) {
@@ -355,4 +373,13 @@ public struct Quantiles {
     }
     public var mean: Double { sorted.isEmpty ? .nan : sorted.reduce(0, +) / Double(sorted.count) }
     public var max: Double { sorted.last ?? .nan }
+}
+
+/// Sorted arrays written by the sorting threads, each into its own slot.
+final class SortSlots: @unchecked Sendable {  // every access holds `lock`
+    private let lock = NSLock()
+    private var slots: [[Double]]
+    init(count: Int) { slots = Array(repeating: [], count: count) }
+    func set(_ k: Int, _ a: [Double]) { lock.lock(); slots[k] = a; lock.unlock() }
+    func get(_ k: Int) -> [Double] { lock.lock(); defer { lock.unlock() }; return slots[k] }
 }
