@@ -26,6 +26,8 @@ public struct WorkloadParser {
         "host", "stage", "resource", "scheme", "signed", "function_name", "region", "invocation_type", "qualifier",
     ]
     static let httpKeys = ["host", "stage", "resource"]
+    /// Guards against typos such as a rate of 1e9: a phase this long would take hours to plan.
+    static let maximumCallsPerInstance = 1e9
     static let lambdaOnlyKeys = ["function_name", "region", "invocation_type", "qualifier"]
     static let httpOnlyKeys = ["scheme", "signed"]
 
@@ -144,6 +146,9 @@ public struct WorkloadParser {
                     throw fail(w, field, "must lie inside the run [0, \(Self.format(duration))], got [\(bounds[0].text), \(bounds[1].text)]")
                 }
                 window = Arrivals.Window(start: a, end: b)
+            }
+            guard rate * (window.end - window.start) <= Self.maximumCallsPerInstance else {
+                throw fail(rateNode, "\(path).rate", "would make about \(Self.format((rate * (window.end - window.start)).rounded())) calls per phase; the limit is 10^9")
             }
             switch distribution {
             case "Uniform": arrivals = .uniform(rate: rate, window: window)
