@@ -100,7 +100,7 @@ public struct WorkloadParser {
         }
         return Workload(testName: testName, durationS: duration, seed: seed, blockingCLI: blockingCLI,
                         memorySizes: memorySizes, platform: platform, instances: instances,
-                        normalizedJSON: compact, warnings: warnings)
+                        normalizedJSON: compact, warnings: warnings, seedLine: top.member("random_seed")?.line)
     }
 
     func instance(_ name: String, _ node: JSONNode, duration: Double, warnings: inout [String]) throws -> Instance {
