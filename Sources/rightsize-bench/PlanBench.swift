@@ -57,14 +57,18 @@ struct PlanBench: ParsableCommand {
 
             t0 = Self.now()
             let encoder = ScheduleLineEncoder(schedule: schedule)
-            var buffer = ByteBuffer(capacity: 1 << 21)
+            var batch = LineBatch(lineCapacity: encoder.maximumLineLength)
             var cursor = schedule.makeCursor()
             bytes = 0
-            while let c = cursor.next() {
-                encoder.append(c, to: &buffer)
-                if buffer.bytes.count >= 1 << 20 { bytes += buffer.bytes.count; buffer.bytes.removeAll(keepingCapacity: true) }
+            while true {
+                let lines = batch.fill { sink in
+                    var n = 0
+                    while sink.hasRoom, let c = cursor.next() { encoder.append(c, to: &sink); n += 1 }
+                    return n
+                }
+                if lines == 0 { break }
+                bytes += batch.bytes.count
             }
-            bytes += buffer.bytes.count
             let encodeTime = Self.now() - t0
 
             t0 = Self.now()
