@@ -118,9 +118,23 @@ import TestSupport
         #expect(warnings.contains { $0.contains(":1: perf_monitoring:") })
     }
 
+    /// Files that cannot be read or written: one line, exit 2, nothing left behind.
+    @Test func unreadableInputAndUnwritableOutput() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let missing = try Tools.run("plan", [dir.file("nope.json")])
+        #expect(missing.status == 2 && missing.stdout.isEmpty)
+        #expect(missing.stderr == "plan: \(dir.file("nope.json")): cannot read: No such file or directory\n")
+        let unwritable = try Tools.run("plan", [Self.data + "/example.json", "-o", dir.file("no/such/dir/s.ndjson")])
+        #expect(unwritable.status == 2)
+        #expect(unwritable.stderr.hasPrefix("plan: \(dir.file("no/such/dir/s.ndjson")): cannot write"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
+
     @Test func usageErrorsExitWith2() throws {
         let r = try Tools.run("plan", ["--no-such-flag"])
         #expect(r.status == 2)
+        #expect(r.stderr.split(separator: "\n").count == 1)
         #expect(try Tools.run("plan", ["--compat", "numpy", Self.data + "/example.json"]).status == 2)
         #expect(try Tools.run("plan", ["--help"]).status == 0)
     }
