@@ -24,7 +24,10 @@ public struct WorkloadParser {
     static let instanceKeys: Set<String> = [
         "application", "distribution", "rate", "activity_window", "interarrivals_list", "interarrival_list", "payload",
         "host", "stage", "resource", "scheme", "signed", "function_name", "region", "invocation_type", "qualifier",
+        "param_file",
     ]
+    /// FaaSProfiler's binary inputs for OpenWhisk: no equivalent here.
+    static let ignoredInstanceKeys: Set<String> = ["data_file"]
     static let httpKeys = ["host", "stage", "resource"]
     /// Guards against typos such as a rate of 1e9: a phase this long would take hours to plan.
     static let maximumCallsPerInstance = 1e9
@@ -107,7 +110,7 @@ public struct WorkloadParser {
         let path = "instances.\(name)"
         guard !name.isEmpty else { throw fail(node, path, "instance names must not be empty") }
         let fields = try object(node, path)
-        warnUnknown(fields, known: Self.instanceKeys, ignored: [], into: &warnings)
+        warnUnknown(fields, known: Self.instanceKeys, ignored: Self.ignoredInstanceKeys, into: &warnings)
         let application = try string(fields.required("application", self), "\(path).application")
 
         // Arrivals: a replayed list wins over a distribution, as in FaaSProfiler.
@@ -158,9 +161,16 @@ public struct WorkloadParser {
         }
 
         let target = try self.target(fields, path: path, application: application)
+        // FaaSProfiler's `param_file` (the action's input parameters) is the payload when
+        // `payload` is absent.
         var payloads = [RawJSON.emptyObject]
-        if let p = fields.member("payload"), !p.isNull {
+        let payloadNode = fields.member("payload").flatMap { $0.isNull ? nil : $0 }
+        let paramNode = fields.member("param_file").flatMap { $0.isNull ? nil : $0 }
+        if let p = payloadNode {
             payloads = try loadPayloads(p, field: "\(path).payload")
+            if let q = paramNode { warnings.append("\(file):\(q.line): \(path).param_file: ignored, payload is given") }
+        } else if let p = paramNode {
+            payloads = try loadPayloads(p, field: "\(path).param_file")
         }
         return Instance(name: name, application: application, arrivals: arrivals, target: target, payloads: payloads)
     }
