@@ -131,6 +131,7 @@ final class ExecutionEnvironment: Sendable {
         let onMs = 5.0
         var rssExceeded = false
         var responded = false
+        var cpuAtStart = throttle ? (MemoryProbe.cpuMs(pid: pid) ?? 0) : 0
         while true {
             let now = Clock.monotonicMs()
             if now >= deadline { break }
@@ -144,8 +145,12 @@ final class ExecutionEnvironment: Sendable {
             }
             if throttle {
                 kill(pid, SIGSTOP)
+                // Stop it until this cycle's wall time is its CPU time / share: like a
+                // kernel quota, it counts CPU actually used, not time it was allowed to run.
                 let ran = Clock.monotonicMs() - now
-                Clock.sleep(ms: min(ran * (1 - share) / share, max(0, deadline - Clock.monotonicMs())))
+                let used = MemoryProbe.cpuMs(pid: pid).map { $0 - cpuAtStart } ?? ran
+                cpuAtStart += used
+                Clock.sleep(ms: min(max(0, used / share - ran), max(0, deadline - Clock.monotonicMs())))
                 kill(pid, SIGCONT)
             }
         }

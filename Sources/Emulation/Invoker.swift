@@ -66,8 +66,9 @@ final class Invoker: Sendable {
 
     private func store(_ p: PendingLogs) {
         let delay = delays.withLock { $0.propagationDelay(meanMs: options.logDelayMeanMs) }
+        // As in CloudWatch, ingestion time is when the events arrive, i.e. after the delay.
         logs.append(group: "/aws/lambda/\(p.function)", stream: p.stream, events: p.lines,
-                    ingestionMs: Int64(p.endMs), visibleMs: Int64(p.endMs + delay))
+                    ingestionMs: Int64(p.endMs + delay), visibleMs: Int64(p.endMs + delay))
     }
 
     /// `deferLogs`: hand the log events to the caller instead of storing them now.

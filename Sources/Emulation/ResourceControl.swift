@@ -26,7 +26,9 @@ final class ResourceControl: Sendable {
     }
 
     let kind: Kind
-    static let periodMicroseconds = 100_000
+    /// Short enough that a few hundred ms of throttled work is not distorted by where it
+    /// starts in a period; long enough that the 128 MB quota stays above the kernel minimum (1 ms).
+    static let periodMicroseconds = 20_000
 
     init(mode: IsolationMode) {
         let name = "lambda-emulator-\(getpid())"
