@@ -1,0 +1,93 @@
+import Records
+
+/// What await-logs waits for on one function, derived from the invocations alone.
+public struct FunctionPlan: Sendable {
+    public var function: String
+    public var logGroup: String
+    /// The region of the Invoke target (nil: the environment's), where its logs are.
+    public var region: String?
+    /// Invocations that reached the function (a REPORT line is expected for each), in input order.
+    public var invocations: [Invocation]
+    /// Index into `invocations` by Lambda request id (Invoke API calls).
+    public var byRequestId: [String: Int]
+    /// Indices of invocations joined by time order (HTTP targets: their response id is the gateway's).
+    public var timeJoined: [Int]
+    /// Search window, epoch ms: earliest send - margin ... latest response + margin.
+    public var startMs: Double
+    public var endMs: Double
+    public var marginMs: Double
+
+    public var expected: Int { invocations.count }
+
+    /// When the response is unknown (client timeout), the function may run up to Lambda's 15 minutes.
+    static let longestRunMs = 900_000.0
+
+    static func responseMs(_ inv: Invocation) -> Double {
+        let sent = inv.sentUnixMs ?? inv.phaseStartUnixMs
+        return sent + (inv.latencyMs ?? longestRunMs)
+    }
+
+    /// The window covering only the invocations still missing, so a pass re-reads as little as possible.
+    public func window(missing: [Int]) -> (startMs: Double, endMs: Double) {
+        guard !missing.isEmpty else { return (startMs, endMs) }
+        var lo = Double.infinity, hi = -Double.infinity
+        for k in missing {
+            let inv = invocations[k]
+            lo = min(lo, inv.sentUnixMs ?? inv.phaseStartUnixMs)
+            hi = max(hi, Self.responseMs(inv))
+        }
+        return (lo - marginMs, hi + marginMs)
+    }
+}
+
+public enum WaitPlanner {
+    /// CloudWatch log group of a Lambda function; accepts a name, a partial or a full ARN
+    /// (`arn:aws:lambda:region:acct:function:name[:qualifier]`).
+    public static func logGroup(forFunction function: String) -> String {
+        "/aws/lambda/\(functionName(function))"
+    }
+
+    public static func functionName(_ function: String) -> String {
+        let parts = function.split(separator: ":", omittingEmptySubsequences: false)
+        if let f = parts.firstIndex(of: "function"), f + 1 < parts.count { return String(parts[f + 1]) }
+        return parts.count == 2 ? String(parts[0]) : function                   // name:qualifier
+    }
+
+    /// Groups invocations by function, in order of first appearance; only those that reached the
+    /// function are expected to log (a function whose calls were all throttled has a plan expecting 0).
+    /// HTTP targets name their function by the schedule's `application`.
+    /// `logGroups` overrides the group of a function (by name).
+    public static func plan(_ invocations: [Invocation], marginMs: Double,
+                            logGroups: [String: String] = [:]) -> [FunctionPlan] {
+        var plans: [FunctionPlan] = []
+        var index: [String: Int] = [:]
+        for inv in invocations {
+            let name: String
+            var byId = false
+            var region: String?
+            switch inv.call.target {
+            case .lambda(let function, let r, _, _):
+                name = functionName(function); byId = inv.requestId != nil; region = r
+            case .http: name = inv.call.application
+            }
+            let p: Int
+            if let existing = index[name] {
+                p = existing
+            } else {
+                p = plans.count
+                index[name] = p
+                plans.append(FunctionPlan(function: name, logGroup: logGroups[name] ?? logGroup(forFunction: name),
+                                          region: region, invocations: [], byRequestId: [:], timeJoined: [],
+                                          startMs: .infinity, endMs: -.infinity, marginMs: marginMs))
+            }
+            if plans[p].region == nil { plans[p].region = region }
+            guard inv.reachedFunction else { continue }
+            let k = plans[p].invocations.count
+            plans[p].invocations.append(inv)
+            if byId, let id = inv.requestId { plans[p].byRequestId[id] = k } else { plans[p].timeJoined.append(k) }
+            plans[p].startMs = min(plans[p].startMs, (inv.sentUnixMs ?? inv.phaseStartUnixMs) - marginMs)
+            plans[p].endMs = max(plans[p].endMs, FunctionPlan.responseMs(inv) + marginMs)
+        }
+        return plans
+    }
+}
