@@ -64,6 +64,8 @@ public struct WaitOutcome: Sendable {
     /// Seconds from the start until the function was complete (or until the wait ended).
     public var waitedS: [Double]
     public var throttles: Int
+    /// Polling passes made (each ends with a page without nextToken, unless cut by the timeout).
+    public var passes: Int
     public var timedOut: Bool
 
     public func summaries(_ plans: [FunctionPlan]) -> [LogWaitSummary] {
@@ -99,7 +101,7 @@ public struct LogWaiter {
         var outcome = WaitOutcome(collectors: plans.map { _ in ReportCollector() },
                                   joins: plans.map { LogJoiner.join($0, ReportCollector()) },
                                   apiCalls: plans.map { _ in 0 }, waitedS: plans.map { _ in 0 },
-                                  throttles: 0, timedOut: false)
+                                  throttles: 0, passes: 0, timedOut: false)
         var bucket = TokenBucket(rate: options.requestsPerSecond)
         var backoff = Backoff()
         func report() {
@@ -110,6 +112,7 @@ public struct LogWaiter {
 
         passes: while true {
             let passStart = elapsed()
+            outcome.passes += 1
             for k in plans.indices where !complete(k) {
                 let window = plans[k].window(missing: outcome.joins[k].missing)
                 var request = FilterRequest(logGroup: plans[k].logGroup,
@@ -117,8 +120,12 @@ public struct LogWaiter {
                                             endTimeMs: Int64(window.endMs.rounded(.up)),
                                             filterPattern: options.filterPattern.isEmpty ? nil : options.filterPattern,
                                             nextToken: nil, limit: options.pageLimit)
+                // Request ids still missing: when all are in, the rest of the pass is other traffic.
+                var remaining = plans[k].timeJoined.isEmpty
+                    ? Set(outcome.joins[k].missing.compactMap { plans[k].invocations[$0].requestId }) : nil
                 var failures = 0
-                repeat {
+                // `continue` retries the same page; only a page without nextToken ends the pass.
+                while true {
                     let wait = bucket.take(nowS: elapsed())
                     if elapsed() + wait >= options.timeoutS { outcome.timedOut = true; break passes }
                     try await sleep(wait)
@@ -139,10 +146,13 @@ public struct LogWaiter {
                     }
                     backoff.reset()
                     failures = 0
-                    for event in page.events { outcome.collectors[k].add(event) }
-                    request.nextToken = page.nextToken
+                    for event in page.events {
+                        if case .report(let r)? = outcome.collectors[k].add(event) { remaining?.remove(r.requestId) }
+                    }
                     if !page.events.isEmpty { report() }
-                } while request.nextToken != nil
+                    guard let token = page.nextToken, remaining?.isEmpty != true else { break }
+                    request.nextToken = token
+                }
                 outcome.joins[k] = LogJoiner.join(plans[k], outcome.collectors[k], toleranceMs: options.joinToleranceMs)
                 outcome.waitedS[k] = elapsed()
                 report()

@@ -31,16 +31,16 @@ public struct ReportCollector: Sendable {
 
     public init() {}
 
-    /// Adds one event; returns false when it was already seen (same event id).
+    /// Adds one event; returns what it says, or nil when it was already seen (same event id).
     @discardableResult
-    public mutating func add(_ event: LogEvent) -> Bool {
+    public mutating func add(_ event: LogEvent) -> ParsedLogLine? {
         if !event.eventId.isEmpty {
-            guard seenEvents.insert(event.eventId).inserted else { duplicateEvents += 1; return false }
+            guard seenEvents.insert(event.eventId).inserted else { duplicateEvents += 1; return nil }
         }
         eventsRead += 1
-        add(ReportLineParser.parse(event.message), message: event.message, logStream: event.logStream,
-            timestampMs: event.timestampMs)
-        return true
+        let parsed = ReportLineParser.parse(event.message)
+        add(parsed, message: event.message, logStream: event.logStream, timestampMs: event.timestampMs)
+        return parsed
     }
 
     /// Adds one parsed line (raw text exports have no event ids; a lone XRAY line belongs
