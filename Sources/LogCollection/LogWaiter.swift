@@ -114,7 +114,7 @@ public struct LogWaiter {
             let passStart = elapsed()
             outcome.passes += 1
             for k in plans.indices where !complete(k) {
-                let window = plans[k].window(missing: outcome.joins[k].missing)
+                let window = plans[k].window(missing: outcome.joins[k].missing, offsets: .observed(outcome.joins[k]))
                 var request = FilterRequest(logGroup: plans[k].logGroup,
                                             startTimeMs: Int64(window.startMs.rounded(.down)),
                                             endTimeMs: Int64(window.endMs.rounded(.up)),

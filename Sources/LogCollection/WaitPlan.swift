@@ -22,13 +22,40 @@ public struct FunctionPlan: Sendable {
     /// When the response is unknown (client timeout), the function may run up to Lambda's 15 minutes.
     static let longestRunMs = 900_000.0
 
+    /// When the function is known to have finished: the response, except for asynchronous (Event)
+    /// calls, whose 202 comes before the function even runs.
     static func responseMs(_ inv: Invocation) -> Double {
         let sent = inv.sentUnixMs ?? inv.phaseStartUnixMs
+        if case .lambda(_, _, "Event", _) = inv.call.target { return sent + longestRunMs }
         return sent + (inv.latencyMs ?? longestRunMs)
     }
 
-    /// The window covering only the invocations still missing, so a pass re-reads as little as possible.
-    public func window(missing: [Int]) -> (startMs: Double, endMs: Double) {
+    /// Where REPORT timestamps fell relative to their calls so far: min(timestamp - send) and
+    /// max(timestamp - response) over the lines joined by request id. It measures the clock
+    /// difference with the platform, so later passes need no blind margin.
+    public struct Offsets: Sendable, Equatable {
+        public var lowMs: Double
+        public var highMs: Double
+        /// Added on both sides: a missing line may fall a little outside what was seen.
+        public static let slackMs = 1_000.0
+
+        public init(lowMs: Double, highMs: Double) { self.lowMs = lowMs; self.highMs = highMs }
+
+        public static func observed(_ join: JoinResult) -> Offsets? {
+            var lo = Double.infinity, hi = -Double.infinity
+            for (_, r) in join.records where r.joinedBy == .requestId {
+                let inv = r.invocation
+                lo = min(lo, r.logTimestampUnixMs - (inv.sentUnixMs ?? inv.phaseStartUnixMs))
+                hi = max(hi, r.logTimestampUnixMs - FunctionPlan.responseMs(inv))
+            }
+            return lo.isFinite ? Offsets(lowMs: lo, highMs: hi) : nil
+        }
+    }
+
+    /// The window covering only the invocations still missing, so a pass re-reads as little as
+    /// possible: with observed offsets, [send + low, response + high] widened by the slack (never
+    /// wider than the margin); without, the margin.
+    public func window(missing: [Int], offsets: Offsets? = nil) -> (startMs: Double, endMs: Double) {
         guard !missing.isEmpty else { return (startMs, endMs) }
         var lo = Double.infinity, hi = -Double.infinity
         for k in missing {
@@ -36,7 +63,9 @@ public struct FunctionPlan: Sendable {
             lo = min(lo, inv.sentUnixMs ?? inv.phaseStartUnixMs)
             hi = max(hi, Self.responseMs(inv))
         }
-        return (lo - marginMs, hi + marginMs)
+        guard let offsets else { return (lo - marginMs, hi + marginMs) }
+        return (max(lo - marginMs, lo + offsets.lowMs - Offsets.slackMs),
+                min(hi + marginMs, hi + offsets.highMs + Offsets.slackMs))
     }
 }
 

@@ -20,6 +20,26 @@ import Records
         #expect(plans[0].byRequestId == ["a0": 0, "a1": 1])
     }
 
+    @Test func laterPassesSearchOnlyAroundTheMissingCalls() {
+        // Three calls 10 s apart; the platform's clock runs 300 ms ahead of ours.
+        let invs = (0..<3).map { Make.lambda(seq: $0, function: "f", requestId: "r\($0)", sentMs: Double($0) * 10_000, latencyMs: 100) }
+        let plan = WaitPlanner.plan(invs, marginMs: 60_000)[0]
+        var c = ReportCollector()
+        c.add(LogEvent(eventId: "1", logStream: "s", timestampMs: 390, message: Make.reportLine("r0")))
+        c.add(LogEvent(eventId: "2", logStream: "s", timestampMs: 10_395, message: Make.reportLine("r1")))
+        let join = LogJoiner.join(plan, c)
+        let offsets = FunctionPlan.Offsets.observed(join)
+        #expect(offsets == FunctionPlan.Offsets(lowMs: 390, highMs: 295))
+        let blind = plan.window(missing: join.missing)
+        #expect(blind.startMs == -40_000.0 && blind.endMs == 80_100.0)
+        let learned = plan.window(missing: join.missing, offsets: offsets)
+        #expect(learned.startMs == 19_390.0 && learned.endMs == 21_395.0)
+        // Asynchronous calls end whenever the function does: their window stays open.
+        var event = Make.lambda(seq: 0, function: "g", requestId: "e0", sentMs: 0, latencyMs: 20)
+        event.call.target = .lambda(function: "g", region: nil, invocationType: "Event", qualifier: nil)
+        #expect(WaitPlanner.plan([event], marginMs: 1_000)[0].endMs == 900_000 + 1_000)
+    }
+
     @Test func functionNamesFromArnsAndQualifiers() {
         #expect(WaitPlanner.functionName("arn:aws:lambda:us-east-1:123456789012:function:my-fn:prod") == "my-fn")
         #expect(WaitPlanner.functionName("123456789012:function:my-fn") == "my-fn")
