@@ -64,6 +64,22 @@ public enum LogFile {
         return events
     }
 
+    /// Reads every file, routes its events and joins: the whole of `await-logs --from`.
+    /// `lost` = per file, REPORT lines that matched no function.
+    public static func collect(_ files: [(function: String?, path: String)], plans: [FunctionPlan], joinToleranceMs: Double)
+        throws -> (joins: [JoinResult], summaries: [LogWaitSummary], lost: [(path: String, count: Int)]) {
+        var collectors = plans.map { _ in ReportCollector() }
+        var lost: [(path: String, count: Int)] = []
+        for file in files {
+            let events = try read(path: file.path)
+            lost.append((file.path, distribute(events, function: file.function, plans: plans, into: &collectors)))
+        }
+        let joins = plans.indices.map { LogJoiner.join(plans[$0], collectors[$0], toleranceMs: joinToleranceMs) }
+        let outcome = WaitOutcome(collectors: collectors, joins: joins, apiCalls: plans.map { _ in 0 },
+                                  waitedS: plans.map { _ in 0 }, throttles: 0, passes: 0, timedOut: false)
+        return (joins, outcome.summaries(plans), lost)
+    }
+
     /// Routes events to the plans' collectors: all to `function` when given, else a REPORT goes to
     /// the function whose invocation has its request id, or, failing that, to the only function
     /// joined by time (or the only function). Returns how many REPORT lines found no function.

@@ -66,6 +66,8 @@ public struct WaitOutcome: Sendable {
     public var throttles: Int
     /// Polling passes made (each ends with a page without nextToken, unless cut by the timeout).
     public var passes: Int
+    /// Most events in one page: the effective page size (responses are also capped at 1 MB).
+    public var largestPage = 0
     public var timedOut: Bool
 
     public func summaries(_ plans: [FunctionPlan]) -> [LogWaitSummary] {
@@ -146,6 +148,7 @@ public struct LogWaiter {
                     }
                     backoff.reset()
                     failures = 0
+                    outcome.largestPage = max(outcome.largestPage, page.events.count)
                     for event in page.events {
                         if case .report(let r)? = outcome.collectors[k].add(event) { remaining?.remove(r.requestId) }
                     }

@@ -46,4 +46,17 @@ public enum LogsFile {
         }
         try writer.finish()
     }
+
+    /// An invocations file (run header + invocation lines), as invoke writes it; for tests and benchmarks.
+    public static func write(path: String?, header: RunHeader, invocations: [Invocation]) throws {
+        var writer = NDJSONWriter(try OutputFile(path: path))
+        do {
+            try writer.write(.run(header))
+            for i in invocations { try writer.write(.invocation(i)) }
+        } catch {
+            writer.discard()
+            throw error
+        }
+        try writer.finish()
+    }
 }

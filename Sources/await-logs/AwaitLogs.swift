@@ -110,19 +110,14 @@ struct AwaitLogs: AsyncParsableCommand {
             summaries = outcome.summaries(plans)
             if outcome.throttles > 0 { printError("await-logs: \(outcome.throttles) throttled request(s) retried\n") }
         } else {
-            var collectors = plans.map { _ in ReportCollector() }
-            for spec in fromFiles {
-                let (function, path) = Self.splitFrom(spec)
-                let events = try LogFile.read(path: path)
-                let lost = LogFile.distribute(events, function: function, plans: plans, into: &collectors)
-                if lost > 0 { printError("await-logs: \(path): \(lost) REPORT line(s) matched no function, excluded\n") }
+            var files: [(function: String?, path: String)] = []
+            for spec in fromFiles { files.append(Self.splitFrom(spec)) }
+            let result = try LogFile.collect(files, plans: plans, joinToleranceMs: joinTolerance * 1000)
+            for (path, lost) in result.lost where lost > 0 {
+                printError("await-logs: \(path): \(lost) REPORT line(s) matched no function, excluded\n")
             }
-            joins = plans.indices.map { LogJoiner.join(plans[$0], collectors[$0], toleranceMs: joinTolerance * 1000) }
-            summaries = plans.indices.map { k in
-                LogWaitSummary(function: plans[k].function, logGroup: plans[k].logGroup, expected: plans[k].expected,
-                               found: joins[k].found, timedOut: joins[k].found < plans[k].expected,
-                               unmatched: joins[k].unmatched, unparseable: collectors[k].unparseable, waitedS: 0, apiCalls: 0)
-            }
+            joins = result.joins
+            summaries = result.summaries
         }
         try LogsFile.write(path: output, header: input.header, tool: "await-logs \(RightsizeVersion.current)",
                            joins: joins, summaries: summaries)
