@@ -15,6 +15,14 @@ public struct ThrottledError: Error, Sendable {
     public init() {}
 }
 
+/// Thrown by a page source for a failure worth retrying (no response, 5xx); anything else it
+/// throws ends the wait at once (bad credentials, a rejected filter pattern...).
+public struct TransientError: Error, Sendable, CustomStringConvertible {
+    public var underlying: any Error & Sendable
+    public init(_ underlying: any Error & Sendable) { self.underlying = underlying }
+    public var description: String { "\(underlying)" }
+}
+
 /// The log format to filter for (DESIGN.md §4).
 public enum LogFormat: String, Sendable, CaseIterable {
     /// Text REPORT lines, JSON `platform.report` events, or both (one pattern matches either).
@@ -38,7 +46,7 @@ public struct WaitOptions: Sendable {
     public var pageLimit: Int?
     public var filterPattern: String
     public var joinToleranceMs: Double
-    /// Consecutive non-throttle failures of one request before giving up.
+    /// Consecutive transient failures of one request before giving up.
     public var maxFailures: Int
 
     public init(timeoutS: Double = 600, pollIntervalS: Double = 5, requestsPerSecond: Double = 5, pageLimit: Int? = nil,
@@ -140,9 +148,9 @@ public struct LogWaiter {
                         bucket.drain(nowS: elapsed())
                         try await sleep(min(backoff.next(), max(0, options.timeoutS - elapsed())))
                         continue
-                    } catch {
+                    } catch let e as TransientError {
                         failures += 1
-                        if failures >= options.maxFailures { throw error }
+                        if failures >= options.maxFailures { throw e.underlying }
                         try await sleep(min(backoff.next(), max(0, options.timeoutS - elapsed())))
                         continue
                     }
