@@ -114,9 +114,11 @@ public struct LogWaiter {
                                   throttles: 0, passes: 0, timedOut: false)
         var bucket = TokenBucket(rate: options.requestsPerSecond)
         var backoff = Backoff()
+        // Found so far, for the display: the last join, or during a pass the request ids ticked off.
+        var shown = outcome.joins.map(\.found)
         func report() {
             progress?(plans.indices.map { FunctionProgress(function: plans[$0].function, expected: plans[$0].expected,
-                                                           found: outcome.joins[$0].found) }, elapsed())
+                                                           found: shown[$0]) }, elapsed())
         }
         func complete(_ k: Int) -> Bool { outcome.joins[k].found >= plans[k].expected }
 
@@ -160,12 +162,16 @@ public struct LogWaiter {
                     for event in page.events {
                         if case .report(let r)? = outcome.collectors[k].add(event) { remaining?.remove(r.requestId) }
                     }
-                    if !page.events.isEmpty { report() }
+                    if !page.events.isEmpty {
+                        if let remaining { shown[k] = plans[k].expected - remaining.count }
+                        report()
+                    }
                     guard let token = page.nextToken, remaining?.isEmpty != true else { break }
                     request.nextToken = token
                 }
                 outcome.joins[k] = LogJoiner.join(plans[k], outcome.collectors[k], toleranceMs: options.joinToleranceMs)
                 outcome.waitedS[k] = elapsed()
+                shown[k] = outcome.joins[k].found
                 report()
             }
             if plans.indices.allSatisfy(complete) { break }
