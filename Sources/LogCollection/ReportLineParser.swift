@@ -32,7 +32,7 @@ public enum ReportLineParser {
         while i < b.count, b[i] == 0x20 || b[i] == 0x09 { i += 1 }
         if i < b.count, b[i] == UInt8(ascii: "{") {
             guard find("platform.report", in: b, from: i) != nil else { return .other }
-            return parseJSON(UnsafeBufferPointer(rebasing: b[i...]))
+            return PlatformReportJSON.parse(UnsafeBufferPointer(rebasing: b[i...]))
         }
         if hasPrefix("REPORT RequestId:", b, at: i) { return parseText(b, from: i + 17) }
         if hasPrefix("XRAY TraceId:", b, at: i) {
@@ -111,65 +111,6 @@ public enum ReportLineParser {
         return .timedOut(requestId: String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self))
     }
 
-    // MARK: JSON `platform.report`
-
-    static func parseJSON(_ b: UnsafeBufferPointer<UInt8>) -> ParsedLogLine {
-        var s = JSONScanner(b)
-        var type: String?
-        var requestId: String?, status: String?, errorType: String?, trace: String?
-        var duration: Double?, billed: Double?, memory: Int?, maxMemory: Int?
-        var initMs: Double?, restore: Double?, billedRestore: Double?
-        do {
-            try s.readObject { key, s in
-                switch key {
-                case "type": type = try s.readString()
-                case "record" where try s.nextKind() == .object:
-                    try s.readObject { key, s in
-                        switch key {
-                        case "requestId": requestId = try s.readString()
-                        case "status": status = try s.readString()
-                        case "errorType": errorType = s.readNull() ? nil : try s.readString()
-                        case "tracing" where try s.nextKind() == .object:
-                            try s.readObject { key, s in
-                                if key == "value", try s.nextKind() == .string { trace = traceRoot(try s.readString()) }
-                                else { try s.skipValue() }
-                            }
-                        case "metrics" where try s.nextKind() == .object:
-                            try s.readObject { key, s in
-                                switch key {
-                                case "durationMs": duration = try s.readDouble()
-                                case "billedDurationMs": billed = try s.readDouble()
-                                case "memorySizeMB": memory = try s.readInt()
-                                case "maxMemoryUsedMB": maxMemory = try s.readInt()
-                                case "initDurationMs": initMs = try s.readDouble()
-                                case "restoreDurationMs": restore = try s.readDouble()
-                                case "billedRestoreDurationMs": billedRestore = try s.readDouble()
-                                default: try s.skipValue()
-                                }
-                            }
-                        default: try s.skipValue()
-                        }
-                    }
-                default: try s.skipValue()
-                }
-            }
-        } catch let f as JSONScanner.Failure {
-            return type == "platform.report" ? .unparseable(reason: "JSON: \(f.problem)") : .other
-        } catch {
-            return .other
-        }
-        guard type == "platform.report" else { return .other }
-        guard let requestId, !requestId.isEmpty else { return .unparseable(reason: "no requestId") }
-        guard let duration else { return .unparseable(reason: "no metrics.durationMs") }
-        // Lambda Managed Instances' report states only durationMs (they are billed per instance):
-        // billed falls back to the 1 ms rounding rule and an unstated memory size is 0.
-        return .report(Report(
-            requestId: requestId, durationMs: duration, billedMs: billed ?? duration.rounded(.up),
-            memoryMB: memory ?? 0, maxMemoryMB: maxMemory, initMs: initMs, restoreMs: restore,
-            billedRestoreMs: billedRestore, status: reportStatus(status, errorType), errorType: errorType,
-            xrayTraceId: trace))
-    }
-
     /// "Root=1-abc-def;Parent=...;Sampled=1" -> "1-abc-def" (the form the text XRAY line prints).
     static func traceRoot(_ header: String) -> String {
         for part in header.split(separator: ";") where part.hasPrefix("Root=") { return String(part.dropFirst(5)) }
@@ -204,8 +145,9 @@ public enum ReportLineParser {
 
     /// A decimal number and its unit word ("26.73 ms", "128 MB"); nil (i unchanged) when none.
     /// m / 10^k with m < 2^53 is correctly rounded, so values equal Double("26.73").
+    /// `unit: false` for JSON, where ',' or '}' may follow; an exponent is left to the caller.
     @inline(__always)
-    static func number(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> Double? {
+    static func number(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, unit: Bool = true) -> Double? {
         var j = i
         var mantissa: UInt64 = 0
         var digits = 0, fraction = 0
@@ -217,7 +159,10 @@ public enum ReportLineParser {
             }
         }
         guard digits > 0 else { return nil }
-        if j < b.count, !isBlank(b[j]) { return nil }  // "12abc" is not a number
+        if j < b.count {
+            if unit { if !isBlank(b[j]) { return nil } }  // "12abc" is not a number
+            else if b[j] | 0x20 == UInt8(ascii: "e") || b[j] == UInt8(ascii: ".") { return nil }
+        }
         let value: Double
         if digits <= 15 {
             value = fraction == 0 ? Double(mantissa) : Double(mantissa) / powersOfTen[fraction]
@@ -226,6 +171,7 @@ public enum ReportLineParser {
             value = v
         }
         i = j
+        guard unit else { return value }
         // The unit: letters after the number on the same line.
         var k = i
         skipBlanks(b, &k)
@@ -239,6 +185,7 @@ public enum ReportLineParser {
 
     @inline(__always)
     static func same(_ key: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> Bool {
+        guard key.count == name.utf8CodeUnitCount else { return false }
         let p = name.utf8Start
         for k in 0..<key.count where key[k] != p[k] { return false }
         return true
