@@ -141,4 +141,25 @@ func report(_ line: String) throws -> Report {
         #expect(ReportLineParser.parse("") == .other)
         #expect(ReportLineParser.parse("START RequestId: abc Version: $LATEST") == .other)
     }
+
+    @Test func truncatedAndCorruptedLinesNeverCrash() {
+        var outcomes = [String: Int]()
+        for line in fixtureLines where line.contains("REPORT") || line.contains("platform.report") {
+            let bytes = Array(line.utf8)
+            for cut in stride(from: 0, through: bytes.count, by: 3) {
+                var truncated = Array(bytes[..<cut])
+                let r1 = truncated.withUnsafeBufferPointer { ReportLineParser.parse($0) }
+                if cut < bytes.count { truncated.append(0x22) }  // a stray quote where the line was cut
+                let r2 = truncated.withUnsafeBufferPointer { ReportLineParser.parse($0) }
+                for r in [r1, r2] {
+                    switch r {
+                    case .report: outcomes["report", default: 0] += 1
+                    case .unparseable: outcomes["unparseable", default: 0] += 1
+                    default: outcomes["other", default: 0] += 1
+                    }
+                }
+            }
+        }
+        #expect(outcomes["unparseable", default: 0] > 100)
+    }
 }
