@@ -15,6 +15,15 @@ public enum WaitText {
         }
     }
 
+    /// The closing line: `200/200 REPORT lines found in 4.1 s, 5 FilterLogEvents calls`.
+    public static func done(_ summaries: [LogWaitSummary], fromFiles: Bool) -> String {
+        let expected = summaries.reduce(0) { $0 + $1.expected }, found = summaries.reduce(0) { $0 + $1.found }
+        let text = "\(found)/\(expected) REPORT lines found"
+        if fromFiles { return text + " in the --from files" }
+        let waited = summaries.map(\.waitedS).max() ?? 0
+        return text + " in \(oneDecimal(waited)) s, \(summaries.reduce(0) { $0 + $1.apiCalls }) FilterLogEvents calls"
+    }
+
     /// Counts worth a warning: unparseable lines and other traffic.
     public static func notes(_ summaries: [LogWaitSummary]) -> [String] {
         var lines: [String] = []

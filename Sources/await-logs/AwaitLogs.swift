@@ -122,6 +122,7 @@ struct AwaitLogs: AsyncParsableCommand {
         try LogsFile.write(path: output, header: input.header, tool: "await-logs \(RightsizeVersion.current)",
                            joins: joins, summaries: summaries)
         for line in WaitText.notes(summaries) { printError("await-logs: \(line)\n") }
+        printError("await-logs: \(WaitText.done(summaries, fromFiles: !fromFiles.isEmpty))\n")
         let shortfall = WaitText.shortfall(summaries)
         guard shortfall.isEmpty else {
             let why = fromFiles.isEmpty ? "timed out after \(timeout) s" : "the --from files lack some REPORT lines"
