@@ -10,35 +10,46 @@ import TestSupport
 ///   /connections                number of TCP connections accepted so far
 final class LocalServer: @unchecked Sendable {
     // @unchecked: immutable after init.
-    let process: Process
+    let pid: pid_t
     let port: Int
     let directory: TemporaryDirectory
     var base: String { "http://127.0.0.1:\(port)" }
 
+    /// Spawned with posix_spawn (Foundation's Process.waitUntilExit can hang off the main thread).
     init() throws {
         directory = try TemporaryDirectory("curlhttp-server")
         try directory.write("server.py", Self.script)
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", directory.file("server.py")]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        var line = Data()
-        while !line.contains(0x0A) {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            line.append(chunk)
-        }
-        guard let p = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw CocoaError(.fileReadUnknown) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
+        posix_spawn_file_actions_addclose(&actions, fds[0])
+        let python = FileManager.default.fileExists(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "python3"
+        let args = [python, directory.file("server.py")]
+        var argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
+        var child: pid_t = 0
+        let rc = posix_spawnp(&child, python, &actions, nil, &argv, environ)
+        argv.forEach { free($0) }
+        posix_spawn_file_actions_destroy(&actions)
+        close(fds[1])
+        guard rc == 0 else { close(fds[0]); throw CocoaError(.executableLoad) }
+        pid = child
+        var line = [UInt8]()
+        var byte: UInt8 = 0
+        while read(fds[0], &byte, 1) == 1, byte != 0x0A { line.append(byte) }
+        close(fds[0])
+        guard let p = Int(String(decoding: line, as: UTF8.self)) else {
+            kill(child, SIGKILL); var st: Int32 = 0; waitpid(child, &st, 0)
             throw CocoaError(.fileReadCorruptFile)
         }
         port = p
     }
 
     func stop() {
-        process.terminate()
-        process.waitUntilExit()
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
         directory.remove()
     }
 
