@@ -2,17 +2,44 @@ import ArgumentParser
 import LogCollection
 import Records
 
-/// `rightsize-bench logs`: REPORT parse rate (target >= 1,000,000 lines/s in release).
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `rightsize-bench logs`: REPORT parse rate (target >= 1,000,000 lines/s in release) and, with
+/// `--endpoint`, FilterLogEvents calls used against a running lambda-emulator (target: within 10%
+/// of ceil(events / page size) + polling passes).
 struct LogsBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logs",
-        abstract: "REPORT line parse rate on a synthetic mix of every variant.")
+        abstract: "REPORT parse rate; with --endpoint, FilterLogEvents calls for N events against lambda-emulator.",
+        discussion: """
+            Calls: start `lambda-emulator --port 9100 --log-delay-ms 1000 --state-dir /tmp/bench-emu` and pass             --endpoint http://127.0.0.1:9100. The emulator's default credentials are used.
+            """)
 
     @Option(help: "Synthetic REPORT lines to parse per round.")
     var lines: Int = 1_000_000
 
     @Option(help: "Rounds (the best is reported).")
     var rounds: Int = 5
+
+    @Option(help: "A running lambda-emulator's URL: also count FilterLogEvents calls (invokes --events calls first).")
+    var endpoint: String?
+
+    @Option(help: "Invocations (= REPORT events) for the call count.")
+    var events: Int = 2_000
+
+    @Option(help: "FilterLogEvents page size (limit) for the call count.")
+    var pageLimit: Int = 100
+
+    @Option(help: "Seconds between polling passes for the call count.")
+    var pollInterval: Double = 1
+
+    @Option(help: "Emulator function to invoke for the call count.")
+    var function: String = "faas_sleep"
+
+    @Option(help: "Invocations file: written after invoking, or, when it exists, re-used without invoking again.")
+    var invocations: String?
 
     func run() throws {
         let corpus = SyntheticReports.make(count: lines)
@@ -35,6 +62,13 @@ struct LogsBench: ParsableCommand {
         let rate = Double(lines) / best
         print("logs parse: \(lines) REPORT lines (\(corpus.bytes.count / max(lines, 1)) bytes avg, variant mix), \(parsed) parsed")
         print("logs parse: best of \(rounds): \(String(format3(best))) s = \(Int(rate)) lines/s (target >= 1000000) \(rate >= 1_000_000 ? "PASS" : "BELOW TARGET")")
+        if let endpoint {
+            let failure = AsyncRunner.run { [events, pageLimit, pollInterval, function, invocations] in
+                try await LogsCallCount.run(endpoint: endpoint, events: events, pageLimit: pageLimit,
+                                            pollInterval: pollInterval, function: function, invocationsFile: invocations)
+            }
+            if let failure { throw failure }
+        }
     }
 
     func format3(_ x: Double) -> String { String(Double(Int((x * 1000).rounded())) / 1000) }
@@ -80,4 +114,35 @@ enum SyntheticReports {
         let padded = String(repeating: "0", count: max(0, digits - s.count)) + s
         return String(padded.suffix(digits))
     }
+}
+
+/// Runs async work from this synchronous command (the bench's root command is not async).
+enum AsyncRunner {
+    static func run(_ body: @escaping @Sendable () async throws -> Void) -> Error? {
+        let box = ErrorBox()
+        let done = DispatchSemaphoreLike()
+        Task {
+            do { try await body() } catch { box.set(error) }
+            done.signal()
+        }
+        done.wait()
+        return box.get()
+    }
+}
+
+/// The error of the async work; set once by the task, read after it signalled (lock for Sendable).
+final class ErrorBox: @unchecked Sendable {
+    private var error: Error?
+    private var lock = pthread_mutex_t()
+    init() { pthread_mutex_init(&lock, nil) }
+    func set(_ e: Error) { pthread_mutex_lock(&lock); error = e; pthread_mutex_unlock(&lock) }
+    func get() -> Error? { pthread_mutex_lock(&lock); defer { pthread_mutex_unlock(&lock) }; return error }
+}
+
+/// A POSIX semaphore (Foundation-free) to block the command's thread until the task ends.
+final class DispatchSemaphoreLike: @unchecked Sendable {  // sem_t is thread-safe by itself
+    private var sem = sem_t()
+    init() { sem_init(&sem, 0, 0) }
+    func signal() { sem_post(&sem) }
+    func wait() { while sem_wait(&sem) != 0 {} }
 }
