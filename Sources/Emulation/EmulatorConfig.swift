@@ -7,6 +7,14 @@ public struct FunctionDefinition: Sendable, Equatable {
     public var memoryMB: Int
     public var timeoutSeconds: Int
     public var description: String
+
+    public init(name: String, handler: String, memoryMB: Int, timeoutSeconds: Int, description: String = "") {
+        self.name = name
+        self.handler = handler
+        self.memoryMB = memoryMB
+        self.timeoutSeconds = timeoutSeconds
+        self.description = description
+    }
 }
 
 /// An API-Gateway-style route: `POST /{stage}/{resource}` invokes `function`.
@@ -14,6 +22,12 @@ public struct GatewayRoute: Sendable, Equatable {
     public var stage: String
     public var resource: String
     public var function: String
+
+    public init(stage: String, resource: String, function: String) {
+        self.stage = stage
+        self.resource = resource
+        self.function = function
+    }
 }
 
 /// The functions file (`--config`; data/emulator/functions.json is the default,

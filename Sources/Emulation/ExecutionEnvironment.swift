@@ -41,12 +41,13 @@ final class ExecutionEnvironment: Sendable {
     let requestFD: Int32
     let responseFD: Int32
     let group: EnvironmentGroup?
-    let initDurationMs: Double
+    let spawnedMonotonicMs: Double
 
     struct State: Sendable {
         var lastUsedMonotonicMs: Double
         var invocations = 0
         var dead = false
+        var initDurationMs = 0.0
     }
     let state: Mutex<State>
 
@@ -61,7 +62,7 @@ final class ExecutionEnvironment: Sendable {
         }
     }
 
-    /// Starts a worker (a cold start) and waits until it is ready; measures Init Duration.
+    /// Starts a worker process (the start of a cold start); `awaitReady()` completes it.
     init(spec: EnvironmentSpec, id: String, logStream: String, executable: String, control: ResourceControl) throws {
         self.id = id
         self.spec = spec
@@ -93,18 +94,21 @@ final class ExecutionEnvironment: Sendable {
         if let g = group, !g.add(pid: pid) { g.remove(); group = nil }
         self.group = group
         self.state = Mutex(State(lastUsedMonotonicMs: t0))
-        // Cold start ends when the worker's runtime says it is ready.
+        spawnedMonotonicMs = t0
+    }
+
+    /// Waits until the worker's runtime says it is ready: the end of the cold start (Init Duration).
+    func awaitReady() throws {
         let ready = Self.waitReadable(responseFD, timeoutMs: 10_000) ? PipeIO.readExactly(responseFD, 1) : nil
         guard ready == [WorkerMain.readyByte] else {
-            kill(pid, SIGKILL)
-            var status: Int32 = 0
-            waitpid(pid, &status, 0)
-            close(requestFD); close(responseFD)
-            group?.remove()
-            throw StartError.initFailed("no ready signal (exit status \(status))")
+            terminate()
+            throw StartError.initFailed("no ready signal from the worker")
         }
-        initDurationMs = Clock.monotonicMs() - t0
+        let duration = Clock.monotonicMs() - spawnedMonotonicMs
+        state.withLock { $0.initDurationMs = duration; $0.lastUsedMonotonicMs = Clock.monotonicMs() }
     }
+
+    var initDurationMs: Double { state.withLock { $0.initDurationMs } }
 
     var isDead: Bool { state.withLock { $0.dead } }
     var lastUsedMonotonicMs: Double { state.withLock { $0.lastUsedMonotonicMs } }
@@ -122,14 +126,17 @@ final class ExecutionEnvironment: Sendable {
         }
         let share = cpuShare(memoryMB: spec.memoryMB)
         let throttle = group == nil && share < 1
-        let period = 50.0
+        // Duty cycle: let the worker run for `onMs`, then stop it for as long as keeps
+        // its share of the time at memory/1769 (measured, so poll's granularity cancels out).
+        let onMs = 5.0
         var rssExceeded = false
         var responded = false
+        var cpuAtStart = throttle ? (MemoryProbe.cpuMs(pid: pid) ?? 0) : 0
         while true {
             let now = Clock.monotonicMs()
             if now >= deadline { break }
             var slice = deadline - now
-            if throttle { slice = min(slice, period * share) }
+            if throttle { slice = min(slice, onMs) }
             if group == nil { slice = min(slice, 5) }
             if Self.waitReadable(responseFD, timeoutMs: slice) { responded = true; break }
             if group == nil, let rss = MemoryProbe.rssMB(pid: pid), rss > Double(spec.memoryMB) {
@@ -138,7 +145,12 @@ final class ExecutionEnvironment: Sendable {
             }
             if throttle {
                 kill(pid, SIGSTOP)
-                Clock.sleep(ms: min(period * (1 - share), max(0, deadline - Clock.monotonicMs())))
+                // Stop it until this cycle's wall time is its CPU time / share: like a
+                // kernel quota, it counts CPU actually used, not time it was allowed to run.
+                let ran = Clock.monotonicMs() - now
+                let used = MemoryProbe.cpuMs(pid: pid).map { $0 - cpuAtStart } ?? ran
+                cpuAtStart += used
+                Clock.sleep(ms: min(max(0, used / share - ran), max(0, deadline - Clock.monotonicMs())))
                 kill(pid, SIGCONT)
             }
         }

@@ -26,6 +26,8 @@ final class FunctionPool: Sendable {
         var live: [String: ExecutionEnvironment] = [:]
         var shuttingDown = false
         var environmentCounter = 0
+        /// Workers being spawned and not yet in `live` (shutdown waits for them).
+        var starting = 0
         var generationCounter = 0
     }
 
@@ -77,7 +79,7 @@ final class FunctionPool: Sendable {
         let step: Step = state.withLock { s in
             guard var f = s.functions[name], !s.shuttingDown else { return .notFound }
             while let env = f.idle.popLast() {
-                if env.isDead || env.spec.generation != f.active.generation { continue }
+                if env.isDead || env.spec.generation != f.active.generation { s.live[env.id] = nil; continue }
                 s.functions[name] = f
                 s.inFlight += 1
                 return .warm(env)
@@ -86,6 +88,7 @@ final class FunctionPool: Sendable {
             guard s.inFlight < options.concurrencyLimit else { return .throttled }
             s.inFlight += 1
             s.environmentCounter += 1
+            s.starting += 1
             return .cold(f.active, s.environmentCounter)
         }
         switch step {
@@ -96,21 +99,30 @@ final class FunctionPool: Sendable {
             var random = SystemRandomNumberGenerator()
             let streamId = SeededRandom.hex(random.next(), 16) + SeededRandom.hex(random.next(), 16)
             let stream = Timestamps.day(Clock.unixMs()) + "/[$LATEST]" + streamId
+            let env: ExecutionEnvironment
             do {
-                let env = try ExecutionEnvironment(spec: spec, id: "env-\(number)", logStream: stream,
-                                                   executable: options.workerExecutable, control: control)
-                logs.createStream(group: "/aws/lambda/\(name)", name: stream, creationMs: Int64(Clock.unixMs()))
-                let keep = state.withLock { s -> Bool in
-                    guard !s.shuttingDown else { return false }
-                    s.live[env.id] = env
-                    return true
-                }
-                guard keep else { env.terminate(); releaseSlot(); return .notFound }
-                return .environment(env, cold: true)
+                env = try ExecutionEnvironment(spec: spec, id: "env-\(number)", logStream: stream,
+                                               executable: options.workerExecutable, control: control)
             } catch {
-                releaseSlot()
+                state.withLock { $0.starting -= 1; $0.inFlight -= 1 }
                 return .failed("\(error)")
             }
+            // Registered before the (slow) init, so a shutdown at any moment finds it.
+            let keep = state.withLock { s -> Bool in
+                s.starting -= 1
+                guard !s.shuttingDown else { return false }
+                s.live[env.id] = env
+                return true
+            }
+            guard keep else { env.terminate(); releaseSlot(); return .notFound }
+            do {
+                try env.awaitReady()
+            } catch {
+                state.withLock { s in s.live[env.id] = nil; s.inFlight -= 1 }
+                return .failed("\(error)")
+            }
+            logs.createStream(group: "/aws/lambda/\(name)", name: stream, creationMs: Int64(Clock.unixMs()))
+            return .environment(env, cold: true)
         }
     }
 
@@ -195,16 +207,21 @@ final class FunctionPool: Sendable {
     /// Number of worker processes alive (for tests and the banner).
     var liveEnvironments: Int { state.withLock { $0.live.count } }
 
-    /// Kills every worker and removes the cgroups.
+    /// Kills every worker (waiting for any being spawned) and removes the cgroups.
     func shutdown() {
-        let all: [ExecutionEnvironment] = state.withLock { s in
-            s.shuttingDown = true
-            let all = Array(s.live.values)
-            s.live = [:]
-            for name in s.order { s.functions[name]?.idle = [] }
-            return all
+        state.withLock { $0.shuttingDown = true }
+        let deadline = Clock.monotonicMs() + 5000
+        while true {
+            let (all, starting): ([ExecutionEnvironment], Int) = state.withLock { s in
+                let all = Array(s.live.values)
+                s.live = [:]
+                for name in s.order { s.functions[name]?.idle = [] }
+                return (all, s.starting)
+            }
+            for env in all { env.terminate() }
+            if starting == 0 || Clock.monotonicMs() > deadline { break }
+            Clock.sleep(ms: 2)
         }
-        for env in all { env.terminate() }
         control.removeAll()
     }
 }

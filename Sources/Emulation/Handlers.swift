@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 import Records
 
 /// The functions the emulator can run, executed inside a worker process.
@@ -98,7 +99,7 @@ struct FunctionHandler: Sendable {
         case "cpu":
             let n = Int(try args.double ?? number("n"))
             let t0 = Clock.unixMs()
-            let checksum = CPUWork.run(units: max(0, n))
+            let checksum = CPUWork.run(steps: max(0, n) * CPUWork.stepsPerUnit)
             w.beginObject()
             w.key("n"); w.int(n)
             w.key("elapsed_ms"); w.number(Clock.unixMs() - t0, decimals: 3)
@@ -109,7 +110,7 @@ struct FunctionHandler: Sendable {
             let ms = try args.double ?? number("n")
             let wall0 = Clock.unixMs(), cpu0 = Clock.threadCPUMs()
             var iterations: UInt64 = 0
-            while Clock.unixMs() - wall0 < ms { _ = CPUWork.run(units: 0, steps: 10_000); iterations += 1 }
+            while Clock.unixMs() - wall0 < ms { _ = CPUWork.run(steps: 10_000); iterations += 1 }
             let wall = Clock.unixMs() - wall0, cpu = Clock.threadCPUMs() - cpu0
             w.beginObject()
             w.key("n"); w.number(ms)
@@ -180,12 +181,14 @@ struct FunctionHandler: Sendable {
     }
 }
 
-/// Deterministic CPU-bound work: `units` x 100,000 steps of a 64-bit mixing function.
+/// Deterministic CPU-bound work: `units` x 500 steps of a 64-bit mixing function, so
+/// `{"cpu": {"n": 100000}}` is roughly 50-130 ms of one core (release/debug build).
 enum CPUWork {
     @inline(never)
-    static func run(units: Int, steps: Int = 100_000) -> UInt64 {
+    static let stepsPerUnit = 500
+
+    static func run(steps total: Int) -> UInt64 {
         var x: UInt64 = 0x9E37_79B9_7F4A_7C15
-        let total = units == 0 ? steps : units &* steps
         var i = 0
         while i < total {
             x = x &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
@@ -237,6 +240,19 @@ enum MemoryProbe {
             return kb.map { $0 / 1024 }
         }
         return nil
+    }
+
+    /// CPU time the process's threads have used, in ms (/proc/PID/schedstat sums nothing
+    /// across threads, so the task directory is summed).
+    static func cpuMs(pid: pid_t) -> Double? {
+        guard let tasks = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") else { return nil }
+        var total = 0.0
+        for t in tasks {
+            guard let text = FileText.read("/proc/\(pid)/task/\(t)/schedstat"),
+                  let ns = text.split(separator: " ").first.flatMap({ Double($0) }) else { continue }
+            total += ns / 1_000_000
+        }
+        return total
     }
 
     /// Resets the process's peak RSS so the next reading is this invocation's peak.

@@ -31,7 +31,14 @@ final class Invoker: Sendable {
     func invoke(function: String, payload: [UInt8], requestId: String) async -> Result {
         await withCheckedContinuation { continuation in
             let thread = Thread { [self] in
-                continuation.resume(returning: invokeBlocking(function: function, payload: payload, requestId: requestId))
+                // The answer goes out first; its logs are stored right after (they only
+                // become visible after the propagation delay anyway).
+                let deferred = options.logDelayMeanMs >= 50
+                var pending: PendingLogs?
+                let result = invokeBlocking(function: function, payload: payload, requestId: requestId,
+                                            deferLogs: deferred ? { pending = $0 } : nil)
+                continuation.resume(returning: result)
+                if let pending { store(pending) }
             }
             thread.stackSize = 1 << 20
             thread.start()
@@ -50,7 +57,23 @@ final class Invoker: Sendable {
         thread.start()
     }
 
-    func invokeBlocking(function: String, payload: [UInt8], requestId: String) -> Result {
+    struct PendingLogs {
+        var function: String
+        var stream: String
+        var lines: [(timestamp: Int64, message: String)]
+        var endMs: Double
+    }
+
+    private func store(_ p: PendingLogs) {
+        let delay = delays.withLock { $0.propagationDelay(meanMs: options.logDelayMeanMs) }
+        // As in CloudWatch, ingestion time is when the events arrive, i.e. after the delay.
+        logs.append(group: "/aws/lambda/\(p.function)", stream: p.stream, events: p.lines,
+                    ingestionMs: Int64(p.endMs + delay), visibleMs: Int64(p.endMs + delay))
+    }
+
+    /// `deferLogs`: hand the log events to the caller instead of storing them now.
+    func invokeBlocking(function: String, payload: [UInt8], requestId: String,
+                        deferLogs: ((PendingLogs) -> Void)? = nil) -> Result {
         let env: ExecutionEnvironment, cold: Bool
         switch pool.acquire(function) {
         case .notFound: return Result(kind: .notFound)
@@ -63,9 +86,8 @@ final class Invoker: Sendable {
         let endMs = Clock.unixMs()
         pool.release(env, died: outcome.environmentDied)
         let lines = logLines(env: env, cold: cold, outcome: outcome, requestId: requestId, startMs: startMs, endMs: endMs)
-        let delay = delays.withLock { $0.propagationDelay(meanMs: options.logDelayMeanMs) }
-        logs.append(group: "/aws/lambda/\(function)", stream: env.logStream, events: lines,
-                    ingestionMs: Int64(endMs), visibleMs: Int64(endMs + delay))
+        let pending = PendingLogs(function: function, stream: env.logStream, lines: lines, endMs: endMs)
+        if let deferLogs { deferLogs(pending) } else { store(pending) }
         let logText = lines.map(\.message).joined(separator: "\n") + "\n"
         var result = Result(kind: .ok, body: outcome.body, logText: logText)
         switch outcome.status {

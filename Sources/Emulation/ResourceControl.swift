@@ -26,7 +26,9 @@ final class ResourceControl: Sendable {
     }
 
     let kind: Kind
-    static let periodMicroseconds = 100_000
+    /// Short enough that a few hundred ms of throttled work is not distorted by where it
+    /// starts in a period; long enough that the 128 MB quota stays above the kernel minimum (1 ms).
+    static let periodMicroseconds = 20_000
 
     init(mode: IsolationMode) {
         let name = "lambda-emulator-\(getpid())"
@@ -35,6 +37,9 @@ final class ResourceControl: Sendable {
         if access(v1cpu + "/cpu.cfs_quota_us", F_OK) == 0, access(v1mem + "/memory.limit_in_bytes", F_OK) == 0,
            Self.makeDirectory(v1cpu + "/" + name), Self.makeDirectory(v1mem + "/" + name) {
             kind = .cgroupV1(cpu: v1cpu + "/" + name, memory: v1mem + "/" + name)
+            // A Lambda vCPU is dedicated: weight the workers well above the host's other
+            // processes so that background load disturbs the measured physics less.
+            FileText.write(v1cpu + "/" + name + "/cpu.shares", "\(1024 * 16)")
             return
         }
         let v2 = "/sys/fs/cgroup"
@@ -44,6 +49,7 @@ final class ResourceControl: Sendable {
             FileText.write(v2 + "/cgroup.subtree_control", "+cpu +memory")
             if FileText.write(v2 + "/" + name + "/cgroup.subtree_control", "+cpu +memory") {
                 kind = .cgroupV2(root: v2 + "/" + name)
+                FileText.write(v2 + "/" + name + "/cpu.weight", "1600")
                 return
             }
             rmdir(v2 + "/" + name)

@@ -40,7 +40,7 @@ public enum WorkerMain {
         let thread = Thread {
             while true {
                 if getppid() != parent { exit(0) }
-                usleep(200_000)
+                usleep(50_000)
             }
         }
         thread.start()

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Emulation
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A local AWS Lambda + CloudWatch Logs that really runs functions.
 @main
@@ -65,9 +68,23 @@ struct LambdaEmulator: AsyncParsableCommand {
     @Option(name: .customLong("worker-handler"), help: ArgumentHelp("Internal: run as a worker process for this handler.", visibility: .private))
     var workerHandler: String?
 
+    /// Usage errors exit with 2 (the project's convention) instead of ArgumentParser's 64.
+    static func main() async {
+        do {
+            let parsed = try parseAsRoot()
+            if let command = parsed as? LambdaEmulator { try await command.run() } else { var c = parsed; try c.run() }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data("lambda-emulator: \(fullMessage(for: error))\n".utf8))
+                Glibc.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+
     func run() async throws {
         if let workerHandler { WorkerMain.run(handler: workerHandler) }
-        var options = EmulatorOptions()
+        let options: EmulatorOptions
         do {
             options = try makeOptions()
         } catch let error as ValidationError {
