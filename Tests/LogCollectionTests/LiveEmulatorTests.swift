@@ -7,52 +7,22 @@ import Records
 import TestSupport
 @testable import LogCollection
 
-/// A lambda-emulator process on a free port with its own state directory.
-final class EmulatorProcess: @unchecked Sendable {  // immutable after init; Process is only touched by stop()
-    let process = Process()
-    let dir: TemporaryDirectory
-    let port: Int
-
-    init(_ arguments: [String], config: String? = nil) throws {
-        dir = try TemporaryDirectory("await-logs-emu")
-        var args = ["--port", "0", "--port-file", dir.file("port"), "--state-dir", dir.file("state")] + arguments
-        if let config { try dir.write("functions.json", config); args += ["--config", dir.file("functions.json")] }
-        process.executableURL = URL(fileURLWithPath: Tools.path("lambda-emulator"))
-        process.arguments = args
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
-        try process.run()
-        var port = 0
-        for _ in 0..<200 where port == 0 {
-            if let text = try? dir.read("port"), let p = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) { port = p } else { usleep(50_000) }
-        }
-        guard port > 0 else { process.terminate(); throw CancellationError() }
-        self.port = port
-    }
-
-    var endpoint: String { "http://127.0.0.1:\(port)" }
-
-    /// What await-logs (and any AWS tool) needs to talk to this emulator.
-    var environment: [String: String] {
-        ["AWS_ACCESS_KEY_ID": "AKIDLOCALEMULATOR", "AWS_SECRET_ACCESS_KEY": "local-emulator-secret-key",
-         "AWS_REGION": "us-east-1", "AWS_ENDPOINT_URL": endpoint, "AWS_SESSION_TOKEN": ""]
-    }
-
+extension LocalEmulator {
+    /// Credentials, region and endpoint for in-process AWS clients.
     var configuration: AWSConfiguration {
-        AWSConfiguration(credentials: AWSCredentials(accessKeyId: "AKIDLOCALEMULATOR", secretAccessKey: "local-emulator-secret-key",
-                                                     sessionToken: nil),
-                         region: "us-east-1", endpointURL: endpoint)
+        AWSConfiguration(credentials: AWSCredentials(accessKeyId: accessKeyId, secretAccessKey: secretAccessKey, sessionToken: nil),
+                         region: region, endpointURL: endpoint)
     }
 
-    func stop() {
-        process.terminate()
-        process.waitUntilExit()
-        dir.remove()
+    /// Starts an emulator serving the functions of `config` (JSON text).
+    static func start(_ arguments: [String], config: String, in dir: TemporaryDirectory) throws -> LocalEmulator {
+        try dir.write("functions.json", config)
+        return try start(arguments + ["--config", dir.file("functions.json")])
     }
 }
 
 /// Invokes `function` `count` times (8 at a time) and returns the invocation records, as invoke would.
-func invokeMany(_ emulator: EmulatorProcess, function: String, count: Int, firstSeq: Int) async throws -> [Invocation] {
+func invokeMany(_ emulator: LocalEmulator, function: String, count: Int, firstSeq: Int) async throws -> [Invocation] {
     let http = HTTPClient(maxConnections: 16)
     let client = try LambdaClient(http: http, configuration: emulator.configuration)
     var out: [Invocation] = []
@@ -78,9 +48,11 @@ func invokeMany(_ emulator: EmulatorProcess, function: String, count: Int, first
     return out.sorted { $0.call.seq < $1.call.seq }
 }
 
-/// Runs a tool off the cooperative pool (Tools.run blocks until the process exits).
+/// Runs a tool off the cooperative pool (Tools.run blocks until the process exits). Inherited
+/// AWS_SESSION_TOKEN / AWS_PROFILE are blanked so only the emulator's credentials are used.
 func runTool(_ tool: String, _ args: [String], environment: [String: String]) async throws -> Tools.Result {
-    try await withCheckedThrowingContinuation { c in
+    let environment = environment.merging(["AWS_SESSION_TOKEN": "", "AWS_PROFILE": ""]) { given, _ in given }
+    return try await withCheckedThrowingContinuation { c in
         Thread.detachNewThread { c.resume(with: Result { try Tools.run(tool, args, environment: environment) }) }
     }
 }
@@ -90,7 +62,7 @@ func runTool(_ tool: String, _ args: [String], environment: [String: String]) as
     /// within about one poll interval of the last REPORT line becoming visible.
     @Test func twoHundredCallsAllJoinedSoonAfterTheLastLineIsVisible() async throws {
         // Unlimited Logs rate here, so the test's own visibility probe does not eat await-logs' quota.
-        let emulator = try EmulatorProcess(["--log-delay-ms", "1000", "--logs-rate-limit", "0"])
+        let emulator = try LocalEmulator.start(["--log-delay-ms", "1000", "--logs-rate-limit", "0"])
         defer { emulator.stop() }
         let invocations = try await invokeMany(emulator, function: "faas_sleep", count: 200, firstSeq: 0)
         #expect(invocations.allSatisfy { $0.httpStatus == 200 && $0.requestId != nil })
@@ -144,7 +116,8 @@ func runTool(_ tool: String, _ args: [String], environment: [String: String]) as
               {"name": "fc", "handler": "sleep", "memory_mb": 512, "timeout_s": 10}],
              "routes": []}
             """#
-        let emulator = try EmulatorProcess(["--log-delay-ms", "400", "--logs-rate-limit", "5"], config: config)
+        let configDir = try TemporaryDirectory(); defer { configDir.remove() }
+        let emulator = try LocalEmulator.start(["--log-delay-ms", "400", "--logs-rate-limit", "5"], config: config, in: configDir)
         defer { emulator.stop() }
         var invocations: [Invocation] = []
         for (k, f) in ["fa", "fb", "fc"].enumerated() {
@@ -176,7 +149,7 @@ func runTool(_ tool: String, _ args: [String], environment: [String: String]) as
     /// HTTP (gateway) calls, whose ids are the gateway's, join by time; earlier direct calls to the
     /// same function are other traffic, excluded and counted.
     @Test func httpCallsJoinByTimeAndOtherTrafficIsCounted() async throws {
-        let emulator = try EmulatorProcess(["--log-delay-ms", "300"])
+        let emulator = try LocalEmulator.start(["--log-delay-ms", "300"])
         defer { emulator.stop() }
         _ = try await invokeMany(emulator, function: "faas_sleep", count: 3, firstSeq: 100)  // other traffic
         try await Task.sleep(for: .milliseconds(2_500))
@@ -211,7 +184,7 @@ func runTool(_ tool: String, _ args: [String], environment: [String: String]) as
 
     /// A timeout is not silent: exit 3, found records written, expected vs found per function.
     @Test func timeoutWritesWhatWasFoundAndExits3() async throws {
-        let emulator = try EmulatorProcess(["--log-delay-ms", "0"])
+        let emulator = try LocalEmulator.start(["--log-delay-ms", "0"])
         defer { emulator.stop() }
         var invocations = try await invokeMany(emulator, function: "faas_sleep", count: 4, firstSeq: 0)
         let t = invocations[0].sentUnixMs!
