@@ -113,6 +113,8 @@ public struct LogWaiter {
                                   apiCalls: plans.map { _ in 0 }, waitedS: plans.map { _ in 0 },
                                   throttles: 0, passes: 0, timedOut: false)
         var bucket = TokenBucket(rate: options.requestsPerSecond)
+        // Events per page when pages are cut by size before the limit (1 MB): sizes the windows.
+        var cappedPage: Int?
         var backoff = Backoff()
         // Found so far, for the display: the last join, or during a pass the request ids ticked off.
         var shown = outcome.joins.map(\.found)
@@ -126,48 +128,58 @@ public struct LogWaiter {
             let passStart = elapsed()
             outcome.passes += 1
             for k in plans.indices where !complete(k) {
-                let window = plans[k].window(missing: outcome.joins[k].missing, offsets: .observed(outcome.joins[k]))
-                var request = FilterRequest(logGroup: plans[k].logGroup,
-                                            startTimeMs: Int64(window.startMs.rounded(.down)),
-                                            endTimeMs: Int64(window.endMs.rounded(.up)),
-                                            filterPattern: options.filterPattern.isEmpty ? nil : options.filterPattern,
-                                            nextToken: nil, limit: options.pageLimit)
+                let seen = outcome.collectors[k].reports.values.map(\.timestampMs).sorted()
+                // Every 4th pass sweeps with the blind margin, in case the platform's clock jumped.
+                let offsets = outcome.passes % 4 == 0 ? nil : FunctionPlan.Offsets.observed(outcome.joins[k])
+                let windows = plans[k].windows(missing: outcome.joins[k].missing, offsets: offsets,
+                                               seen: seen, pageSize: cappedPage ?? options.pageLimit ?? 10_000)
                 // Request ids still missing: when all are in, the rest of the pass is other traffic.
                 var remaining = plans[k].timeJoined.isEmpty
                     ? Set(outcome.joins[k].missing.compactMap { plans[k].invocations[$0].requestId }) : nil
-                var failures = 0
-                // `continue` retries the same page; only a page without nextToken ends the pass.
-                while true {
-                    let wait = bucket.take(nowS: elapsed())
-                    if elapsed() + wait >= options.timeoutS { outcome.timedOut = true; break passes }
-                    try await sleep(wait)
-                    let page: FilterLogEventsPage
-                    do {
-                        outcome.apiCalls[k] += 1
-                        page = try await fetch(request)
-                    } catch is ThrottledError {
-                        outcome.throttles += 1
-                        bucket.drain(nowS: elapsed())
-                        try await sleep(min(backoff.next(), max(0, options.timeoutS - elapsed())))
-                        continue
-                    } catch let e as TransientError {
-                        failures += 1
-                        if failures >= options.maxFailures { throw e.underlying }
-                        try await sleep(min(backoff.next(), max(0, options.timeoutS - elapsed())))
-                        continue
+                windows: for window in windows {
+                    var request = FilterRequest(logGroup: plans[k].logGroup,
+                                                startTimeMs: Int64(window.startMs.rounded(.down)),
+                                                endTimeMs: Int64(window.endMs.rounded(.up)),
+                                                filterPattern: options.filterPattern.isEmpty ? nil : options.filterPattern,
+                                                nextToken: nil, limit: options.pageLimit)
+                    var failures = 0
+                    // `continue` retries the same page; only a page without nextToken ends the window.
+                    while true {
+                        let wait = bucket.take(nowS: elapsed())
+                        if elapsed() + wait >= options.timeoutS { outcome.timedOut = true; break passes }
+                        try await sleep(wait)
+                        let page: FilterLogEventsPage
+                        do {
+                            outcome.apiCalls[k] += 1
+                            page = try await fetch(request)
+                        } catch is ThrottledError {
+                            outcome.throttles += 1
+                            bucket.drain(nowS: elapsed())
+                            try await sleep(min(backoff.next(), max(0, options.timeoutS - elapsed())))
+                            continue
+                        } catch let e as TransientError {
+                            failures += 1
+                            if failures >= options.maxFailures { throw e.underlying }
+                            try await sleep(min(backoff.next(), max(0, options.timeoutS - elapsed())))
+                            continue
+                        }
+                        backoff.reset()
+                        failures = 0
+                        outcome.largestPage = max(outcome.largestPage, page.events.count)
+                        for event in page.events {
+                            if case .report(let r)? = outcome.collectors[k].add(event) { remaining?.remove(r.requestId) }
+                        }
+                        if !page.events.isEmpty {
+                            if let remaining { shown[k] = plans[k].expected - remaining.count }
+                            report()
+                        }
+                        if page.nextToken != nil, page.events.count < (options.pageLimit ?? 10_000) {
+                            cappedPage = max(cappedPage ?? 0, page.events.count)  // the 1 MB cap, not the limit
+                        }
+                        if remaining?.isEmpty == true { break windows }
+                        guard let token = page.nextToken else { break }
+                        request.nextToken = token
                     }
-                    backoff.reset()
-                    failures = 0
-                    outcome.largestPage = max(outcome.largestPage, page.events.count)
-                    for event in page.events {
-                        if case .report(let r)? = outcome.collectors[k].add(event) { remaining?.remove(r.requestId) }
-                    }
-                    if !page.events.isEmpty {
-                        if let remaining { shown[k] = plans[k].expected - remaining.count }
-                        report()
-                    }
-                    guard let token = page.nextToken, remaining?.isEmpty != true else { break }
-                    request.nextToken = token
                 }
                 outcome.joins[k] = LogJoiner.join(plans[k], outcome.collectors[k], toleranceMs: options.joinToleranceMs)
                 outcome.waitedS[k] = elapsed()

@@ -36,8 +36,9 @@ public struct FunctionPlan: Sendable {
     public struct Offsets: Sendable, Equatable {
         public var lowMs: Double
         public var highMs: Double
-        /// Added on both sides: a missing line may fall a little outside what was seen.
-        public static let slackMs = 1_000.0
+        /// Added on both sides: a missing line may fall a little outside what was seen (the offsets are
+        /// extremes over many lines, so only network jitter and clock drift are left to cover).
+        public static let slackMs = 250.0
 
         public init(lowMs: Double, highMs: Double) { self.lowMs = lowMs; self.highMs = highMs }
 
@@ -63,9 +64,47 @@ public struct FunctionPlan: Sendable {
             lo = min(lo, inv.sentUnixMs ?? inv.phaseStartUnixMs)
             hi = max(hi, Self.responseMs(inv))
         }
-        guard let offsets else { return (lo - marginMs, hi + marginMs) }
-        return (max(lo - marginMs, lo + offsets.lowMs - Offsets.slackMs),
-                min(hi + marginMs, hi + offsets.highMs + Offsets.slackMs))
+        return span(lo, hi, offsets)
+    }
+
+    /// Where one call's (or a range of calls') REPORT lines can be.
+    func span(_ sentMs: Double, _ responseMs: Double, _ offsets: Offsets?) -> (startMs: Double, endMs: Double) {
+        guard let offsets else { return (sentMs - marginMs, responseMs + marginMs) }
+        return (max(sentMs - marginMs, sentMs + offsets.lowMs - Offsets.slackMs),
+                min(responseMs + marginMs, responseMs + offsets.highMs + Offsets.slackMs))
+    }
+
+    /// The windows to search this pass: each missing call's span, merged where they overlap or where
+    /// the lines already seen between two of them (`seen`: sorted REPORT timestamps) fit in less than
+    /// a page, since reading through them then costs less than one more request.
+    public func windows(missing: [Int], offsets: Offsets?, seen: [Double], pageSize: Int) -> [(startMs: Double, endMs: Double)] {
+        guard !missing.isEmpty else { return [] }
+        var spans = missing.map { k in
+            span(invocations[k].sentUnixMs ?? invocations[k].phaseStartUnixMs, Self.responseMs(invocations[k]), offsets)
+        }
+        spans.sort { $0.startMs < $1.startMs }
+        var merged = [spans[0]]
+        for w in spans.dropFirst() {
+            let last = merged[merged.count - 1]
+            if w.startMs <= last.endMs || Self.count(seen, from: last.endMs, to: w.startMs) < pageSize {
+                merged[merged.count - 1].endMs = max(last.endMs, w.endMs)
+            } else {
+                merged.append(w)
+            }
+        }
+        return merged
+    }
+
+    /// Values of sorted `xs` in (a, b).
+    static func count(_ xs: [Double], from a: Double, to b: Double) -> Int {
+        func firstIndex(above x: Double) -> Int {
+            var lo = 0, hi = xs.count
+            while lo < hi { let mid = (lo + hi) / 2; if xs[mid] <= x { lo = mid + 1 } else { hi = mid } }
+            return lo
+        }
+        var lo = 0, hi = xs.count
+        while lo < hi { let mid = (lo + hi) / 2; if xs[mid] < b { lo = mid + 1 } else { hi = mid } }
+        return max(0, lo - firstIndex(above: a))
     }
 }
 

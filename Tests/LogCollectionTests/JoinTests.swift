@@ -33,11 +33,28 @@ import Records
         let blind = plan.window(missing: join.missing)
         #expect(blind.startMs == -40_000.0 && blind.endMs == 80_100.0)
         let learned = plan.window(missing: join.missing, offsets: offsets)
-        #expect(learned.startMs == 19_390.0 && learned.endMs == 21_395.0)
+        #expect(learned.startMs == 20_140.0 && learned.endMs == 20_645.0)
         // Asynchronous calls end whenever the function does: their window stays open.
         var event = Make.lambda(seq: 0, function: "g", requestId: "e0", sentMs: 0, latencyMs: 20)
         event.call.target = .lambda(function: "g", region: nil, invocationType: "Event", qualifier: nil)
         #expect(WaitPlanner.plan([event], marginMs: 1_000)[0].endMs == 900_000 + 1_000)
+    }
+
+    @Test func missingCallsFarApartAreSearchedInSeparateWindows() {
+        let invs = [0.0, 10_000, 10_200].enumerated().map { k, t in
+            Make.lambda(seq: k, function: "f", requestId: "r\(k)", sentMs: t, latencyMs: 100)
+        }
+        let plan = WaitPlanner.plan(invs, marginMs: 60_000)[0]
+        let offsets = FunctionPlan.Offsets(lowMs: 50, highMs: 0)
+        let seen: [Double] = [2_000, 3_000, 4_000, 5_000, 6_000]  // lines already read between the calls
+        let split = plan.windows(missing: [0, 1, 2], offsets: offsets, seen: seen, pageSize: 3)
+        #expect(split.count == 2)
+        #expect(split[0].startMs == -200.0 && split[0].endMs == 350.0)
+        #expect(split[1].startMs == 9_800.0 && split[1].endMs == 10_550.0)
+        // Re-reading 5 lines costs less than another request when a page holds 10.
+        #expect(plan.windows(missing: [0, 1, 2], offsets: offsets, seen: seen, pageSize: 10).count == 1)
+        // Without measured offsets the margin makes them overlap.
+        #expect(plan.windows(missing: [0, 2], offsets: nil, seen: seen, pageSize: 3).count == 1)
     }
 
     @Test func functionNamesFromArnsAndQualifiers() {
