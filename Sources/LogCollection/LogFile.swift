@@ -104,7 +104,10 @@ public enum LogFile {
             case .unparseable: target = fallback ?? 0
             case .xray, .other: continue
             }
-            guard let k = target, k < collectors.count else { unassigned += 1; continue }
+            guard let k = target, k < collectors.count else {
+                if case .report = parsed { unassigned += 1 }
+                continue
+            }
             collectors[k].add(parsed, message: e.message, logStream: e.logStream, timestampMs: e.timestampMs)
         }
         return unassigned

@@ -96,8 +96,10 @@ struct AwaitLogs: AsyncParsableCommand {
             let display = ProgressDisplay()
             let outcome: WaitOutcome
             do {
-                outcome = try await LogWaiter.wait(plans, options: options, fetch: try CloudWatchSource.fetcher(plans: plans),
-                                                   progress: display.update)
+                // Nothing expected (every call throttled, or none): no credentials needed.
+                let fetch: LogWaiter.FetchPage = plans.contains { $0.expected > 0 }
+                    ? try CloudWatchSource.fetcher(plans: plans) : { _ in FilterLogEventsPage(events: [], nextToken: nil) }
+                outcome = try await LogWaiter.wait(plans, options: options, fetch: fetch, progress: display.update)
             } catch let e as InputError {
                 throw e
             } catch {

@@ -58,6 +58,28 @@ import TestSupport
         #expect(records.logs[1].logTimestampUnixMs == t0 + 1_180)
     }
 
+    @Test func theWholeFixtureAsRawTextJoinsEveryRequest() throws {
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        var ids: [String] = []
+        for line in fixtureLines {
+            if case .report(let r) = ReportLineParser.parse(line), !ids.contains(r.requestId) { ids.append(r.requestId) }
+        }
+        let invs = ids.enumerated().map { Make.lambda(seq: $0, function: "f", requestId: $1, sentMs: 0) }
+        try Make.writeInvocations(invs, to: dir.file("invocations.ndjson"))
+        let fixture = Bundle.module.url(forResource: "Fixtures/report-lines", withExtension: "txt")!.path
+        let r = try Tools.run("await-logs", [dir.file("invocations.ndjson"), "--from", fixture, "-o", dir.file("logs.ndjson")])
+        #expect(r.status == 0, "\(r.stderr)")
+        let logs = try Make.readRecords(dir.file("logs.ndjson")).logs
+        #expect(logs.count == ids.count)
+        let byId = Dictionary(logs.map { ($0.report.requestId, $0.report) }, uniquingKeysWith: { a, _ in a })
+        // Old REPORT lines without Status, followed by "Task timed out": timeouts.
+        #expect(byId["7c9567b5-107b-4a6c-8798-0157ac21db52"]?.status == .timeout)
+        #expect(byId["dbb585bb-3a54-4d1a-a690-54e5085c55f8"]?.status == .timeout)
+        #expect(byId["806ab12b-e660-4a4a-8d9a-eee01e457f98"]?.status == .oom)
+        // The XRAY line after a REPORT belongs to it.
+        #expect(byId["814ba7cb-071e-4181-9a09-fa41db5bccad"]?.xrayTraceId == "1-5d83c0ad-b8eb33a0b1de97d804fac890")
+    }
+
     @Test func badInputIsOneLineAndExit2() throws {
         let dir = try TemporaryDirectory(); defer { dir.remove() }
         try dir.write("bad.ndjson", "{\"record\":\"run\",\"run\":\"x\"}\n{\"record\":\"invocation\",\"seq\":\"one\"}\n")
