@@ -110,13 +110,24 @@ final class LogStore: Sendable {
                    [.text(group), .text(name), .int(creationMs)])
     }
 
-    /// Appends one invocation's events, all visible at `visibleMs`.
-    func append(group: String, stream: String, events: [(timestamp: Int64, message: String)], ingestionMs: Int64, visibleMs: Int64) {
+    /// One invocation's events, all visible at `visibleMs`.
+    struct Batch: Sendable {
+        var group: String
+        var stream: String
+        var events: [(timestamp: Int64, message: String)]
+        var ingestionMs: Int64
+        var visibleMs: Int64
+    }
+
+    /// Appends invocations' events in one transaction.
+    func append(_ batches: [Batch]) {
         connection.withLock { c in
             sqlite3_exec(c.db, "BEGIN", nil, nil, nil)
-            for e in events {
-                try? Self.run(c.db, "INSERT INTO events(grp, stream, ts_ms, ingestion_ms, visible_ms, message) VALUES(?, ?, ?, ?, ?, ?)",
-                              [.text(group), .text(stream), .int(e.timestamp), .int(ingestionMs), .int(visibleMs), .text(e.message)], { _ in })
+            for b in batches {
+                for e in b.events {
+                    try? Self.run(c.db, "INSERT INTO events(grp, stream, ts_ms, ingestion_ms, visible_ms, message) VALUES(?, ?, ?, ?, ?, ?)",
+                                  [.text(b.group), .text(b.stream), .int(e.timestamp), .int(b.ingestionMs), .int(b.visibleMs), .text(e.message)], { _ in })
+                }
             }
             sqlite3_exec(c.db, "COMMIT", nil, nil, nil)
         }
