@@ -69,7 +69,8 @@ extension Router {
                 return AWSError.lambda(400, "InvalidRequestContentException",
                                        "Could not parse request body into json: Could not parse payload into json: \(f.problem)", requestId: requestId)
             } catch {
-                return AWSError.lambda(400, "InvalidRequestContentException", "Could not parse request body into json", requestId: requestId)
+                return AWSError.lambda(400, "InvalidRequestContentException",
+                                       "Could not parse request body into json: Could not parse payload into json: \(error)", requestId: requestId)
             }
         }
         let payload = request.body.isEmpty ? Array("{}".utf8) : request.body
