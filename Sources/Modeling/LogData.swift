@@ -91,25 +91,23 @@ public struct LogData: Sendable {
         // A regular file is hashed on another core while this one parses; stdin line by line.
         let fileHash = path.flatMap { $0 == "-" ? nil : FileHash.start($0) }
         let hasher = StreamingSHA256()
-        try reader.forEachLine { number, bytes in
+        let name = reader.name
+        try ParallelDecoding.forEachRecord(reader, line: { bytes in
             if fileHash == nil { hasher.update(bytes); hasher.update(newline: ()) }
-            let record: Record
-            do { record = try Record.decode(bytes) } catch let f as FieldFailure {
-                throw InputError(file: reader.name, line: number, field: f.field, problem: f.problem)
-            }
+        }) { number, record in
             data.counts[record.kind, default: 0] += 1
             switch record {
             case .log(let l): data.add(l)
             case .run(let h): if data.header == nil { data.header = h }
             case .logWait(let w): data.logWaits.append(w)
             case .schedule, .invocation, .invokeSummary:
-                throw InputError(file: reader.name, line: number, field: "record",
+                throw InputError(file: name, line: number, field: "record",
                                  problem: "\"\(record.kind)\" line: fit reads logs.ndjson (run await-logs on invocations first)")
             }
         }
         data.sha256 = fileHash?.wait() ?? hasher.finish()
         guard data.logRecordCount > 0 else {
-            throw InputError(file: reader.name, problem: "no log records (expected logs.ndjson lines with \"record\":\"log\")")
+            throw InputError(file: name, problem: "no log records (expected logs.ndjson lines with \"record\":\"log\")")
         }
         return data
     }
