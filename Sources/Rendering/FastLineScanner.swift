@@ -135,7 +135,24 @@ struct FastLineScanner {
     }
 
     @inline(__always) static func eq(_ b: UnsafeBufferPointer<UInt8>, _ s: StaticString) -> Bool {
-        b.count == s.utf8CodeUnitCount && memcmp(b.baseAddress!, s.utf8Start, b.count) == 0
+        let n = s.utf8CodeUnitCount
+        guard b.count == n else { return false }
+        let x = UnsafeRawPointer(b.baseAddress!), y = UnsafeRawPointer(s.utf8Start)
+        var k = 0
+        while k + 8 <= n {  // a word at a time: keys are short
+            if x.loadUnaligned(fromByteOffset: k, as: UInt64.self) != y.loadUnaligned(fromByteOffset: k, as: UInt64.self) { return false }
+            k += 8
+        }
+        while k < n { if b[k] != y.load(fromByteOffset: k, as: UInt8.self) { return false }; k += 1 }
+        return true
+    }
+
+    /// Index (0..7) of the first byte of `w` equal to '"' or '\\' or below 0x20, or 8 when none (SWAR).
+    @inline(__always) static func firstSpecial(_ w: UInt64) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = w ^ (ones &* 0x22), slash = w ^ (ones &* 0x5C)
+        let hits = ((quote &- ones) & ~quote | (slash &- ones) & ~slash | (w &- ones &* 0x20) & ~w) & highs
+        return hits == 0 ? 8 : hits.trailingZeroBitCount / 8
     }
 
     struct Cursor {
@@ -159,6 +176,11 @@ struct FastLineScanner {
         mutating func plainString() -> UnsafeBufferPointer<UInt8>? {
             guard take(UInt8(ascii: "\"")) else { return nil }
             let start = p
+            while end - p >= 8 {  // skip ordinary bytes eight at a time
+                let k = FastLineScanner.firstSpecial(UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+                p += k
+                if k < 8 { break }
+            }
             while p < end {
                 let c = p.pointee
                 if c == UInt8(ascii: "\"") { let r = UnsafeBufferPointer(start: start, count: p - start); p += 1; return r }
@@ -237,6 +259,11 @@ struct FastLineScanner {
         mutating func skipString() -> Bool {
             p += 1
             while p < end {
+                if end - p >= 8 {
+                    let k = FastLineScanner.firstSpecial(UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+                    p += k
+                    if k == 8 { continue }
+                }
                 let c = p.pointee
                 if c == UInt8(ascii: "\\") { p += 2; continue }
                 p += 1

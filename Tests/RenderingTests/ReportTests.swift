@@ -46,6 +46,13 @@ import TestSupport
         #expect(try Data(contentsOf: URL(fileURLWithPath: again)) == Data(contentsOf: URL(fileURLWithPath: dir.file("report.html"))))
         let toStdout = try Tools.run("report", [dir.file("models.json"), dir.file("logs.ndjson"), dir.file("invocations.ndjson")])
         #expect(toStdout.stdout == html)
+        // Logs streamed from stdin (not mapped): the same page but for the path shown.
+        let fromStdin = try Tools.run("report", [dir.file("models.json"), "-", dir.file("invocations.ndjson")],
+                                      stdin: try dir.read("logs.ndjson"))
+        #expect(fromStdin.status == 0, "\(fromStdin.stderr)")
+        #expect(fromStdin.stdout.replacingOccurrences(of: "<td>- — ", with: "<td>\(dir.file("logs.ndjson")) — ")
+                    .replacingOccurrences(of: "\(dir.file("models.json")) - \(dir.file("invocations.ndjson"))",
+                                          with: "\(dir.file("models.json")) \(dir.file("logs.ndjson")) \(dir.file("invocations.ndjson"))") == html)
     }
 
     @Test func everySectionHasAChartWithItsDataAndAText() throws {
