@@ -42,7 +42,8 @@ enum PageStyle {
     .scroll{overflow-x:auto}table{border-collapse:collapse;margin:6px 0;font-size:13px;font-variant-numeric:tabular-nums}
     th,td{border-bottom:1px solid var(--border);padding:3px 10px 3px 0;text-align:left;vertical-align:top}th{font-weight:650}
     td.n,th.n{text-align:right;padding-left:10px}caption{text-align:left;font-weight:650;padding:4px 0}
-    section.function,section.run{break-before:page}
+    section.function~section.function,section.run{break-before:page}.answer{break-inside:avoid}
+    @media (prefers-color-scheme:dark){svg .trace{opacity:.42}svg .band{opacity:.3}}
     @media print{:root{--bg:#fff;--fg:#000;--muted:#444;--card:#fff;--border:#bbb;--grid:#ddd;--note:#fff;--note-border:#888;
     --c0:#1f5bbf;--c1:#c4501a;--c2:#1e7f52;--c3:#8a37aa;--c4:#a82a47;--c5:#5f6c1c}
     body{font-size:11pt}main{max-width:none;padding:0}nav.toc{display:none}.grid2{display:block}figure.chart{margin:0 0 10px;border:none;padding:0}
