@@ -25,7 +25,7 @@ struct Aggregator {
     /// One line: the fast scanner when it understands the line, else the full decoder
     /// (which throws FieldFailure for a malformed line).
     mutating func add(_ line: UnsafeBufferPointer<UInt8>, logs: Bool, callsFromLogs: Bool) throws {
-        if let (kind, facts) = FastLineScanner.scan(line) {
+        if let (kind, facts) = FastLineScanner.scan(line, calls: !logs || callsFromLogs) {
             switch kind {
             case .log where logs: addReport(facts, calls: callsFromLogs)
             case .invocation where !logs: addCall(facts)
