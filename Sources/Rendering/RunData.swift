@@ -84,9 +84,7 @@ public struct RunData {
         // Largest first, so the long sorts start early.
         let order = input.indices.sorted { input[$0].count > input[$1].count }
         DispatchQueue.concurrentPerform(iterations: order.count) { j in
-            var a = input[order[j]]
-            a.sort()
-            sorted.set(order[j], a)
+            sorted.set(order[j], sortedValues(input[order[j]]))
         }
         for (k, key) in keys.enumerated() { functions[key.function]!.byMemory[key.memory]!.setSample(key.field, sorted.get(k)) }
         calls.lagMs = sorted.get(keys.count)
@@ -264,4 +262,17 @@ final class SortSlots: @unchecked Sendable {  // every access holds `lock`
     init(count: Int) { slots = Array(repeating: [], count: count) }
     func set(_ k: Int, _ a: [Double]) { lock.lock(); slots[k] = a; lock.unlock() }
     func get(_ k: Int) -> [Double] { lock.lock(); defer { lock.unlock() }; return slots[k] }
+}
+
+/// Sorted copy; integral values in a small range (Max Memory Used in MB) are counted
+/// instead of compared, which is several times faster for a million values.
+func sortedValues(_ values: [Double]) -> [Double] {
+    guard let lo = values.min(), let hi = values.max(), hi - lo < 65536,
+          values.allSatisfy({ $0 == $0.rounded() }) else { return values.sorted() }
+    var counts = [Int](repeating: 0, count: Int(hi - lo) + 1)
+    for v in values { counts[Int(v - lo)] += 1 }
+    var out: [Double] = []
+    out.reserveCapacity(values.count)
+    for (k, n) in counts.enumerated() where n > 0 { out.append(contentsOf: repeatElement(lo + Double(k), count: n)) }
+    return out
 }
