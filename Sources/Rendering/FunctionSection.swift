@@ -77,9 +77,13 @@ struct FunctionSection {
             out += "</div>\n"
             return
         }
+        if let bound = optionsBound, recs.underLatencyBound == nil {
+            note(&out, "No memory size is predicted to finish within the latency bound of \(Fmt.ms(bound)); showing the \(label) size instead.")
+        }
         let current = model.currentMemoryMB
         let currentPoint = current.flatMap { c in model.costCurve.first { $0.memoryMB == c } }
-        out += "<p class=\"headline\">Recommended memory: <span class=\"big\">\(main.memoryMB) MB</span> <span class=\"muted\">(\(label))</span></p>\n"
+        let why = label == "under the latency bound" ? "cheapest within \(Fmt.ms(optionsBound ?? .nan))" : label
+        out += "<p class=\"headline\">Recommended memory: <span class=\"big\">\(main.memoryMB) MB</span> <span class=\"muted\">(\(HTML.escape(why)))</span></p>\n"
         out += "<div class=\"kpis\">"
         kpi(&out, "cost per 1M invocations", Fmt.dollars(main.costPerMillionUSD),
             currentPoint.map { "at \(current!) MB now: " + Fmt.dollars($0.costUSD * 1e6) })
