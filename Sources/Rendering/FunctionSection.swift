@@ -359,8 +359,9 @@ struct FunctionSection {
 
     func errorsChart(into out: inout String) {
         let title = "Errors, timeouts and out-of-memory per memory size"
-        guard let run, !sizes.isEmpty else {
-            emptyFigure(&out, title, "No REPORT lines were found for this function.")
+        // Every size with calls, even when none produced a REPORT line (all throttled, say).
+        guard let run, case let sizes = run.memorySizes, !sizes.isEmpty else {
+            emptyFigure(&out, title, "No calls or REPORT lines were found for this function.")
             return
         }
         let kinds: [(String, Int, (MemoryStats) -> Int)] = [

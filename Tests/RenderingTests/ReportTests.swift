@@ -145,6 +145,19 @@ import TestSupport
             #expect(html.contains("Incomplete logs: the log wait timed out"))
             #expect(html.contains("No invocations file was given"))
         }
+        // A function with calls but no REPORT line at all: measurements missing, client view kept.
+        do {
+            let (dir, html, result) = try render(edit: { paths in
+                let kept = try String(contentsOfFile: paths.logs, encoding: .utf8).split(separator: "\n")
+                    .filter { !($0.contains("\"record\":\"log\"") && $0.contains("\"function\":\"sleep-bound\"")) }
+                try (kept.joined(separator: "\n") + "\n").write(toFile: paths.logs, atomically: true, encoding: .utf8)
+            })
+            defer { dir.remove() }
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(html.contains("No REPORT lines were found for this function."))
+            #expect(html.contains("<figure class=\"chart\" id=\"\(HTML.anchor("fn", "sleep-bound"))-errors\">"))
+            #expect(HTMLChecker(html).problems.isEmpty)
+        }
         // Models for no function, and logs with nothing but a header.
         do {
             let (dir, html, result) = try render(edit: { paths in
