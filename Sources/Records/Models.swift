@@ -265,19 +265,44 @@ public struct CurveModel: Codable, Hashable, Sendable {
     /// Memory sizes and invocations the fit used.
     public var sizes: Int
     public var points: Int
+    /// The chosen form's prediction of each size when that size is left out of the fit.
+    public var looPredictions: [LeftOutSize]?
 
     public init(form: String, formula: String, parameters: [String: Double], standardErrors: [String: Double],
                 r2: Double?, mape: Double, looMape: Double?, candidates: [CurveCandidate], robust: String,
-                selection: String, sizes: Int, points: Int) {
+                selection: String, sizes: Int, points: Int, looPredictions: [LeftOutSize]? = nil) {
         self.form = form; self.formula = formula; self.parameters = parameters; self.standardErrors = standardErrors
         self.r2 = r2; self.mape = mape; self.looMape = looMape; self.candidates = candidates; self.robust = robust
-        self.selection = selection; self.sizes = sizes; self.points = points
+        self.selection = selection; self.sizes = sizes; self.points = points; self.looPredictions = looPredictions
     }
 
     enum CodingKeys: String, CodingKey {
         case form, formula, parameters, r2, mape, candidates, robust, selection, sizes, points
         case standardErrors = "standard_errors"
         case looMape = "loo_mape"
+        case looPredictions = "loo_predictions"
+    }
+}
+
+/// One size of a leave-one-memory-size-out check.
+public struct LeftOutSize: Codable, Hashable, Sendable {
+    public var memoryMB: Int
+    /// The size's robust centre (what the fit uses).
+    public var observedMs: Double
+    /// The form fitted without this size, evaluated at it.
+    public var predictedMs: Double
+    /// |predicted − observed| / observed, percent.
+    public var errorPct: Double
+
+    public init(memoryMB: Int, observedMs: Double, predictedMs: Double, errorPct: Double) {
+        self.memoryMB = memoryMB; self.observedMs = observedMs; self.predictedMs = predictedMs; self.errorPct = errorPct
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case memoryMB = "memory_mb"
+        case observedMs = "observed_ms"
+        case predictedMs = "predicted_ms"
+        case errorPct = "error_pct"
     }
 }
 
@@ -405,16 +430,20 @@ public struct CostPoint: Codable, Hashable, Sendable {
     public var extrapolated: Bool
     /// At or above the memory model's minimum safe size (true when there is no memory model).
     public var memorySafe: Bool
+    /// Why this size is never recommended, when it is not (e.g. "memory", "timeouts"); null = eligible.
+    public var excluded: String?
 
     public init(memoryMB: Int, durationMs: Double, durationLoMs: Double, durationHiMs: Double, billedMs: Double,
-                costUSD: Double, costLo: Double, costHi: Double, observed: Bool, extrapolated: Bool, memorySafe: Bool) {
+                costUSD: Double, costLo: Double, costHi: Double, observed: Bool, extrapolated: Bool, memorySafe: Bool,
+                excluded: String? = nil) {
         self.memoryMB = memoryMB; self.durationMs = durationMs; self.durationLoMs = durationLoMs
         self.durationHiMs = durationHiMs; self.billedMs = billedMs; self.costUSD = costUSD; self.costLo = costLo
         self.costHi = costHi; self.observed = observed; self.extrapolated = extrapolated; self.memorySafe = memorySafe
+        self.excluded = excluded
     }
 
     enum CodingKeys: String, CodingKey {
-        case observed, extrapolated
+        case observed, extrapolated, excluded
         case memoryMB = "memory_mb"
         case durationMs = "duration_ms"
         case durationLoMs = "duration_lo_ms"
