@@ -158,6 +158,15 @@ import TestSupport
             #expect(html.contains("<figure class=\"chart\" id=\"\(HTML.anchor("fn", "sleep-bound"))-errors\">"))
             #expect(HTMLChecker(html).problems.isEmpty)
         }
+        // An empty models file: the measurements only.
+        do {
+            let (dir, html, result) = try render(edit: { paths in try "".write(toFile: paths.models, atomically: true, encoding: .utf8) })
+            defer { dir.remove() }
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(html.contains("The models file is empty"))
+            #expect(html.contains("models.json has no model for this function"))
+            #expect(html.contains("<figure class=\"chart\" id=\"\(HTML.anchor("fn", "cpu-bound"))-runtime\">"))
+        }
         // Models for no function, and logs with nothing but a header.
         do {
             let (dir, html, result) = try render(edit: { paths in
