@@ -55,7 +55,8 @@ struct FunctionSection {
     // MARK: The answer
 
     func answer(into out: inout String) {
-        out += "<div class=\"answer\">\n"
+        let recommended = model?.recommendations.map { [$0.underLatencyBound, $0.balanced, $0.cheapest, $0.fastest].contains { $0 != nil } } ?? false
+        out += recommended ? "<div class=\"answer\">\n" : "<div class=\"answer none\">\n"
         if let w = logWait, w.timedOut || w.found < w.expected {
             note(&out, "Incomplete logs: the log wait \(w.timedOut ? "timed out" : "ended") with \(Fmt.count(w.found)) of \(Fmt.count(w.expected)) REPORT lines; the figures below use the lines found.")
         }

@@ -15,7 +15,7 @@ enum PageStyle {
     pre{background:var(--card);border:1px solid var(--border);border-radius:6px;padding:10px;overflow-x:auto;white-space:pre-wrap;word-break:break-all}
     nav.toc{margin:12px 0 0;display:flex;flex-wrap:wrap;gap:6px 14px}nav.toc a{color:var(--c0)}
     .answer{background:var(--card);border:1px solid var(--border);border-left:5px solid var(--c2);border-radius:8px;padding:14px 18px;margin:10px 0 14px}
-    .answer .headline{font-size:20px;margin:0 0 8px}.answer .big{font-size:30px;font-weight:700;color:var(--c2)}
+    .answer.none{border-left-color:var(--muted)}.answer .headline{font-size:20px;margin:0 0 8px}.answer .big{font-size:30px;font-weight:700;color:var(--c2)}
     .kpis{display:flex;flex-wrap:wrap;gap:10px 28px;margin:8px 0}.kpi .v{font-size:19px;font-weight:650}.kpi .k{font-size:12px;color:var(--muted);text-transform:uppercase;letter-spacing:.03em}
     .saving{color:var(--good)}.worse{color:var(--bad)}
     .note{background:var(--note);border:1px solid var(--note-border);border-radius:6px;padding:8px 12px;margin:8px 0}
