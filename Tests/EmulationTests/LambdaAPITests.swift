@@ -91,7 +91,7 @@ struct LambdaAPITests {
     }
 
     @Test func updateGoesInProgressThenSuccessfulAndOldConfigServesMeanwhile() throws {
-        let emulator = try LocalEmulator.start(["--update-delay-ms", "600"])
+        let emulator = try LocalEmulator.start(["--update-delay-ms", "1500"])
         defer { emulator.stop() }
         let before = try RawHTTP.invoke("faas_sleep", #"{"ms":1}"#, port: emulator.port)
         #expect(before.report["Memory Size"] == "128 MB")

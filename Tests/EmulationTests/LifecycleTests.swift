@@ -19,7 +19,7 @@ struct LifecycleTests {
         let busy = Thread { _ = try? RawHTTP.invoke("faas_sleep", #"{"ms": 20000}"#, port: emulator.port) }
         busy.start()
         var workers: [Int32] = []
-        for _ in 0..<100 where workers.count < 2 { usleep(20_000); workers = emulator.workerPids }
+        for _ in 0..<500 where workers.count < 2 { usleep(20_000); workers = emulator.workerPids }
         #expect(workers.count == 2)
         #expect(emulator.stop(signal: signal) == 0)
         for pid in workers { #expect(kill(pid, 0) != 0, "worker \(pid) survived the emulator") }
