@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 
 /// How workers get CPU proportional to memory and a memory limit.
 ///
@@ -41,6 +42,7 @@ final class ResourceControl: Sendable {
     init(mode: IsolationMode) {
         let name = "lambda-emulator-\(getpid())"
         guard mode != .dutyCycle else { kind = .none; return }
+        Self.removeStaleGroups()
         let v1cpu = "/sys/fs/cgroup/cpu", v1mem = "/sys/fs/cgroup/memory"
         if access(v1cpu + "/cpu.cfs_quota_us", F_OK) == 0, access(v1mem + "/memory.limit_in_bytes", F_OK) == 0,
            Self.makeDirectory(v1cpu + "/" + name), Self.makeDirectory(v1mem + "/" + name) {
@@ -63,6 +65,22 @@ final class ResourceControl: Sendable {
             rmdir(v2 + "/" + name)
         }
         kind = .none
+    }
+
+    /// Removes the empty cgroups of emulators that are gone (killed with SIGKILL, so they
+    /// could not clean up). A group that still has tasks cannot be removed and is kept.
+    static func removeStaleGroups() {
+        for root in ["/sys/fs/cgroup/cpu", "/sys/fs/cgroup/memory", "/sys/fs/cgroup"] {
+            guard let entries = try? FileManager.default.contentsOfDirectory(atPath: root) else { continue }
+            for entry in entries where entry.hasPrefix("lambda-emulator-") {
+                guard let pid = pid_t(entry.dropFirst("lambda-emulator-".count)), kill(pid, 0) != 0, errno == ESRCH else { continue }
+                let dir = root + "/" + entry
+                for child in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where child.hasPrefix("env-") {
+                    rmdir(dir + "/" + child)
+                }
+                rmdir(dir)
+            }
+        }
     }
 
     var description: String {
