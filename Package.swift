@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "Invoking", dependencies: ["Records", "AWS", "CurlHTTP"]), // open-loop executor
         .target(name: "LogCollection", dependencies: ["Records", "AWS"]),        // REPORT parsing, polling, join
         .target(name: "LeastSquares"),                              // QR, Levenberg-Marquardt
-        .target(name: "Modeling", dependencies: ["Records", "LeastSquares", "Hashing"]),    // runtime/memory/cost models
+        .target(name: "Modeling", dependencies: ["Records", "LeastSquares", "Hashing", "CCrypto"]),    // runtime/memory/cost models (CCrypto: streaming SHA-256 of the input)
         .target(name: "Rendering", dependencies: ["Records", "Hashing"]),      // HTML + SVG report
         .target(name: "Emulation", dependencies: [                  // lambda-emulator's server, workers, log store
             "Records", "SigV4", "CSQLite",

@@ -35,7 +35,7 @@ RUN_DIR ?= runs/$(NAME)
 WITH_TARGET := scripts/with-target.sh $(or $(TARGET),aws) $(RUN_DIR) $(BIN)/lambda-emulator $(EMULATOR_FLAGS) --
 
 .DEFAULT_GOAL := run
-.PHONY: run tools stages schedule invoke logs fit report test setup clean-run FORCE
+.PHONY: run tools stages schedule invoke logs fit report test setup clean-run
 .DELETE_ON_ERROR:
 
 ## The main job: set up, build, run every stage, say where the report is.
@@ -53,12 +53,17 @@ tools: setup
 	@swift build -c $(SWIFT_CONFIGURATION) 2>&1 | grep -vE '^(Building|Build complete|\[[0-9]+/[0-9]+\]|Write|Compiling|Linking|Planning|Fetching|Fetched|Computing|Computed|Creating|Working copy)' || true
 	@test -x $(BIN)/report || { echo "pipeline: build failed (run: swift build -c $(SWIFT_CONFIGURATION))" >&2; exit 1; }
 
+# Bring a stage's output up to date (running what it needs before it).
 schedule: $(RUN_DIR)/schedule.ndjson
 invoke: $(RUN_DIR)/invocations.ndjson
 logs: $(RUN_DIR)/logs.ndjson
-fit: $(RUN_DIR)/models.json
-	@$(MAKE) -f pipeline.mk --no-print-directory $(RUN_DIR)/report.html WORKLOAD=$(WORKLOAD)
-report: $(RUN_DIR)/report.html
+
+# Re-run fit (and then report) or only report on the cached data, even when nothing
+# changed: -W treats the stage's input as new without touching it.
+fit: $(RUN_DIR)/logs.ndjson
+	@$(MAKE) -f pipeline.mk --no-print-directory -W $(RUN_DIR)/logs.ndjson $(RUN_DIR)/report.html
+report: $(RUN_DIR)/models.json
+	@$(MAKE) -f pipeline.mk --no-print-directory -W $(RUN_DIR)/models.json $(RUN_DIR)/report.html
 
 $(RUN_DIR):
 	@mkdir -p $@
@@ -80,13 +85,18 @@ $(RUN_DIR)/models.json: $(RUN_DIR)/logs.ndjson $(BIN)/fit $(RUN_DIR)/fit.flags $
 $(RUN_DIR)/report.html: $(RUN_DIR)/models.json $(RUN_DIR)/logs.ndjson $(RUN_DIR)/invocations.ndjson $(BIN)/report $(RUN_DIR)/report.flags
 	$(BIN)/report $(REPORT_FLAGS) $(RUN_DIR)/models.json $(RUN_DIR)/logs.ndjson $(RUN_DIR)/invocations.ndjson -o $@
 
-# Option files change only when the options do, so changing FIT_FLAGS re-runs fit (and
-# report) and nothing else.
-$(RUN_DIR)/%.flags: FORCE | $(RUN_DIR)
-	@printf '%s\n' '$(strip $(FLAGS_$*))' | cmp -s - $@ || printf '%s\n' '$(strip $(FLAGS_$*))' > $@
-FLAGS_plan = $(PLAN_FLAGS)
-FLAGS_fit = $(FIT_FLAGS) $(PRICES)
-FLAGS_report = $(REPORT_FLAGS)
+# Options are recorded in files whose date changes only when the options do, so that
+# changing FIT_FLAGS re-runs fit and report and nothing else. This happens while make
+# reads this file (not in a recipe), so `make -n` shows exactly what would run.
+record_flags = $(shell printf '%s\n' '$(strip $(2))' | cmp -s - $(RUN_DIR)/$(1).flags 2>/dev/null || printf '%s\n' '$(strip $(2))' > $(RUN_DIR)/$(1).flags)
+ifneq ($(NAME),)
+ifeq ($(filter test setup tools clean-run,$(MAKECMDGOALS)),)
+$(shell mkdir -p $(RUN_DIR))
+$(call record_flags,plan,$(PLAN_FLAGS))
+$(call record_flags,fit,$(FIT_FLAGS) $(PRICES))
+$(call record_flags,report,$(REPORT_FLAGS))
+endif
+endif
 
 ## The whole test suite (builds, then runs every test target).
 test: setup

@@ -75,8 +75,12 @@ enum JSONTree {
         }
     }
 
-    private static func readNode(_ s: inout JSONScanner, path: String, failurePath: inout String) throws -> JSONNode {
+    /// Deeper nesting is refused before it can exhaust the stack; workloads need about 4 levels.
+    static let maximumDepth = 200
+
+    private static func readNode(_ s: inout JSONScanner, path: String, failurePath: inout String, depth: Int = 0) throws -> JSONNode {
         failurePath = path
+        guard depth < maximumDepth else { throw TreeFailure(problem: "nested more than \(maximumDepth) levels deep") }
         _ = s.peek()
         let line = s.line
         switch try s.nextKind() {
@@ -84,14 +88,14 @@ enum JSONTree {
             var members: [(key: String, node: JSONNode)] = []
             try s.readObject { key, s in
                 let child = path.isEmpty ? key : path + "." + key
-                members.append((key, try readNode(&s, path: child, failurePath: &failurePath)))
+                members.append((key, try readNode(&s, path: child, failurePath: &failurePath, depth: depth + 1)))
                 failurePath = path
             }
             return JSONNode(value: .object(members), line: line)
         case .array:
             var elements: [JSONNode] = []
             try s.readArray { index, s in
-                elements.append(try readNode(&s, path: "\(path)[\(index)]", failurePath: &failurePath))
+                elements.append(try readNode(&s, path: "\(path)[\(index)]", failurePath: &failurePath, depth: depth + 1))
                 failurePath = path
             }
             return JSONNode(value: .array(elements), line: line)

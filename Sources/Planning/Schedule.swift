@@ -13,6 +13,7 @@ public struct Schedule: Sendable {
     public let generator: Generator
     public let workloadSHA256: String
 
+    /// `seed` overrides the workload's; with `.faasprofiler` the seed must fit 32 bits (`load` checks it).
     public init(workload: Workload, workloadSHA256: String, generator: Generator, seed: UInt64? = nil) {
         self.workload = workload
         self.workloadSHA256 = workloadSHA256
@@ -44,22 +45,10 @@ public struct Schedule: Sendable {
         }
         let workload = try WorkloadParser(file: name, baseDirectory: directory).parse(bytes)
         if generator == .faasprofiler, let seed = workload.seed, seed > UInt64(UInt32.max) {
-            throw InputError(file: name, line: Self.line(of: "random_seed", in: bytes), field: "random_seed",
+            throw InputError(file: name, line: workload.seedLine, field: "random_seed",
                              problem: "--compat faasprofiler needs a seed from 0 to 4294967295 (numpy's legacy seeding), got \(seed)")
         }
         return Schedule(workload: workload, workloadSHA256: SHA256.hex(bytes), generator: generator)
-    }
-
-    /// Line of the first occurrence of `"key"` (for errors found after parsing).
-    static func line(of key: String, in bytes: [UInt8]) -> Int? {
-        let needle = Array("\"\(key)\"".utf8)
-        guard needle.count <= bytes.count else { return nil }
-        var line = 1
-        for i in 0...(bytes.count - needle.count) {
-            if bytes[i] == 0x0A { line += 1 }
-            if bytes[i] == needle[0], Array(bytes[i..<(i + needle.count)]) == needle { return line }
-        }
-        return nil
     }
 
     /// The arrival stream of instance `index` (instances are sorted by name).

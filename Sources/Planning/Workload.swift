@@ -18,6 +18,8 @@ public struct Workload: Sendable {
     public var normalizedJSON: RawJSON
     /// Keys that were accepted but have no effect, as `file:line: field: ...` lines.
     public var warnings: [String]
+    /// Line of `random_seed`, for errors that depend on options (--compat's 32-bit limit).
+    var seedLine: Int? = nil
 
     /// Where the run goes: the local lambda-emulator or AWS (top-level `"target"`).
     public enum Platform: String, Sendable {

@@ -24,8 +24,13 @@ public struct WorkloadParser {
     static let instanceKeys: Set<String> = [
         "application", "distribution", "rate", "activity_window", "interarrivals_list", "interarrival_list", "payload",
         "host", "stage", "resource", "scheme", "signed", "function_name", "region", "invocation_type", "qualifier",
+        "param_file",
     ]
+    /// FaaSProfiler's binary inputs for OpenWhisk: no equivalent here.
+    static let ignoredInstanceKeys: Set<String> = ["data_file"]
     static let httpKeys = ["host", "stage", "resource"]
+    /// Guards against typos such as a rate of 1e9: a phase this long would take hours to plan.
+    static let maximumCallsPerInstance = 1e9
     static let lambdaOnlyKeys = ["function_name", "region", "invocation_type", "qualifier"]
     static let httpOnlyKeys = ["scheme", "signed"]
 
@@ -98,14 +103,14 @@ public struct WorkloadParser {
         }
         return Workload(testName: testName, durationS: duration, seed: seed, blockingCLI: blockingCLI,
                         memorySizes: memorySizes, platform: platform, instances: instances,
-                        normalizedJSON: compact, warnings: warnings)
+                        normalizedJSON: compact, warnings: warnings, seedLine: top.member("random_seed")?.line)
     }
 
     func instance(_ name: String, _ node: JSONNode, duration: Double, warnings: inout [String]) throws -> Instance {
         let path = "instances.\(name)"
         guard !name.isEmpty else { throw fail(node, path, "instance names must not be empty") }
         let fields = try object(node, path)
-        warnUnknown(fields, known: Self.instanceKeys, ignored: [], into: &warnings)
+        warnUnknown(fields, known: Self.instanceKeys, ignored: Self.ignoredInstanceKeys, into: &warnings)
         let application = try string(fields.required("application", self), "\(path).application")
 
         // Arrivals: a replayed list wins over a distribution, as in FaaSProfiler.
@@ -145,6 +150,9 @@ public struct WorkloadParser {
                 }
                 window = Arrivals.Window(start: a, end: b)
             }
+            guard rate * (window.end - window.start) <= Self.maximumCallsPerInstance else {
+                throw fail(rateNode, "\(path).rate", "would make about \(Self.format((rate * (window.end - window.start)).rounded())) calls per phase; the limit is 10^9")
+            }
             switch distribution {
             case "Uniform": arrivals = .uniform(rate: rate, window: window)
             case "Poisson": arrivals = .poisson(rate: rate, window: window)
@@ -153,109 +161,18 @@ public struct WorkloadParser {
         }
 
         let target = try self.target(fields, path: path, application: application)
+        // FaaSProfiler's `param_file` (the action's input parameters) is the payload when
+        // `payload` is absent.
         var payloads = [RawJSON.emptyObject]
-        if let p = fields.member("payload"), !p.isNull {
+        let payloadNode = fields.member("payload").flatMap { $0.isNull ? nil : $0 }
+        let paramNode = fields.member("param_file").flatMap { $0.isNull ? nil : $0 }
+        if let p = payloadNode {
             payloads = try loadPayloads(p, field: "\(path).payload")
+            if let q = paramNode { warnings.append("\(file):\(q.line): \(path).param_file: ignored, payload is given") }
+        } else if let p = paramNode {
+            payloads = try loadPayloads(p, field: "\(path).param_file")
         }
         return Instance(name: name, application: application, arrivals: arrivals, target: target, payloads: payloads)
-    }
-
-    func target(_ fields: ObjectFields, path: String, application: String) throws -> Target {
-        let present = Self.httpKeys.filter { fields.member($0) != nil }
-        if !present.isEmpty {
-            for key in Self.httpKeys where fields.member(key) == nil {
-                throw fail(fields.node, "\(path).\(key)", "missing: an HTTP target needs host, stage and resource (it has \(present.joined(separator: ", ")))")
-            }
-            for key in Self.lambdaOnlyKeys {
-                if let n = fields.member(key) { throw fail(n, "\(path).\(key)", "applies to Lambda targets only; this instance has host/stage/resource") }
-            }
-            let host = try string(fields.member("host")!, "\(path).host")
-            guard !host.contains("/") else {
-                throw fail(fields.member("host")!, "\(path).host", "must be a host name (and optional :port) without scheme or path, got \"\(host)\"")
-            }
-            let stage = try string(fields.member("stage")!, "\(path).stage", allowEmpty: true)
-            let resource = try string(fields.member("resource")!, "\(path).resource", allowEmpty: true)
-            var scheme = "https"
-            if let n = fields.member("scheme"), !n.isNull {
-                guard case .string(let s) = n.value, s == "https" || s == "http" else {
-                    throw fail(n, "\(path).scheme", "must be \"https\" or \"http\", got \(n.text)")
-                }
-                scheme = s
-            }
-            var signed = false
-            if let n = fields.member("signed"), !n.isNull {
-                guard case .bool(let b) = n.value else { throw fail(n, "\(path).signed", "must be true or false, got \(n.typeName)") }
-                signed = b
-            }
-            return .http(url: Self.url(scheme: scheme, host: host, stage: stage, resource: resource), method: "POST", signed: signed)
-        }
-        for key in Self.httpOnlyKeys {
-            if let n = fields.member(key) { throw fail(n, "\(path).\(key)", "applies to HTTP targets only (give host, stage and resource)") }
-        }
-        var function = application
-        if let n = fields.member("function_name"), !n.isNull { function = try string(n, "\(path).function_name") }
-        var region: String? = nil
-        if let n = fields.member("region"), !n.isNull { region = try string(n, "\(path).region") }
-        var invocationType = "RequestResponse"
-        if let n = fields.member("invocation_type"), !n.isNull {
-            guard case .string(let s) = n.value, ["RequestResponse", "Event", "DryRun"].contains(s) else {
-                throw fail(n, "\(path).invocation_type", "must be \"RequestResponse\", \"Event\" or \"DryRun\", got \(n.text)")
-            }
-            invocationType = s
-        }
-        var qualifier: String? = nil
-        if let n = fields.member("qualifier"), !n.isNull { qualifier = try string(n, "\(path).qualifier") }
-        return .lambda(function: function, region: region, invocationType: invocationType, qualifier: qualifier)
-    }
-
-    /// `<scheme>://<host>/<stage>/<resource>` without doubled slashes; `resource` may carry a query.
-    static func url(scheme: String, host: String, stage: String, resource: String) -> String {
-        func trimmed(_ s: String) -> Substring {
-            var t = Substring(s)
-            while t.hasPrefix("/") { t = t.dropFirst() }
-            while t.hasSuffix("/") { t = t.dropLast() }
-            return t
-        }
-        var url = "\(scheme)://\(host)"
-        let stagePart = trimmed(stage)
-        if !stagePart.isEmpty { url += "/" + stagePart }
-        var resourcePart = Substring(resource)
-        while resourcePart.hasPrefix("/") { resourcePart = resourcePart.dropFirst() }
-        if !resourcePart.isEmpty { url += "/" + resourcePart }
-        return url
-    }
-
-    // MARK: Payload files
-
-    func loadPayloads(_ node: JSONNode, field: String) throws -> [RawJSON] {
-        let relative = try string(node, field)
-        let path = relative.hasPrefix("/") ? relative : (baseDirectory.isEmpty ? relative : baseDirectory + "/" + relative)
-        let bytes: [UInt8]
-        do {
-            bytes = try FileBytes.read(path)
-        } catch let e as FileBytes.Failure {
-            throw fail(node, field, "cannot read payload file \(path): \(e.reason)")
-        }
-        let root: JSONNode
-        do {
-            (root, _) = try JSONTree.parse(bytes, allowTrailingCommas: false)
-        } catch let e as JSONSyntaxError {
-            throw fail(node, field, "payload file \(path):\(e.line): \(e.problem)")
-        }
-        // Re-read as raw text so payloads are sent exactly as written (compacted).
-        var values: [RawJSON] = []
-        bytes.withUnsafeBufferPointer { buffer in
-            var s = JSONScanner(buffer)
-            if case .array = root.value {
-                try? s.readArray { _, s in values.append(try s.readRaw()) }
-            } else if let raw = try? s.readRaw() {
-                values.append(raw)
-            }
-        }
-        if case .array = root.value, values.isEmpty {
-            throw fail(node, field, "payload file \(path) is an empty array: give at least one input (or [{}])")
-        }
-        return values
     }
 
     // MARK: Helpers

@@ -92,7 +92,7 @@ struct Plan: ParsableCommand {
             try command.run()
         } catch {
             if exitCode(for: error) == .validationFailure {
-                printError(fullMessage(for: error))
+                printError("plan: \(message(for: error)) (see plan --help)")
                 Glibc.exit(ExitStatus.badInput)
             }
             exit(withError: error)

@@ -58,6 +58,8 @@ import TestSupport
              line: 7, field: "instances.a.distribution", mentions: "Poisson"),
         Case(name: "no distribution and no list", text: instance(#""application": "f", "rate": 2"#),
              line: 7, field: "instances.a.distribution", mentions: "missing"),
+        Case(name: "absurd rate", text: instance(#""application": "f", "distribution": "Poisson", "rate": 1e9"#),
+             line: 7, field: "instances.a.rate", mentions: "limit"),
         Case(name: "rate is a string", text: instance(#""application": "f", "distribution": "Uniform", "rate": "2""#),
              line: 7, field: "instances.a.rate", mentions: "number"),
         Case(name: "negative rate", text: instance(#""application": "f", "distribution": "Uniform", "rate": -1"#),

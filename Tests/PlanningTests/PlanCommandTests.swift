@@ -118,9 +118,56 @@ import TestSupport
         #expect(warnings.contains { $0.contains(":1: perf_monitoring:") })
     }
 
+    /// FaaSProfiler's own sample (its workload_configs.json, OpenWhisk-era keys included) runs:
+    /// param_file becomes the payload, perf_monitoring and the list's window are ignored with warnings.
+    @Test func faasProfilersSampleWorkloadRuns() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try dir.write("param_file.json", #"{"n": 3}"#)
+        try dir.write("w.json", """
+            {
+                "test_name": "example_test",
+                "test_duration_in_seconds": 15,
+                "random_seed": 100,
+                "blocking_cli": false,
+                "instances":{
+                    "instance1":{ "application": "example_app1", "distribution": "Poisson", "rate": 25, "activity_window": [5, 10] },
+                    "instance2":{ "application": "example_app1", "distribution": "Uniform", "rate": 10, "activity_window": [5, 10] },
+                    "instance3":{ "application": "example_app2", "interarrivals_list": [5,0.13,0.15,0.8,0.1,0.13,0.13,0.1,0.4], "activity_window": [5, 10] },
+                    "instance4":{ "application": "example_app3", "param_file": "param_file.json", "distribution": "Poisson", "rate": 55, "activity_window": [5, 10] }
+                },
+                "perf_monitoring":{ "runtime_script": "monitoring/RuntimeMonitoring.sh", "post_script": null }
+            }
+            """)
+        let result = try Tools.run("plan", [dir.file("w.json")])
+        #expect(result.status == 0, "\(result.stderr)")
+        let warnings = result.stderr.split(separator: "\n")
+        #expect(warnings.count == 2)
+        #expect(warnings.contains { $0.contains(":9: instances.instance3.activity_window: ignored") })
+        #expect(warnings.contains { $0.contains(":12: perf_monitoring:") })
+        let calls = try scheduledCalls(result.stdout)
+        #expect(calls.filter { $0.instance == "instance4" }.allSatisfy { $0.payload.text == #"{"n":3}"# })
+        #expect(calls.filter { $0.instance == "instance2" }.count == 50)  // 10/s strictly inside (5, 10)
+        #expect(calls.filter { $0.instance != "instance3" }.allSatisfy { $0.atS > 5 && $0.atS < 10 })
+    }
+
+    /// Files that cannot be read or written: one line, exit 2, nothing left behind.
+    @Test func unreadableInputAndUnwritableOutput() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let missing = try Tools.run("plan", [dir.file("nope.json")])
+        #expect(missing.status == 2 && missing.stdout.isEmpty)
+        #expect(missing.stderr == "plan: \(dir.file("nope.json")): cannot read: No such file or directory\n")
+        let unwritable = try Tools.run("plan", [Self.data + "/example.json", "-o", dir.file("no/such/dir/s.ndjson")])
+        #expect(unwritable.status == 2)
+        #expect(unwritable.stderr.hasPrefix("plan: \(dir.file("no/such/dir/s.ndjson")): cannot write"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
+    }
+
     @Test func usageErrorsExitWith2() throws {
         let r = try Tools.run("plan", ["--no-such-flag"])
         #expect(r.status == 2)
+        #expect(r.stderr.split(separator: "\n").count == 1)
         #expect(try Tools.run("plan", ["--compat", "numpy", Self.data + "/example.json"]).status == 2)
         #expect(try Tools.run("plan", ["--help"]).status == 0)
     }

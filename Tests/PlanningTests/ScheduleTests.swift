@@ -33,9 +33,17 @@ import Testing
         var out: [UInt8] = []
         let encoder = ScheduleLineEncoder(schedule: s)
         var cursor = s.makeCursor()
-        while let c = cursor.next() { encoder.append(c, to: &out) }
+        while let c = cursor.next() { out += encoder.line(c) }
         let pinned = try Fixture.bytes("reference/reference_schedule.ndjson")
         #expect(out == Array(pinned))
+        // The batched writer gives the same bytes after its header line.
+        let dir = NSTemporaryDirectory() + "plan-pin-\(UUID().uuidString.prefix(8))"
+        var file = try OutputFile(path: dir)
+        try ScheduleWriter.write(s, to: &file)
+        try file.commit()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let written = try Data(contentsOf: URL(fileURLWithPath: dir))
+        #expect(Array(written.drop { $0 != 0x0A }.dropFirst()) == Array(pinned))
     }
 
     /// Phases come in the order of memory_sizes and replay the same times; seq counts the
@@ -127,8 +135,7 @@ import Testing
         var cursor = s.makeCursor()
         var lines = 0
         while let c = cursor.next() {
-            var fast: [UInt8] = []
-            encoder.append(c, to: &fast)
+            let fast = encoder.line(c)
             var slow = JSONWriter()
             Record.schedule(s.call(instance: c.instance, phase: c.phase, seq: c.seq, atS: c.atS, payloadIndex: c.payloadIndex)).write(to: &slow)
             #expect(fast == slow.bytes, "\(String(decoding: fast, as: UTF8.self))")
@@ -137,8 +144,7 @@ import Testing
         #expect(lines > 500)
         // Special numbers: tiny, integral, large.
         for x in [0.0, 1e-5, 1.5e-7, 3.0, 123456.0, 999999999999999.0, 1e15, 1e300, 0.1 + 0.2] {
-            var fast: [UInt8] = []
-            ScheduleLineEncoder.appendNumber(x, to: &fast)
+            let fast = ScheduleLineEncoder.number(x)
             var slow = JSONWriter()
             slow.number(x)
             #expect(fast == slow.bytes, "\(x)")

@@ -1,0 +1,11 @@
+import Foundation
+import Records
+
+extension ModelsFile {
+    /// Deterministic bytes: sorted keys, pretty-printed, trailing newline.
+    public func encoded() throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return Array(try encoder.encode(self)) + [10]
+    }
+}

@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import Modeling
+import Records
+
+/// `fit`: logs.ndjson -> models.json (runtime, memory, cold-start and cost models per function).
+@main
+struct Fit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fit",
+        abstract: "Fit runtime, memory, cold-start and cost models to logs.ndjson and write models.json.",
+        discussion: """
+        Reads the log records await-logs wrote, models every function (and every distinct payload \
+        of it) against memory size, and recommends the cheapest, fastest, balanced and latency-bound \
+        memory sizes with confidence intervals. Warnings (too few sizes, extrapolation, OOMs) go to \
+        stderr and into models.json. Exit 0 on success (also for a partial model), 2 on bad input. \
+        See docs/fit.md.
+        """)
+
+    @Argument(help: "logs.ndjson from await-logs ('-' or omitted = standard input).")
+    var input: String?
+
+    @Option(name: .shortAndLong, help: "Where to write models.json ('-' = standard output).")
+    var output: String = "-"
+
+    @Option(help: "Price table to use instead of the built-in one (same format as data/prices.json).")
+    var prices: String?
+
+    @Option(help: "Architecture whose prices apply: x86_64 or arm64.")
+    var architecture: String = "x86_64"
+
+    @Option(help: "Region whose prices apply.")
+    var region: String = "us-east-1"
+
+    @Option(name: .customLong("max-duration-ms"), help: "Latency bound: also recommend the cheapest size predicted to finish within this many ms.")
+    var maxDurationMs: Double?
+
+    @Option(help: "Weight of cost in the balanced score w*cost/min_cost + (1-w)*duration/min_duration, 0...1.")
+    var balancedWeight: Double = 0.5
+
+    @Option(name: .customLong("grid-step"), help: "Step of the memory grid costs are computed on, MB (grid 128...10240 plus the measured sizes).")
+    var gridStep: Int = 64
+
+    @Option(name: .customLong("current-memory-mb"), help: "The function's current memory size, for the savings (default: the first phase's size).")
+    var currentMemoryMB: Int?
+
+    @Option(help: "Bootstrap replicates for the confidence intervals.")
+    var bootstrap: Int = 200
+
+    @Flag(help: "Fit synthetic CPU-bound and sleep-bound functions with a known truth, print the check table and exit.")
+    var selftest = false
+
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as InputError {
+            FileHandle.standardError.write(Data("fit: \(error)\n".utf8))
+            Foundation.exit(ExitStatus.badInput)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || code.rawValue == ExitStatus.failure { exit(withError: error) }
+            // Usage errors: ArgumentParser's message, and the house's status 2.
+            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            Foundation.exit(code == .validationFailure ? ExitStatus.badInput : code.rawValue)
+        }
+    }
+
+    func validate() throws {
+        guard ["x86_64", "arm64"].contains(architecture) else { throw ValidationError("--architecture must be x86_64 or arm64") }
+        guard (0...1).contains(balancedWeight) else { throw ValidationError("--balanced-weight must be within 0...1") }
+        guard (1...10112).contains(gridStep) else { throw ValidationError("--grid-step must be 1...10112 MB") }
+        if let m = maxDurationMs, !(m > 0) { throw ValidationError("--max-duration-ms must be positive") }
+        if let c = currentMemoryMB, !(128...10240).contains(c) { throw ValidationError("--current-memory-mb must be 128...10240") }
+        guard (0...100_000).contains(bootstrap) else { throw ValidationError("--bootstrap must be 0...100000") }
+    }
+
+    func run() throws {
+        var settings = FitSettings()
+        settings.maxDurationMs = maxDurationMs
+        settings.balancedWeight = balancedWeight
+        settings.gridStepMB = gridStep
+        settings.currentMemoryMB = currentMemoryMB
+        settings.bootstrapResamples = bootstrap
+        let table = try prices.map { try PriceTable.load(path: $0) } ?? PriceTable.builtIn
+        let pricing = try table.pricing(region: region, architecture: architecture, origin: prices ?? "built-in")
+
+        if selftest {
+            let report = SelfTest.run(settings: settings, pricing: pricing)
+            print(report.text, terminator: "")
+            if !report.passed { throw ExitCode(ExitStatus.failure) }
+            return
+        }
+
+        TemporaryFiles.removeOnInterrupt()
+        let data = try LogData.read(path: input)
+        let models = Fitter.models(data, inputPath: input ?? "-", pricing: pricing, settings: settings)
+        var out = try OutputFile(path: output)
+        try out.write(try models.encoded())
+        try out.commit()
+        for f in models.functions {
+            for w in f.warnings { FileHandle.standardError.write(Data("fit: warning: \(f.function) [\(f.payloadGroup)]: \(w)\n".utf8)) }
+        }
+        for w in models.warnings { FileHandle.standardError.write(Data("fit: warning: \(w)\n".utf8)) }
+        for f in models.functions where f.payloadGroup == "all" {
+            let line: String
+            if let c = f.recommendations?.cheapest {
+                line = "fit: \(f.function): cheapest \(c.memoryMB) MB (\(c.memoryCILoMB)..\(c.memoryCIHiMB)), " +
+                    "$\(c.costPerMillionUSD)/M invocations, form \(f.runtime?.form ?? "-"), LOO MAPE \(f.runtime?.looMape.map { "\($0)%" } ?? "n/a")"
+            } else {
+                line = "fit: \(f.function): no recommendation (see warnings)"
+            }
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+    }
+}
