@@ -29,7 +29,7 @@ public enum Emulator {
         let hostForURL = options.host.contains(":") ? "[\(options.host)]" : options.host
         let url = "http://\(hostForURL):\(port)"
 
-        let sources = installSignalHandlers(pool: pool, portFile: options.portFile)
+        let sources = installSignalHandlers(pool: pool, invoker: invoker, portFile: options.portFile)
             + [startReaper(pool: pool, idleSeconds: options.idleTimeoutSeconds)]
 
         printBanner(url: url, options: options, control: control)
@@ -38,6 +38,7 @@ public enum Emulator {
         try await server.serve(channel)
         withExtendedLifetime(sources) {}
         pool.shutdown()
+        invoker.flushLogs()
         exit(0)
     }
 
@@ -75,7 +76,7 @@ public enum Emulator {
         }
     }
 
-    private static func installSignalHandlers(pool: FunctionPool, portFile: String?) -> [any DispatchSourceProtocol] {
+    private static func installSignalHandlers(pool: FunctionPool, invoker: Invoker, portFile: String?) -> [any DispatchSourceProtocol] {
         signal(SIGPIPE, SIG_IGN)
         var sources: [any DispatchSourceProtocol] = []
         for sig in [SIGINT, SIGTERM] {
@@ -84,6 +85,7 @@ public enum Emulator {
             source.setEventHandler {
                 FileHandle.standardError.write(Data("lambda-emulator: stopping (\(sig == SIGINT ? "SIGINT" : "SIGTERM"))\n".utf8))
                 pool.shutdown()
+                invoker.flushLogs()
                 if let portFile { unlink(portFile) }
                 exit(0)
             }

@@ -116,8 +116,7 @@ final class ExecutionEnvironment: Sendable {
     /// Runs one invocation, blocking the calling thread. Enforces the timeout, and the
     /// CPU share and memory limit when there is no cgroup to do it.
     func invoke(payload: [UInt8]) -> InvocationOutcome {
-        let invocationNumber = state.withLock { s -> Int in s.invocations += 1; return s.invocations }
-        _ = invocationNumber
+        state.withLock { $0.invocations += 1 }
         MemoryProbe.resetPeak(pid: pid)
         let t0 = Clock.monotonicMs()
         let deadline = t0 + spec.timeoutSeconds * 1000
@@ -126,8 +125,7 @@ final class ExecutionEnvironment: Sendable {
         }
         let share = cpuShare(memoryMB: spec.memoryMB)
         let throttle = group == nil && share < 1
-        // Duty cycle: let the worker run for `onMs`, then stop it for as long as keeps
-        // its share of the time at memory/1769 (measured, so poll's granularity cancels out).
+        // Duty cycle (no cgroup): let the worker run for `onMs`, then stop it (below).
         let onMs = 5.0
         var rssExceeded = false
         var responded = false

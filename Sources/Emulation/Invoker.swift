@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Runs invocations end to end: takes an environment, runs the request in the worker,
 /// writes START/END/REPORT and the function's output to the log store.
@@ -17,13 +16,13 @@ final class Invoker: Sendable {
     let pool: FunctionPool
     let logs: LogStore
     let options: EmulatorOptions
-    private let delays: Mutex<SeededRandom>
+    private let writer: LogWriter
 
     init(pool: FunctionPool, logs: LogStore, options: EmulatorOptions) {
         self.pool = pool
         self.logs = logs
         self.options = options
-        delays = Mutex(SeededRandom(seed: options.seed))
+        writer = LogWriter(logs: logs, delayMeanMs: options.logDelayMeanMs, seed: options.seed)
     }
 
     /// Runs one invocation on a thread of its own (workers are driven by blocking I/O,
@@ -34,11 +33,9 @@ final class Invoker: Sendable {
                 // The answer goes out first; its logs are stored right after (they only
                 // become visible after the propagation delay anyway).
                 let deferred = options.logDelayMeanMs >= 50
-                var pending: PendingLogs?
                 let result = invokeBlocking(function: function, payload: payload, requestId: requestId,
-                                            deferLogs: deferred ? { pending = $0 } : nil)
+                                            deferLogs: deferred ? { self.writer.enqueue($0) } : nil)
                 continuation.resume(returning: result)
-                if let pending { store(pending) }
             }
             thread.stackSize = 1 << 20
             thread.start()
@@ -57,19 +54,10 @@ final class Invoker: Sendable {
         thread.start()
     }
 
-    struct PendingLogs {
-        var function: String
-        var stream: String
-        var lines: [(timestamp: Int64, message: String)]
-        var endMs: Double
-    }
+    private func store(_ p: PendingLogs) { writer.write([p]) }
 
-    private func store(_ p: PendingLogs) {
-        let delay = delays.withLock { $0.propagationDelay(meanMs: options.logDelayMeanMs) }
-        // As in CloudWatch, ingestion time is when the events arrive, i.e. after the delay.
-        logs.append(group: "/aws/lambda/\(p.function)", stream: p.stream, events: p.lines,
-                    ingestionMs: Int64(p.endMs + delay), visibleMs: Int64(p.endMs + delay))
-    }
+    /// Stores the logs still queued (at shutdown).
+    func flushLogs() { writer.flush() }
 
     /// `deferLogs`: hand the log events to the caller instead of storing them now.
     func invokeBlocking(function: String, payload: [UInt8], requestId: String,

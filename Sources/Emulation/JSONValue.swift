@@ -30,7 +30,7 @@ enum JSONValue: Sendable, Equatable {
     static func parse(_ bytes: [UInt8]) throws -> JSONValue {
         try bytes.withUnsafeBufferPointer { buffer in
             var scanner = JSONScanner(buffer)
-            let value = try read(&scanner)
+            let value = try read(&scanner, depth: 0)
             guard scanner.isAtEnd else {
                 // Let the scanner describe the unexpected character.
                 _ = try scanner.nextKind()
@@ -42,15 +42,23 @@ enum JSONValue: Sendable, Equatable {
 
     static func parse(_ text: String) throws -> JSONValue { try parse(Array(text.utf8)) }
 
-    private static func read(_ s: inout JSONScanner) throws -> JSONValue {
+    /// Deeper documents are refused: they would exhaust the stack (a 6 MB payload of '[').
+    static let maxDepth = 256
+
+    struct TooDeep: Error, CustomStringConvertible {
+        var description: String { "JSON nested deeper than \(JSONValue.maxDepth) levels" }
+    }
+
+    private static func read(_ s: inout JSONScanner, depth: Int) throws -> JSONValue {
+        guard depth < maxDepth else { throw TooDeep() }
         switch try s.nextKind() {
         case .object:
             var members: [(String, JSONValue)] = []
-            try s.readObject { key, inner in members.append((key, try read(&inner))) }
+            try s.readObject { key, inner in members.append((key, try read(&inner, depth: depth + 1))) }
             return .object(members)
         case .array:
             var elements: [JSONValue] = []
-            try s.readArray { _, inner in elements.append(try read(&inner)) }
+            try s.readArray { _, inner in elements.append(try read(&inner, depth: depth + 1)) }
             return .array(elements)
         case .string: return .string(try s.readString())
         case .number: return .number(try s.readDouble())

@@ -48,6 +48,7 @@ final class LogStore: Sendable {
         }
         connection = Mutex(Connection(db: db))
         try execute("""
+            PRAGMA busy_timeout=5000;
             PRAGMA journal_mode=WAL;
             PRAGMA synchronous=NORMAL;
             CREATE TABLE IF NOT EXISTS streams(grp TEXT NOT NULL, name TEXT NOT NULL, creation_ms INTEGER NOT NULL,
@@ -110,15 +111,33 @@ final class LogStore: Sendable {
                    [.text(group), .text(name), .int(creationMs)])
     }
 
-    /// Appends one invocation's events, all visible at `visibleMs`.
-    func append(group: String, stream: String, events: [(timestamp: Int64, message: String)], ingestionMs: Int64, visibleMs: Int64) {
+    /// One invocation's events, all visible at `visibleMs`.
+    struct Batch: Sendable {
+        var group: String
+        var stream: String
+        var events: [(timestamp: Int64, message: String)]
+        var ingestionMs: Int64
+        var visibleMs: Int64
+    }
+
+    /// Appends invocations' events in one transaction. A failure (disk full, database
+    /// locked for over 5 s) is reported on stderr: the emulator keeps serving.
+    func append(_ batches: [Batch]) {
         connection.withLock { c in
-            sqlite3_exec(c.db, "BEGIN", nil, nil, nil)
-            for e in events {
-                try? Self.run(c.db, "INSERT INTO events(grp, stream, ts_ms, ingestion_ms, visible_ms, message) VALUES(?, ?, ?, ?, ?, ?)",
-                              [.text(group), .text(stream), .int(e.timestamp), .int(ingestionMs), .int(visibleMs), .text(e.message)], { _ in })
+            do {
+                try Self.run(c.db, "BEGIN IMMEDIATE", [], { _ in })
+                for b in batches {
+                    for e in b.events {
+                        try Self.run(c.db, "INSERT INTO events(grp, stream, ts_ms, ingestion_ms, visible_ms, message) VALUES(?, ?, ?, ?, ?, ?)",
+                                     [.text(b.group), .text(b.stream), .int(e.timestamp), .int(b.ingestionMs), .int(b.visibleMs), .text(e.message)], { _ in })
+                    }
+                }
+                try Self.run(c.db, "COMMIT", [], { _ in })
+            } catch {
+                sqlite3_exec(c.db, "ROLLBACK", nil, nil, nil)
+                let line = "lambda-emulator: cannot store \(batches.count) invocation logs: \(error)\n"
+                _ = line.withCString { write(2, $0, strlen($0)) }
             }
-            sqlite3_exec(c.db, "COMMIT", nil, nil, nil)
         }
     }
 

@@ -35,6 +35,7 @@ public struct FitSettings: Sendable {
     /// The memory sizes costs are computed at: the grid plus every observed size plus the current one.
     func grid(adding extra: [Int]) -> [Int] {
         var sizes = Set(stride(from: gridMinMB, through: gridMaxMB, by: gridStepMB))
+        sizes.insert(gridMaxMB)   // also when the step does not divide the range
         for m in extra where m >= gridMinMB && m <= gridMaxMB { sizes.insert(m) }
         return sizes.sorted()
     }

@@ -5,8 +5,7 @@ import Records
 public enum Fitter {
     public static func models(_ data: LogData, inputPath: String, pricing: PricingUsed, settings: FitSettings) -> ModelsFile {
         var functions: [FunctionModel] = []
-        for label in data.functions.keys.sorted() {
-            let f = data.functions[label]!
+        for f in data.functionList.sorted(by: { $0.function < $1.function }) {
             var all = FunctionFitter(function: f, samples: f.samples, groupName: "all", payloadText: nil,
                                      settings: settings, pricing: pricing)
             if f.payloads.count > 1 {

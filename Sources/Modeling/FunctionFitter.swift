@@ -171,23 +171,32 @@ struct FunctionFitter {
 
     func coldStartModel(_ sizes: [Int]) -> ColdStartModel {
         // One pass: invocations per phase, Init Durations per phase and per memory size.
-        var perPhase: [Int: (n: Int, memory: Int, inits: [Double])] = [:]
-        var initsBySize: [Int: [Double]] = [:]
-        var coldN = 0
+        // Records come phase by phase: look the phase up only when it changes (a dictionary
+        // access per record would cost more than the rest of this pass).
+        var slot: [Int: Int] = [:]
+        var phaseOf: [Int] = [], n: [Int] = [], firstMemory: [Int] = []
+        var lastPhase = -1, last = -1
+        var cold: [Sample] = []
         for x in samples {
             let phase = Int(x.phase)
-            perPhase[phase, default: (0, function.phaseMemory[phase] ?? Int(x.memoryMB), [])].n += 1
-            if x.isCold {
-                perPhase[phase]!.inits.append(x.initMs)
-                initsBySize[Int(x.memoryMB), default: []].append(x.initMs)
-                coldN += 1
+            if phase != lastPhase {
+                if let known = slot[phase] { last = known } else {
+                    last = n.count; slot[phase] = last
+                    phaseOf.append(phase); n.append(0); firstMemory.append(Int(x.memoryMB))
+                }
+                lastPhase = phase
             }
+            n[last] += 1
+            if x.isCold { cold.append(x) }
         }
-        let phases = perPhase.keys.sorted().map { phase -> ColdStartPhase in
-            let p = perPhase[phase]!
-            let inits = p.inits.sorted()
-            return ColdStartPhase(phase: phase, memoryMB: p.memory, n: p.n, coldN: inits.count,
-                                  share: significant(Double(inits.count) / Double(p.n)),
+        let coldN = cold.count
+        let initsByPhase = Dictionary(grouping: cold, by: { Int($0.phase) })
+        let initsBySize = Dictionary(grouping: cold, by: { Int($0.memoryMB) }).mapValues { $0.map(\.initMs) }
+        let phases = phaseOf.indices.sorted { phaseOf[$0] < phaseOf[$1] }.map { k -> ColdStartPhase in
+            let phase = phaseOf[k]
+            let inits = (initsByPhase[phase] ?? []).map(\.initMs).sorted()
+            return ColdStartPhase(phase: phase, memoryMB: function.phaseMemory[phase] ?? firstMemory[k], n: n[k],
+                                  coldN: inits.count, share: significant(Double(inits.count) / Double(n[k])),
                                   initP50Ms: significant(Sorted.quantile(inits, 0.5)), initMaxMs: significant(inits.last))
         }
         var initPoints: [SizePoint] = []

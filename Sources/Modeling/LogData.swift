@@ -25,11 +25,18 @@ struct FunctionLogs: Sendable {
     var payloadIndex: [String: Int32] = [:]
     /// phase -> the phase's configured memory (from the schedule).
     var phaseMemory: [Int: Int] = [:]
+    /// The previous record's payload and phase: consecutive records mostly repeat them, and a
+    /// byte comparison is cheaper than hashing the payload text into `payloadIndex`.
+    var lastPayload: (text: String, id: Int32)?
+    var lastPhase = -1
 }
 
 /// Everything fit reads from logs.ndjson.
 public struct LogData: Sendable {
-    var functions: [String: FunctionLogs] = [:]
+    /// Per function, in order of first appearance; `functionIndex` maps the label to its slot.
+    var functionList: [FunctionLogs] = []
+    var functionIndex: [String: Int] = [:]
+    var lastFunction: (label: String, slot: Int)?
     public var header: RunHeader?
     public var logWaits: [LogWaitSummary] = []
     public var counts: [String: Int] = [:]
@@ -40,22 +47,37 @@ public struct LogData: Sendable {
 
     mutating func add(_ l: LogRecord) {
         let label = l.invocation.call.target.label
-        Self.append(l, to: &functions[label, default: FunctionLogs(function: label)])
+        let slot: Int
+        if let last = lastFunction, last.label == label { slot = last.slot } else {
+            if let known = functionIndex[label] { slot = known } else {
+                slot = functionList.count
+                functionList.append(FunctionLogs(function: label))
+                functionIndex[label] = slot
+            }
+            lastFunction = (label, slot)
+        }
+        Self.append(l, to: &functionList[slot])
     }
 
-    /// Mutates the dictionary's value in place (no copy of the samples array per record).
+    /// Mutates the function's logs in place (no copy of the samples array per record).
     static func append(_ l: LogRecord, to f: inout FunctionLogs) {
         let payloadText = l.invocation.call.payload.text
         let pid: Int32
-        if let known = f.payloadIndex[payloadText] { pid = known } else {
-            pid = Int32(f.payloads.count)
-            f.payloads.append(payloadText)
-            f.payloadIndex[payloadText] = pid
+        if let last = f.lastPayload, last.text == payloadText { pid = last.id } else {
+            if let known = f.payloadIndex[payloadText] { pid = known } else {
+                pid = Int32(f.payloads.count)
+                f.payloads.append(payloadText)
+                f.payloadIndex[payloadText] = pid
+            }
+            f.lastPayload = (payloadText, pid)
         }
         // The runtime curve uses the memory Lambda actually ran (REPORT's Memory Size),
         // falling back to the phase's when the REPORT does not state it.
         let memory = l.report.memoryMB > 0 ? l.report.memoryMB : l.invocation.call.memoryMB
-        f.phaseMemory[l.invocation.call.phase] = l.invocation.call.memoryMB
+        if l.invocation.call.phase != f.lastPhase {
+            f.phaseMemory[l.invocation.call.phase] = l.invocation.call.memoryMB
+            f.lastPhase = l.invocation.call.phase
+        }
         f.samples.append(Sample(memoryMB: Int32(clamping: memory), phase: Int32(clamping: l.invocation.call.phase),
                                 payload: pid, maxMemoryMB: Int32(clamping: l.report.maxMemoryMB ?? -1),
                                 status: l.report.status, durationMs: l.report.durationMs, billedMs: l.report.billedMs,
@@ -69,25 +91,23 @@ public struct LogData: Sendable {
         // A regular file is hashed on another core while this one parses; stdin line by line.
         let fileHash = path.flatMap { $0 == "-" ? nil : FileHash.start($0) }
         let hasher = StreamingSHA256()
-        try reader.forEachLine { number, bytes in
+        let name = reader.name
+        try ParallelDecoding.forEachRecord(reader, line: { bytes in
             if fileHash == nil { hasher.update(bytes); hasher.update(newline: ()) }
-            let record: Record
-            do { record = try Record.decode(bytes) } catch let f as FieldFailure {
-                throw InputError(file: reader.name, line: number, field: f.field, problem: f.problem)
-            }
+        }) { number, record in
             data.counts[record.kind, default: 0] += 1
             switch record {
             case .log(let l): data.add(l)
             case .run(let h): if data.header == nil { data.header = h }
             case .logWait(let w): data.logWaits.append(w)
             case .schedule, .invocation, .invokeSummary:
-                throw InputError(file: reader.name, line: number, field: "record",
+                throw InputError(file: name, line: number, field: "record",
                                  problem: "\"\(record.kind)\" line: fit reads logs.ndjson (run await-logs on invocations first)")
             }
         }
         data.sha256 = fileHash?.wait() ?? hasher.finish()
         guard data.logRecordCount > 0 else {
-            throw InputError(file: reader.name, problem: "no log records (expected logs.ndjson lines with \"record\":\"log\")")
+            throw InputError(file: name, problem: "no log records (expected logs.ndjson lines with \"record\":\"log\")")
         }
         return data
     }

@@ -212,7 +212,7 @@ public struct Chart {
                 var y = Y - 8
                 for dy in [-8.0, 18, -22, 32, -36, 46, -50, 60] {
                     y = min(max(Y + dy, Self.top + 11), Self.top + plotH - 4)
-                    if !placed.contains(where: { $0.x0 < x1 && x0 < $0.x1 && abs($0.y - y) < 13 }) { break }
+                    if !placed.contains(where: { $0.x0 < x1 + 12 && x0 < $0.x1 + 12 && abs($0.y - y) < 13 }) { break }  // 12 px apart at least
                 }
                 placed.append((x0, x1, y))
                 out += "<text x=\"\(c(anchor == "end" ? X - 8 : X + 8))\" y=\"\(c(y))\" text-anchor=\"\(anchor)\">\(HTML.escape(label))</text>"

@@ -37,7 +37,9 @@ struct FastLineScanner {
     enum Kind { case log, invocation, other }
 
     /// nil = use the full decoder for this line.
-    static func scan(_ line: UnsafeBufferPointer<UInt8>) -> (Kind, CallFacts)? {
+    /// `calls` = also read the call-level fields (a log line's invocation part is not
+    /// needed when invocations.ndjson is given; skipping it saves most number parsing).
+    static func scan(_ line: UnsafeBufferPointer<UInt8>, calls: Bool = true) -> (Kind, CallFacts)? {
         guard let base = line.baseAddress else { return nil }
         var s = Cursor(p: base, end: base + line.count)
         var f = CallFacts()
@@ -54,10 +56,10 @@ struct FastLineScanner {
             s.skipSpace()
             switch key.count {
             case 4:
-                if eq(key, "at_s") { guard let v = s.number() else { return nil }; f.atS = v }
+                if calls, eq(key, "at_s") { guard let v = s.number() else { return nil }; f.atS = v }
                 else { guard s.skipValue() else { return nil } }
             case 5:
-                if eq(key, "error") {
+                if calls, eq(key, "error") {
                     if s.null() { f.error = nil } else {
                         guard let e = s.plainString(), let ce = CallError(rawValue: String(decoding: e, as: UTF8.self)) else { return nil }
                         f.error = ce
@@ -70,7 +72,7 @@ struct FastLineScanner {
                 } else if eq(key, "target") {
                     guard let label = s.targetLabel() else { return nil }
                     f.label = label
-                } else if eq(key, "lag_ms") {
+                } else if calls, eq(key, "lag_ms") {
                     guard let v = s.optNumber() else { return nil }; f.lagMs = v
                 } else if eq(key, "status") {
                     guard let t = s.plainString(), let st = ReportStatus(rawValue: String(decoding: t, as: UTF8.self)) else { return nil }
@@ -80,23 +82,23 @@ struct FastLineScanner {
                 if eq(key, "init_ms") { guard let v = s.optNumber() else { return nil }; f.initMs = v }
                 else { guard s.skipValue() else { return nil } }
             case 8:
-                if eq(key, "instance") { guard let v = s.plainString() else { return nil }; f.instance = v }
+                if calls, eq(key, "instance") { guard let v = s.plainString() else { return nil }; f.instance = v }
                 else { guard s.skipValue() else { return nil } }
             case 9:
                 if eq(key, "memory_mb") { guard let v = s.number(), let i = Int(exactly: v) else { return nil }; f.memoryMB = i }
                 else if eq(key, "billed_ms") { guard let v = s.number() else { return nil }; f.billedMs = v }
                 else { guard s.skipValue() else { return nil } }
             case 10:
-                if eq(key, "latency_ms") { guard let v = s.optNumber() else { return nil }; f.latencyMs = v }
+                if calls, eq(key, "latency_ms") { guard let v = s.optNumber() else { return nil }; f.latencyMs = v }
                 else { guard s.skipValue() else { return nil } }
             case 11:
                 if eq(key, "duration_ms") { guard let v = s.number() else { return nil }; f.durationMs = v }
-                else if eq(key, "http_status") {
+                else if calls, eq(key, "http_status") {
                     guard let v = s.optNumber() else { return nil }
                     if let v { guard let i = Int(exactly: v) else { return nil }; f.httpStatus = i } else { f.httpStatus = nil }
                 } else { guard s.skipValue() else { return nil } }
             case 12:
-                if eq(key, "sent_unix_ms") { guard let v = s.optNumber() else { return nil }; f.sentUnixMs = v }
+                if calls, eq(key, "sent_unix_ms") { guard let v = s.optNumber() else { return nil }; f.sentUnixMs = v }
                 else { guard s.skipValue() else { return nil } }
             case 13:
                 if eq(key, "max_memory_mb") {
@@ -104,16 +106,16 @@ struct FastLineScanner {
                     if let v { guard let i = Int(exactly: v) else { return nil }; f.maxMemoryMB = i } else { f.maxMemoryMB = nil }
                 } else { guard s.skipValue() else { return nil } }
             case 14:
-                if eq(key, "function_error") { f.hasFunctionError = !s.null(); if f.hasFunctionError { guard s.skipValue() else { return nil } } }
+                if calls, eq(key, "function_error") { f.hasFunctionError = !s.null(); if f.hasFunctionError { guard s.skipValue() else { return nil } } }
                 else { guard s.skipValue() else { return nil } }
             case 16:
                 if eq(key, "report_memory_mb") { guard let v = s.number(), let i = Int(exactly: v) else { return nil }; f.reportMemoryMB = i }
                 else { guard s.skipValue() else { return nil } }
             case 19:
-                if eq(key, "phase_start_unix_ms") { guard let v = s.number() else { return nil }; f.phaseStartUnixMs = v }
+                if calls, eq(key, "phase_start_unix_ms") { guard let v = s.number() else { return nil }; f.phaseStartUnixMs = v }
                 else { guard s.skipValue() else { return nil } }
             case 20:
-                if eq(key, "scheduled_latency_ms") { guard let v = s.optNumber() else { return nil }; f.scheduledLatencyMs = v }
+                if calls, eq(key, "scheduled_latency_ms") { guard let v = s.optNumber() else { return nil }; f.scheduledLatencyMs = v }
                 else { guard s.skipValue() else { return nil } }
             default:
                 guard s.skipValue() else { return nil }
@@ -126,7 +128,8 @@ struct FastLineScanner {
         s.skipSpace()
         guard s.p == s.end, let kind else { return nil }
         // Required fields; a line missing one goes to the full decoder for its error.
-        guard f.label != nil, f.instance != nil, f.memoryMB >= 128, f.atS.isFinite, f.phaseStartUnixMs.isFinite else { return nil }
+        guard f.label != nil, f.memoryMB >= 128 else { return nil }
+        if calls { guard f.instance != nil, f.atS.isFinite, f.phaseStartUnixMs.isFinite else { return nil } }
         if kind == .log {
             guard f.durationMs >= 0, f.billedMs >= 0, f.reportMemoryMB >= 0, f.status != nil else { return nil }
             if let i = f.initMs, !(i >= 0) { return nil }
@@ -135,7 +138,24 @@ struct FastLineScanner {
     }
 
     @inline(__always) static func eq(_ b: UnsafeBufferPointer<UInt8>, _ s: StaticString) -> Bool {
-        b.count == s.utf8CodeUnitCount && memcmp(b.baseAddress!, s.utf8Start, b.count) == 0
+        let n = s.utf8CodeUnitCount
+        guard b.count == n else { return false }
+        let x = UnsafeRawPointer(b.baseAddress!), y = UnsafeRawPointer(s.utf8Start)
+        var k = 0
+        while k + 8 <= n {  // a word at a time: keys are short
+            if x.loadUnaligned(fromByteOffset: k, as: UInt64.self) != y.loadUnaligned(fromByteOffset: k, as: UInt64.self) { return false }
+            k += 8
+        }
+        while k < n { if b[k] != y.load(fromByteOffset: k, as: UInt8.self) { return false }; k += 1 }
+        return true
+    }
+
+    /// Index (0..7) of the first byte of `w` equal to '"' or '\\' or below 0x20, or 8 when none (SWAR).
+    @inline(__always) static func firstSpecial(_ w: UInt64) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = w ^ (ones &* 0x22), slash = w ^ (ones &* 0x5C)
+        let hits = ((quote &- ones) & ~quote | (slash &- ones) & ~slash | (w &- ones &* 0x20) & ~w) & highs
+        return hits == 0 ? 8 : hits.trailingZeroBitCount / 8
     }
 
     struct Cursor {
@@ -159,6 +179,11 @@ struct FastLineScanner {
         mutating func plainString() -> UnsafeBufferPointer<UInt8>? {
             guard take(UInt8(ascii: "\"")) else { return nil }
             let start = p
+            while end - p >= 8 {  // skip ordinary bytes eight at a time
+                let k = FastLineScanner.firstSpecial(UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+                p += k
+                if k < 8 { break }
+            }
             while p < end {
                 let c = p.pointee
                 if c == UInt8(ascii: "\"") { let r = UnsafeBufferPointer(start: start, count: p - start); p += 1; return r }
@@ -237,6 +262,11 @@ struct FastLineScanner {
         mutating func skipString() -> Bool {
             p += 1
             while p < end {
+                if end - p >= 8 {
+                    let k = FastLineScanner.firstSpecial(UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+                    p += k
+                    if k == 8 { continue }
+                }
                 let c = p.pointee
                 if c == UInt8(ascii: "\\") { p += 2; continue }
                 p += 1

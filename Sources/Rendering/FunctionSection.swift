@@ -55,7 +55,8 @@ struct FunctionSection {
     // MARK: The answer
 
     func answer(into out: inout String) {
-        out += "<div class=\"answer\">\n"
+        let recommended = model?.recommendations.map { [$0.underLatencyBound, $0.balanced, $0.cheapest, $0.fastest].contains { $0 != nil } } ?? false
+        out += recommended ? "<div class=\"answer\">\n" : "<div class=\"answer none\">\n"
         if let w = logWait, w.timedOut || w.found < w.expected {
             note(&out, "Incomplete logs: the log wait \(w.timedOut ? "timed out" : "ended") with \(Fmt.count(w.found)) of \(Fmt.count(w.expected)) REPORT lines; the figures below use the lines found.")
         }
@@ -77,9 +78,13 @@ struct FunctionSection {
             out += "</div>\n"
             return
         }
+        if let bound = optionsBound, recs.underLatencyBound == nil {
+            note(&out, "No memory size is predicted to finish within the latency bound of \(Fmt.ms(bound)); showing the \(label) size instead.")
+        }
         let current = model.currentMemoryMB
         let currentPoint = current.flatMap { c in model.costCurve.first { $0.memoryMB == c } }
-        out += "<p class=\"headline\">Recommended memory: <span class=\"big\">\(main.memoryMB) MB</span> <span class=\"muted\">(\(label))</span></p>\n"
+        let why = label == "under the latency bound" ? "cheapest within \(Fmt.ms(optionsBound ?? .nan))" : label
+        out += "<p class=\"headline\">Recommended memory: <span class=\"big\">\(main.memoryMB) MB</span> <span class=\"muted\">(\(HTML.escape(why)))</span></p>\n"
         out += "<div class=\"kpis\">"
         kpi(&out, "cost per 1M invocations", Fmt.dollars(main.costPerMillionUSD),
             currentPoint.map { "at \(current!) MB now: " + Fmt.dollars($0.costUSD * 1e6) })
@@ -355,8 +360,9 @@ struct FunctionSection {
 
     func errorsChart(into out: inout String) {
         let title = "Errors, timeouts and out-of-memory per memory size"
-        guard let run, !sizes.isEmpty else {
-            emptyFigure(&out, title, "No REPORT lines were found for this function.")
+        // Every size with calls, even when none produced a REPORT line (all throttled, say).
+        guard let run, case let sizes = run.memorySizes, !sizes.isEmpty else {
+            emptyFigure(&out, title, "No calls or REPORT lines were found for this function.")
             return
         }
         let kinds: [(String, Int, (MemoryStats) -> Int)] = [

@@ -15,7 +15,7 @@ enum PageStyle {
     pre{background:var(--card);border:1px solid var(--border);border-radius:6px;padding:10px;overflow-x:auto;white-space:pre-wrap;word-break:break-all}
     nav.toc{margin:12px 0 0;display:flex;flex-wrap:wrap;gap:6px 14px}nav.toc a{color:var(--c0)}
     .answer{background:var(--card);border:1px solid var(--border);border-left:5px solid var(--c2);border-radius:8px;padding:14px 18px;margin:10px 0 14px}
-    .answer .headline{font-size:20px;margin:0 0 8px}.answer .big{font-size:30px;font-weight:700;color:var(--c2)}
+    .answer.none{border-left-color:var(--muted)}.answer .headline{font-size:20px;margin:0 0 8px}.answer .big{font-size:30px;font-weight:700;color:var(--c2)}
     .kpis{display:flex;flex-wrap:wrap;gap:10px 28px;margin:8px 0}.kpi .v{font-size:19px;font-weight:650}.kpi .k{font-size:12px;color:var(--muted);text-transform:uppercase;letter-spacing:.03em}
     .saving{color:var(--good)}.worse{color:var(--bad)}
     .note{background:var(--note);border:1px solid var(--note-border);border-radius:6px;padding:8px 12px;margin:8px 0}
@@ -42,7 +42,8 @@ enum PageStyle {
     .scroll{overflow-x:auto}table{border-collapse:collapse;margin:6px 0;font-size:13px;font-variant-numeric:tabular-nums}
     th,td{border-bottom:1px solid var(--border);padding:3px 10px 3px 0;text-align:left;vertical-align:top}th{font-weight:650}
     td.n,th.n{text-align:right;padding-left:10px}caption{text-align:left;font-weight:650;padding:4px 0}
-    section.function,section.run{break-before:page}
+    section.function~section.function,section.run{break-before:page}.answer{break-inside:avoid}
+    @media (prefers-color-scheme:dark){svg .trace{opacity:.42}svg .band{opacity:.3}}
     @media print{:root{--bg:#fff;--fg:#000;--muted:#444;--card:#fff;--border:#bbb;--grid:#ddd;--note:#fff;--note-border:#888;
     --c0:#1f5bbf;--c1:#c4501a;--c2:#1e7f52;--c3:#8a37aa;--c4:#a82a47;--c5:#5f6c1c}
     body{font-size:11pt}main{max-width:none;padding:0}nav.toc{display:none}.grid2{display:block}figure.chart{margin:0 0 10px;border:none;padding:0}

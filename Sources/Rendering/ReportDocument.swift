@@ -43,6 +43,8 @@ public struct ReportDocument {
         } catch {
             throw InputError(file: path, problem: "cannot read: \((error as NSError).localizedDescription)")
         }
+        // An empty file (fit failed, or was skipped) still gives a report of the measurements.
+        guard data.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else { return nil }
         do {
             let m = try JSONDecoder().decode(ModelsFile.self, from: data)
             guard m.format == ModelsFile.formatName else {
@@ -100,7 +102,7 @@ public struct ReportDocument {
         if let p = models?.pricing { out += " · prices: \(HTML.escape(p.architecture)) \(HTML.escape(p.region))" }
         out += "</p>\n"
         for n in notes { note(&out, n) }
-        if models == nil { note(&out, "No models were given: no recommendations, only the measurements.") }
+        if models == nil { note(&out, "The models file is empty: no recommendations, only the measurements.") }
         out += "<nav class=\"toc\">"
         for name in functionNames { out += "<a href=\"#\(HTML.anchor("fn", name))\">\(HTML.escape(name))</a>" }
         out += "<a href=\"#run\">The run</a></nav>\n</header>\n"

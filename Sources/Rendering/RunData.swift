@@ -84,9 +84,7 @@ public struct RunData {
         // Largest first, so the long sorts start early.
         let order = input.indices.sorted { input[$0].count > input[$1].count }
         DispatchQueue.concurrentPerform(iterations: order.count) { j in
-            var a = input[order[j]]
-            a.sort()
-            sorted.set(order[j], a)
+            sorted.set(order[j], sortedValues(input[order[j]]))
         }
         for (k, key) in keys.enumerated() { functions[key.function]!.byMemory[key.memory]!.setSample(key.field, sorted.get(k)) }
         calls.lagMs = sorted.get(keys.count)
@@ -105,124 +103,6 @@ public struct RunData {
                 functions[name, default: FunctionRun(name: name)].byMemory[m, default: MemoryStats(memoryMB: m)].takeCalls(from: s)
             }
         }
-    }
-}
-
-/// Builds one file's share of RunData while streaming it.
-struct Aggregator {
-    var data = RunData()
-    var functionIndex: [String: Int] = [:]
-    var functionList: [FunctionRun] = []
-    var instanceIndex: [String: Int] = [:]
-    var instanceList: [InstanceTimeline] = []
-    // The last name seen, so consecutive lines for one function need no hashing.
-    var lastLabel: [UInt8] = [], lastFunction = -1
-    var lastInstanceBytes: [UInt8] = [], lastInstance = -1
-
-    static func read(path: String, logs: Bool, callsFromLogs: Bool) throws -> (data: RunData, sha256: String, bytes: Int) {
-        var a = Aggregator()
-        let name = path == "-" ? "<stdin>" : path
-        let digest = try HashingLineReader.read(path: path) { number, line in
-            do { try a.add(line, logs: logs, callsFromLogs: callsFromLogs) } catch let f as FieldFailure {
-                throw InputError(file: name, line: number, field: f.field, problem: f.problem)
-            }
-        }
-        return (a.finish(), digest.sha256, digest.bytes)
-    }
-
-    /// One line: the fast scanner when it understands the line, else the full decoder
-    /// (which throws FieldFailure for a malformed line).
-    mutating func add(_ line: UnsafeBufferPointer<UInt8>, logs: Bool, callsFromLogs: Bool) throws {
-        if let (kind, facts) = FastLineScanner.scan(line) {
-            switch kind {
-            case .log where logs: addReport(facts, calls: callsFromLogs)
-            case .invocation where !logs: addCall(facts)
-            default: break
-            }
-            return
-        }
-        addSlow(try Record.decode(line), logs: logs, callsFromLogs: callsFromLogs)
-    }
-
-    mutating func addSlow(_ record: Record, logs: Bool, callsFromLogs: Bool) {
-        switch record {
-        case .run(let h): if data.header == nil || logs { data.header = h }
-        case .log(let l) where logs:
-            Self.withFacts(l.invocation, l.report) { addReport($0, calls: callsFromLogs) }
-        case .invocation(let i) where !logs:
-            Self.withFacts(i, nil) { addCall($0) }
-        case .invokeSummary(let s): if data.invokeSummary == nil || !logs { data.invokeSummary = s }
-        case .logWait(let w) where logs: data.logWaits.append(w)
-        default: break
-        }
-    }
-
-    static func withFacts(_ i: Invocation, _ r: Report?, _ body: (CallFacts) -> Void) {
-        var label = i.call.target.label, instance = i.call.instance
-        label.withUTF8 { l in
-            instance.withUTF8 { n in
-                var f = CallFacts(label: l, instance: n, memoryMB: i.call.memoryMB, atS: i.call.atS, phaseStartUnixMs: i.phaseStartUnixMs,
-                                  sentUnixMs: i.sentUnixMs, lagMs: i.lagMs, latencyMs: i.latencyMs, scheduledLatencyMs: i.scheduledLatencyMs,
-                                  httpStatus: i.httpStatus, hasFunctionError: i.functionError != nil, error: i.error)
-                if let r {
-                    f.durationMs = r.durationMs; f.billedMs = r.billedMs; f.reportMemoryMB = r.memoryMB
-                    f.maxMemoryMB = r.maxMemoryMB; f.initMs = r.initMs; f.status = r.status
-                }
-                body(f)
-            }
-        }
-    }
-
-    mutating func function(_ label: UnsafeBufferPointer<UInt8>) -> Int {
-        if lastFunction >= 0, label.elementsEqual(lastLabel) { return lastFunction }
-        let name = String(decoding: label, as: UTF8.self)
-        let k: Int
-        if let found = functionIndex[name] { k = found } else {
-            k = functionList.count
-            functionIndex[name] = k
-            functionList.append(FunctionRun(name: name))
-        }
-        lastLabel = Array(label); lastFunction = k
-        return k
-    }
-
-    mutating func instance(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        if lastInstance >= 0, bytes.elementsEqual(lastInstanceBytes) { return lastInstance }
-        let name = String(decoding: bytes, as: UTF8.self)
-        let k: Int
-        if let found = instanceIndex[name] { k = found } else {
-            k = instanceList.count
-            instanceIndex[name] = k
-            instanceList.append(InstanceTimeline(name: name))
-        }
-        lastInstanceBytes = Array(bytes); lastInstance = k
-        return k
-    }
-
-    mutating func addReport(_ f: CallFacts, calls: Bool) {
-        data.logRecords += 1
-        let k = function(f.label!)
-        // Like fit, file a REPORT under the Memory Size it states (what Lambda ran), else the phase's.
-        let m = f.reportMemoryMB > 0 ? f.reportMemoryMB : f.memoryMB
-        functionList[k].byMemory[m, default: MemoryStats(memoryMB: m)].addReport(f)
-        if calls { addCallFacts(f, function: k) }
-    }
-
-    mutating func addCall(_ f: CallFacts) {
-        data.invocationRecords += 1
-        addCallFacts(f, function: function(f.label!))
-    }
-
-    mutating func addCallFacts(_ f: CallFacts, function k: Int) {
-        functionList[k].byMemory[f.memoryMB, default: MemoryStats(memoryMB: f.memoryMB)].addCall(f)
-        instanceList[instance(f.instance!)].add(f)
-        data.calls.add(f)
-    }
-
-    consuming func finish() -> RunData {
-        for f in functionList { data.functions[f.name] = f }
-        for i in instanceList { data.instances[i.name] = i }
-        return data
     }
 }
 
@@ -382,4 +262,48 @@ final class SortSlots: @unchecked Sendable {  // every access holds `lock`
     init(count: Int) { slots = Array(repeating: [], count: count) }
     func set(_ k: Int, _ a: [Double]) { lock.lock(); slots[k] = a; lock.unlock() }
     func get(_ k: Int) -> [Double] { lock.lock(); defer { lock.unlock() }; return slots[k] }
+}
+
+/// Sorted copy; integral values in a small range (Max Memory Used in MB) are counted
+/// instead of compared, which is several times faster for a million values.
+func sortedValues(_ values: [Double]) -> [Double] {
+    guard let lo = values.min(), let hi = values.max(), hi - lo < 65536,
+          values.allSatisfy({ $0 == $0.rounded() }) else { return radixSorted(values) }
+    var counts = [Int](repeating: 0, count: Int(hi - lo) + 1)
+    for v in values { counts[Int(v - lo)] += 1 }
+    var out: [Double] = []
+    out.reserveCapacity(values.count)
+    for (k, n) in counts.enumerated() where n > 0 { out.append(contentsOf: repeatElement(lo + Double(k), count: n)) }
+    return out
+}
+
+/// Ascending sort of finite doubles by LSD radix on their bit patterns (11-bit digits,
+/// 6 passes): about three times faster than a comparison sort for a million values.
+func radixSorted(_ values: [Double]) -> [Double] {
+    let n = values.count
+    guard n > 256 else { return values.sorted() }
+    // Order-preserving map to unsigned keys: flip all bits of negatives, the sign bit of the rest.
+    var keys = values.map { v -> UInt64 in
+        let b = v.bitPattern
+        return b >> 63 == 1 ? ~b : b | (1 << 63)
+    }
+    var scratch = [UInt64](repeating: 0, count: n)
+    var counts = [Int](repeating: 0, count: 2048)
+    keys.withUnsafeMutableBufferPointer { a in
+        scratch.withUnsafeMutableBufferPointer { b in
+            var src = a, dst = b
+            for pass in 0..<6 {
+                let shift = UInt64(pass * 11)
+                for k in 0..<2048 { counts[k] = 0 }
+                for k in src { counts[Int((k >> shift) & 2047)] += 1 }
+                if counts.contains(n) { continue }  // every key has the same digit: nothing to move
+                var sum = 0
+                for d in 0..<2048 { let c = counts[d]; counts[d] = sum; sum += c }
+                for k in src { let d = Int((k >> shift) & 2047); dst[counts[d]] = k; counts[d] += 1 }
+                swap(&src, &dst)
+            }
+            if src.baseAddress != a.baseAddress { a.baseAddress!.update(from: src.baseAddress!, count: n) }
+        }
+    }
+    return keys.map { k in Double(bitPattern: k >> 63 == 1 ? k & ~(1 << 63) : ~k) }
 }

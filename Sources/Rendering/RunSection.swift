@@ -152,7 +152,7 @@ struct RunSection {
         }
         Chart(id: "run-latency", title: "Client latency percentiles",
               summary: "Round-trip latency seen by the client (response received − sent), p50 and p99 per memory size and function.",
-              x: .init("Memory (MB)", scale: .log2, ticks: sizes.sorted().map(Double.init), format: .memory),
+              x: .init("Memory (MB, log scale)", scale: .log2, ticks: sizes.sorted().map(Double.init), format: .memory),
               y: .init("Client latency (ms, log scale)", scale: .log2), series: series,
               table: DataTable(headers: ["function", "memory (MB)", "calls", "p50", "p90", "p99", "p99 from scheduled time"],
                                rows: rows, numeric: [1, 2, 3, 4, 5, 6]))

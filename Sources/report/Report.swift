@@ -26,6 +26,20 @@ struct Report: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output HTML file ('-' or absent = standard output).")
     var output: String?
 
+    /// Usage errors exit with 2 (the project's convention) instead of ArgumentParser's 64.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data("report: \(message(for: error)) (see report --help)\n".utf8))
+                Foundation.exit(ExitStatus.badInput)
+            }
+            exit(withError: error)
+        }
+    }
+
     func run() throws {
         TemporaryFiles.removeOnInterrupt()
         do {

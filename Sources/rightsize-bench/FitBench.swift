@@ -23,6 +23,9 @@ struct FitBench: ParsableCommand {
     @Option(help: "Keep the generated logs.ndjson at this path instead of a temporary file.")
     var keep: String?
 
+    @Option(help: "Use this logs.ndjson instead of generating records (e.g. one kept with --keep).")
+    var input: String?
+
     @Option(help: "Print the LRE table for the NIST StRD .dat files under this folder (linear/ and nonlinear/) and exit.")
     var nist: String?
 
@@ -32,12 +35,16 @@ struct FitBench: ParsableCommand {
         let functions = [SyntheticFunction.cpuBound(), SyntheticFunction.sleepBound(),
                          SyntheticFunction.cpuBound(name: "cpu-heavy", baseMs: 20, workMs: 900, maxMemoryMB: 300)]
         let perSize = max(1, records / (sizes.count * functions.count))
-        let path = keep ?? NSTemporaryDirectory() + "rightsize-fit-bench-\(getpid()).ndjson"
-        defer { if keep == nil { unlink(path) } }
+        let path = input ?? keep ?? NSTemporaryDirectory() + "rightsize-fit-bench-\(getpid()).ndjson"
+        defer { if keep == nil && input == nil { unlink(path) } }
         var t0 = Date()
-        try SyntheticLogs.write(path: path, functions, memorySizes: sizes, perSize: perSize, coldPerSize: 2)
+        if input == nil {
+            try SyntheticLogs.write(path: path, functions, memorySizes: sizes, perSize: perSize, coldPerSize: 2)
+        }
         let bytes = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        print("generated \(perSize * sizes.count * functions.count) log records (\(bytes / 1_000_000) MB) in \(String(format: "%.2f", Date().timeIntervalSince(t0))) s")
+        if input == nil {
+            print("generated \(perSize * sizes.count * functions.count) log records (\(bytes / 1_000_000) MB) in \(String(format: "%.2f", Date().timeIntervalSince(t0))) s")
+        }
 
         let exe = fit ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
             .deletingLastPathComponent().appendingPathComponent("fit").path
@@ -61,13 +68,14 @@ struct FitBench: ParsableCommand {
         let cpu = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
             + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
         print("fit: exit \(status >> 8), wall \(String(format: "%.3f", wall)) s, cpu \(String(format: "%.3f", cpu)) s, peak RSS \(usage.ru_maxrss / 1024) MB")
-        print("throughput: \(String(format: "%.0f", Double(perSize * sizes.count * functions.count) / wall)) records/s, \(String(format: "%.0f", Double(bytes) / 1e6 / wall)) MB/s")
-        print("target: 1,000,000 records <= 1 s: \(wall <= 1 && records >= 1_000_000 ? "met" : (records >= 1_000_000 ? "NOT met" : "n/a (fewer records)"))")
-        try profile(path)
+        let count = try profile(path)
+        print("throughput: \(String(format: "%.0f", Double(count) / wall)) records/s, \(String(format: "%.0f", Double(bytes) / 1e6 / wall)) MB/s")
+        print("target: 1,000,000 records <= 1 s: \(wall <= 1 && count >= 1_000_000 ? "met" : (count >= 999_990 ? "NOT met" : "n/a (fewer records)"))")
     }
 
     /// Where the time goes, in this process: splitting lines, decoding records, and modelling.
-    func profile(_ path: String) throws {
+    /// Returns the number of log records.
+    func profile(_ path: String) throws -> Int {
         // Process CPU time (all threads): on a shared, loaded machine it is a steadier figure than wall time.
         func cpuNow() -> Double {
             var u = rusage()
@@ -111,6 +119,7 @@ struct FitBench: ParsableCommand {
         print(String(format: "  models, %d bootstrap replicates             %6.3f  %6.3f", FitSettings().bootstrapResamples, model, wallTimes[3]))
         print(String(format: "  models, no bootstrap                         %6.3f  %6.3f", modelNoBootstrap, wallTimes[4]))
         print(String(format: "  encode models.json (%d KB)                  %6.3f  %6.3f", bytes.count / 1024, encode, wallTimes[5]))
+        return data.logRecordCount
     }
 
     func printLRETable(_ dir: String) throws {

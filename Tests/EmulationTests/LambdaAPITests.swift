@@ -22,6 +22,9 @@ struct LambdaAPITests {
         #expect(log.contains("END RequestId: \(id)"))
         #expect(log.contains("REPORT RequestId: \(id)\tDuration: "))
         #expect(r.report["Init Duration"] != nil, "first call is a cold start")
+        let reportLine = try #require(log.split(separator: "\n").first { $0.hasPrefix("REPORT ") })
+        let format = try NSRegularExpression(pattern: #"^REPORT RequestId: [0-9a-f-]{36}\tDuration: [0-9]+\.[0-9]{2} ms\tBilled Duration: [0-9]+ ms\tMemory Size: 128 MB\tMax Memory Used: [0-9]+ MB\tInit Duration: [0-9]+\.[0-9]{2} ms\t$"#)
+        #expect(format.firstMatch(in: String(reportLine), range: NSRange(location: 0, length: reportLine.utf16.count)) != nil, "\(reportLine)")
         #expect(r.report["Memory Size"] == "128 MB")
         // Billed Duration = Duration + Init Duration rounded up to 1 ms.
         let billed = try #require(r.reportNumber("Billed Duration"))

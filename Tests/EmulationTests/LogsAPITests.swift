@@ -76,12 +76,18 @@ struct LogsAPITests {
     @Test func logsSurviveARestart() throws {
         let state = try TemporaryDirectory("lambda-emulator-restart")
         defer { state.remove() }
-        let first = try LocalEmulator.start(["--log-delay-ms", "0"], stateDirectory: state.path)
+        // Stopped right after the call: its queued logs are stored before the emulator exits.
+        let first = try LocalEmulator.start(["--log-delay-ms", "200"], stateDirectory: state.path)
         let id = try #require(try RawHTTP.invoke("faas_sleep", #"{"ms":1}"#, port: first.port).header("x-amzn-RequestId"))
         #expect(first.stop() == 0)
-        let second = try LocalEmulator.start(["--log-delay-ms", "0"], stateDirectory: state.path)
+        let second = try LocalEmulator.start(["--log-delay-ms", "200"], stateDirectory: state.path)
         defer { second.stop() }
-        let r = try RawHTTP.logs("FilterLogEvents", #"{"logGroupName":"\#(Self.group)","filterPattern":"REPORT"}"#, port: second.port)
-        #expect(r.text.contains("REPORT RequestId: \(id)"))
+        var found = false
+        for _ in 0..<40 where !found {
+            let r = try RawHTTP.logs("FilterLogEvents", #"{"logGroupName":"\#(Self.group)","filterPattern":"REPORT"}"#, port: second.port)
+            found = r.text.contains("REPORT RequestId: \(id)")
+            if !found { usleep(100_000) }
+        }
+        #expect(found)
     }
 }

@@ -33,6 +33,18 @@ struct RobustnessTests {
         #expect(try stillServes(emulator))
     }
 
+    @Test func deeplyNestedJSONIsRefusedNotACrash() throws {
+        let emulator = try LocalEmulator.start()
+        defer { emulator.stop() }
+        let deep = String(repeating: "[", count: 1_000_000) + String(repeating: "]", count: 1_000_000)
+        let r = try RawHTTP.invoke("faas_measure", deep, port: emulator.port)
+        #expect(r.status == 400)
+        #expect(r.header("x-amzn-ErrorType") == "InvalidRequestContentException")
+        let logs = try RawHTTP.logs("FilterLogEvents", #"{"logGroupName":"/aws/lambda/faas_sleep","x":"# + deep + "}", port: emulator.port)
+        #expect(logs.json["__type"] as? String == "SerializationException")
+        #expect(try stillServes(emulator))
+    }
+
     @Test func unknownRoutesGetAWSErrors() throws {
         let emulator = try LocalEmulator.start()
         defer { emulator.stop() }

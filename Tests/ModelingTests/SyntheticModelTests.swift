@@ -72,6 +72,25 @@ import TestSupport
         #expect(models.pricing.gbSecondUSD == 0.0000166667 && models.pricing.architecture == "x86_64")
     }
 
+    @Test func readsStandardInputAndWritesStandardOutput() throws {
+        let lines = FitRun.lines([.sleepBound()], sizes: [128, 512, 1024], perSize: 5)
+        let text = lines.map { $0 + "\n" }.joined()
+        let r = try Tools.run("fit", ["-", "--grid-step", "1000"], stdin: text)
+        #expect(r.status == 0, "\(r.stderr)")
+        let models = try JSONDecoder().decode(ModelsFile.self, from: Data(r.stdout.utf8))
+        #expect(models.provenance.inputs.first?.path == "-")
+        // The hash of the lines read equals the file's bytes (what sha256sum would say).
+        let dir = try TemporaryDirectory("fit-test")
+        defer { dir.remove() }
+        try dir.write("logs.ndjson", text)
+        let fromFile = try Tools.run("fit", [dir.file("logs.ndjson"), "--grid-step", "1000"])
+        let fileModels = try JSONDecoder().decode(ModelsFile.self, from: Data(fromFile.stdout.utf8))
+        #expect(models.provenance.inputs.first?.sha256 == fileModels.provenance.inputs.first?.sha256)
+        // Grid 128, 1128, ..., 10128 plus the measured sizes and 10240.
+        let sizes = try #require(models.model("sleep-bound")).costCurve.map(\.memoryMB)
+        #expect(sizes == [128, 512, 1024, 1128, 2128, 3128, 4128, 5128, 6128, 7128, 8128, 9128, 10128, 10240])
+    }
+
     @Test func latencyBoundPicksTheCheapestFastEnoughSize() throws {
         let f = SyntheticFunction.cpuBound()   // 4 + 180·1769/min(m,1769) ms
         let run = try FitRun.run(lines: FitRun.lines([f], sizes: [128, 512, 1024, 1769, 3008], perSize: 30),

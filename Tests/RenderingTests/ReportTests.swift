@@ -46,6 +46,13 @@ import TestSupport
         #expect(try Data(contentsOf: URL(fileURLWithPath: again)) == Data(contentsOf: URL(fileURLWithPath: dir.file("report.html"))))
         let toStdout = try Tools.run("report", [dir.file("models.json"), dir.file("logs.ndjson"), dir.file("invocations.ndjson")])
         #expect(toStdout.stdout == html)
+        // Logs streamed from stdin (not mapped): the same page but for the path shown.
+        let fromStdin = try Tools.run("report", [dir.file("models.json"), "-", dir.file("invocations.ndjson")],
+                                      stdin: try dir.read("logs.ndjson"))
+        #expect(fromStdin.status == 0, "\(fromStdin.stderr)")
+        #expect(fromStdin.stdout.replacingOccurrences(of: "<td>- — ", with: "<td>\(dir.file("logs.ndjson")) — ")
+                    .replacingOccurrences(of: "\(dir.file("models.json")) - \(dir.file("invocations.ndjson"))",
+                                          with: "\(dir.file("models.json")) \(dir.file("logs.ndjson")) \(dir.file("invocations.ndjson"))") == html)
     }
 
     @Test func everySectionHasAChartWithItsDataAndAText() throws {
@@ -138,6 +145,28 @@ import TestSupport
             #expect(html.contains("Incomplete logs: the log wait timed out"))
             #expect(html.contains("No invocations file was given"))
         }
+        // A function with calls but no REPORT line at all: measurements missing, client view kept.
+        do {
+            let (dir, html, result) = try render(edit: { paths in
+                let kept = try String(contentsOfFile: paths.logs, encoding: .utf8).split(separator: "\n")
+                    .filter { !($0.contains("\"record\":\"log\"") && $0.contains("\"function\":\"sleep-bound\"")) }
+                try (kept.joined(separator: "\n") + "\n").write(toFile: paths.logs, atomically: true, encoding: .utf8)
+            })
+            defer { dir.remove() }
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(html.contains("No REPORT lines were found for this function."))
+            #expect(html.contains("<figure class=\"chart\" id=\"\(HTML.anchor("fn", "sleep-bound"))-errors\">"))
+            #expect(HTMLChecker(html).problems.isEmpty)
+        }
+        // An empty models file: the measurements only.
+        do {
+            let (dir, html, result) = try render(edit: { paths in try "".write(toFile: paths.models, atomically: true, encoding: .utf8) })
+            defer { dir.remove() }
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(html.contains("The models file is empty"))
+            #expect(html.contains("models.json has no model for this function"))
+            #expect(html.contains("<figure class=\"chart\" id=\"\(HTML.anchor("fn", "cpu-bound"))-runtime\">"))
+        }
         // Models for no function, and logs with nothing but a header.
         do {
             let (dir, html, result) = try render(edit: { paths in
@@ -166,6 +195,9 @@ import TestSupport
         #expect(r.stderr.hasPrefix("report: \(dir.file("bad-models.json")): "))
         #expect(r.stderr.split(separator: "\n").count == 1)
         #expect(!dir.exists("never.html"))
+        let usage = try Tools.run("report", [dir.file("models.json")])
+        #expect(usage.status == 2)
+        #expect(usage.stderr.hasPrefix("report: "))
         try dir.write("bad-logs.ndjson", "{\"record\":\"log\",\"seq\":1}\n")
         let r2 = try Tools.run("report", [dir.file("models.json"), dir.file("bad-logs.ndjson"), "-o", out])
         #expect(r2.status == 2)
@@ -209,6 +241,18 @@ import TestSupport
         #expect(out.contains("<ul class=\"legend\">"))
         #expect(out.contains(">128</text>") && out.contains(">1024</text>"))
         #expect(HTMLChecker(out).problems.isEmpty)
+    }
+
+    @Test func sortsLikeTheStandardLibrary() {
+        var rng = SplitMix64(seed: 7)
+        let mixed = (0..<5000).map { k -> Double in
+            let u = rng.unit()
+            return k % 7 == 0 ? -u * 1e3 : k % 11 == 0 ? 0 : k % 13 == 0 ? -0.0 : u * 1e6 + (k % 3 == 0 ? 0.5 : 0)
+        }
+        #expect(radixSorted(mixed) == mixed.sorted())
+        let integral = (0..<3000).map { _ in Double(Int(rng.unit() * 300) + 40) }
+        #expect(sortedValues(integral) == integral.sorted())
+        #expect(sortedValues(mixed) == mixed.sorted())
     }
 
     @Test func niceTicks() {
