@@ -208,4 +208,33 @@ func runTool(_ tool: String, _ args: [String], environment: [String: String]) as
         #expect(records.waits.map(\.expected) == [5, 1] && records.waits.map(\.found) == [4, 0])
         #expect(records.waits.allSatisfy { $0.timedOut })
     }
+
+    /// The real tools in a row: plan | invoke | await-logs, two memory phases.
+    @Test func afterTheRealInvokeTool() async throws {
+        let emulator = try LocalEmulator.start(["--log-delay-ms", "500"])
+        defer { emulator.stop() }
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        try dir.write("w.json", """
+            {"test_name": "logs-e2e", "test_duration_in_seconds": 2, "random_seed": 3, "memory_sizes": [128, 256],
+             "instances": {"s": {"application": "faas_sleep", "distribution": "Uniform", "rate": 5}}}
+            """)
+        for (tool, args) in [("plan", [dir.file("w.json"), "-o", dir.file("schedule.ndjson")]),
+                             ("invoke", [dir.file("schedule.ndjson"), "-o", dir.file("invocations.ndjson")]),
+                             ("await-logs", [dir.file("invocations.ndjson"), "-o", dir.file("logs.ndjson"), "--poll-interval", "0.5"])] {
+            let r = try await runTool(tool, args, environment: emulator.environment)
+            #expect(r.status == 0, "\(tool): \(r.stderr)")
+            guard r.status == 0 else { return }
+        }
+        let sent = try Make.readRecords(dir.file("invocations.ndjson")).compactMap { r -> Invocation? in
+            if case .invocation(let i) = r, i.reachedFunction { i } else { nil }
+        }
+        #expect(sent.count >= 16 && Set(sent.map(\.call.memoryMB)) == [128, 256])
+        let records = try Make.readRecords(dir.file("logs.ndjson"))
+        let logs = records.logs
+        #expect(logs.map(\.invocation) == sent)
+        #expect(logs.allSatisfy { $0.joinedBy == .requestId && $0.report.requestId == $0.invocation.requestId })
+        #expect(logs.allSatisfy { $0.report.memoryMB == $0.invocation.call.memoryMB }, "each phase ran at its memory size")
+        #expect(records.header?.tools.suffix(2) == ["invoke \(RightsizeVersion.current)", "await-logs \(RightsizeVersion.current)"])
+        #expect(records.waits.map(\.found) == [sent.count])
+    }
 }
