@@ -237,4 +237,36 @@ func runTool(_ tool: String, _ args: [String], environment: [String: String]) as
         #expect(records.header?.tools.suffix(2) == ["invoke \(RightsizeVersion.current)", "await-logs \(RightsizeVersion.current)"])
         #expect(records.waits.map(\.found) == [sent.count])
     }
+
+    /// Timeout, out-of-memory and success as the emulator's REPORT lines state them.
+    @Test func reportStatusesThroughTheLivePath() async throws {
+        let config = #"""
+            {"functions": [
+              {"name": "short", "handler": "sleep", "memory_mb": 128, "timeout_s": 1},
+              {"name": "measure", "handler": "faas_measure", "memory_mb": 128, "timeout_s": 10}],
+             "routes": []}
+            """#
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let emulator = try LocalEmulator.start(["--log-delay-ms", "200"], config: config, in: dir)
+        defer { emulator.stop() }
+        let client = try LambdaClient(http: HTTPClient(maxConnections: 4), configuration: emulator.configuration)
+        var invocations: [Invocation] = []
+        for (seq, (function, payload)) in [("short", #"{"ms": 1500}"#), ("measure", #"{"cmds": {"alloc": {"mb": 400}}}"#),
+                                           ("measure", #"{"cmds": {"sleep": 5}}"#)].enumerated() {
+            let sent = Date().timeIntervalSince1970 * 1000
+            let response = try await client.invoke(function: function, payload: Array(payload.utf8))
+            var inv = Make.lambda(seq: seq, function: function, requestId: response.header("x-amzn-RequestId"), sentMs: sent,
+                                  latencyMs: Date().timeIntervalSince1970 * 1000 - sent, status: response.status)
+            inv.functionError = response.header("X-Amz-Function-Error")
+            invocations.append(inv)
+        }
+        try Make.writeInvocations(invocations, to: dir.file("invocations.ndjson"))
+        let r = try await runTool("await-logs", [dir.file("invocations.ndjson"), "-o", dir.file("logs.ndjson"), "--poll-interval", "0.5"],
+                                  environment: emulator.environment)
+        #expect(r.status == 0, "\(r.stderr)")
+        let logs = try Make.readRecords(dir.file("logs.ndjson")).logs
+        #expect(logs.map(\.report.status) == [.timeout, .oom, .success])
+        #expect(logs[1].report.errorType == "Runtime.OutOfMemory")
+        #expect(logs[0].report.durationMs >= 1000)
+    }
 }
