@@ -29,17 +29,18 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Library modules, one concern each.
-        .target(name: "Records"),                                   // record types, JSON, NDJSON, atomic output, CLI errors
+        .target(name: "Records"),
+        .target(name: "SeededRandom"),                              // SplitMix64: reproducible random numbers                                   // record types, JSON, NDJSON, atomic output, CLI errors
         .target(name: "Planning", dependencies: ["Records", "Hashing"]),       // workload -> schedule (generators, RNGs, merge)
         .target(name: "CurlHTTP", dependencies: ["CCurl"]),         // HTTP client over libcurl multi
         .target(name: "Hashing", dependencies: ["CCrypto"]),        // SHA-256 and HMAC-SHA256 over OpenSSL
         .target(name: "SigV4", dependencies: ["Hashing"]),          // Signature V4 signing and verifying
         .target(name: "AWS", dependencies: ["SigV4", "CurlHTTP"]),  // credentials, endpoints, Lambda + Logs clients
         .target(name: "Invoking", dependencies: ["Records", "AWS", "CurlHTTP"]), // open-loop executor
-        .target(name: "LogCollection", dependencies: ["Records", "AWS"]),        // REPORT parsing, polling, join
+        .target(name: "LogCollection", dependencies: ["Records", "AWS", "SeededRandom"]),        // REPORT parsing, polling, join
         .target(name: "LeastSquares"),                              // QR, Levenberg-Marquardt
         .target(name: "Modeling", dependencies: ["Records", "LeastSquares", "Hashing", "CCrypto"]),    // runtime/memory/cost models (CCrypto: streaming SHA-256 of the input)
-        .target(name: "Rendering", dependencies: ["Records", "Hashing"]),      // HTML + SVG report
+        .target(name: "Rendering", dependencies: ["Records", "Hashing", "SeededRandom"]),      // HTML + SVG report
         .target(name: "Emulation", dependencies: [                  // lambda-emulator's server, workers, log store
             "Records", "SigV4", "CSQLite",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -67,6 +68,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
+        .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom"]),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AWSTests", dependencies: ["AWS", "TestSupport", "lambda-emulator"]),
         .testTarget(name: "InvokingTests", dependencies: ["Invoking", "Records", "TestSupport", "invoke", "plan", "lambda-emulator"]),
@@ -74,7 +76,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "LeastSquaresTests", dependencies: ["LeastSquares"], resources: [.copy("Fixtures")]),
         .testTarget(name: "ModelingTests", dependencies: ["Modeling", "Records", "TestSupport", "fit"]),
-        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Records", "TestSupport", "report"]),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Records", "SeededRandom", "TestSupport", "report"]),
         .testTarget(name: "EmulationTests", dependencies: ["Emulation", "TestSupport", "SigV4", "lambda-emulator"]),
         .testTarget(name: "EndToEndTests", dependencies: [
             "TestSupport", "Records",

@@ -29,8 +29,11 @@ final class EventLoop: @unchecked Sendable {
     private var sequence: UInt64 = 0
     private var shuttingDown = false
 
-    init(maxConnections: Int, queue: WorkQueue) {
+    private let realtime: Bool
+
+    init(maxConnections: Int, realtime: Bool, queue: WorkQueue) {
         self.queue = queue
+        self.realtime = realtime
         multi = curl_multi_init()!
         epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
         wakeFD = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
@@ -101,6 +104,13 @@ final class EventLoop: @unchecked Sendable {
     /// The loop's timer fires exactly when asked: no slack on its own sleeps.
     private func setTimerSlack() {
         _ = rs_set_timer_slack_ns(1)
+        if realtime {
+            // Best effort (needs CAP_SYS_NICE): a busy machine then cannot delay due sends;
+            // the loop blocks in epoll between events, and the kernel caps RT time at 95%.
+            var param = sched_param()
+            param.sched_priority = 10
+            _ = pthread_setschedparam(pthread_self(), SCHED_FIFO, &param)
+        }
     }
 
     private func takeWork() {

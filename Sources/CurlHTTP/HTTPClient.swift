@@ -14,9 +14,10 @@ public final class HTTPClient: Sendable {
     private let finished = DispatchSemaphore(value: 0)
 
     /// `maxConnections`: connections kept open for reuse (libcurl's cache size).
-    public init(maxConnections: Int = 4096) {
+    /// `realtime`: run the loop thread with SCHED_FIFO priority when allowed (precise sends on a busy machine).
+    public init(maxConnections: Int = 4096, realtime: Bool = false) {
         _ = HTTPClient.globalInit
-        let loop = EventLoop(maxConnections: maxConnections, queue: queue)
+        let loop = EventLoop(maxConnections: maxConnections, realtime: realtime, queue: queue)
         self.loop = loop
         let done = finished
         let thread = Thread {

@@ -19,6 +19,13 @@ public enum SHA256 {
     public static func digest(_ text: String) -> [UInt8] { digest(Array(text.utf8)) }
 
     public static func hex(_ bytes: [UInt8]) -> String { Hex.encode(digest(bytes)) }
+
+    /// SHA-256 of a buffer (e.g. a memory-mapped file).
+    public static func hex(_ bytes: UnsafeRawBufferPointer) -> String {
+        let h = Incremental()
+        h.update(bytes)
+        return h.finalizeHex()
+    }
     public static func hex(_ text: String) -> String { Hex.encode(digest(text)) }
 }
 
@@ -47,7 +54,8 @@ public enum Hex {
 
 extension SHA256 {
     /// Streaming SHA-256, for hashing input files of any size in constant memory.
-    public struct Incremental: ~Copyable {
+    /// A class: it owns an OpenSSL context, and callers feed it from closures.
+    public final class Incremental {
         let context: OpaquePointer
 
         public init() {
@@ -57,15 +65,16 @@ extension SHA256 {
 
         deinit { EVP_MD_CTX_free(context) }
 
-        public mutating func update(_ bytes: [UInt8]) {
+        public func update(_ bytes: [UInt8]) {
             bytes.withUnsafeBufferPointer { _ = EVP_DigestUpdate(context, $0.baseAddress, $0.count) }
         }
 
-        public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        public func update(_ bytes: UnsafeRawBufferPointer) {
             _ = EVP_DigestUpdate(context, bytes.baseAddress, bytes.count)
         }
 
-        public consuming func finalizeHex() -> String {
+        /// The digest; call once, at the end.
+        public func finalizeHex() -> String {
             var out = [UInt8](repeating: 0, count: 32)
             var len: UInt32 = 0
             EVP_DigestFinal_ex(context, &out, &len)
@@ -77,7 +86,7 @@ extension SHA256 {
     public static func hexOfFile(_ path: String) -> String? {
         guard let f = fopen(path, "rb") else { return nil }
         defer { fclose(f) }
-        var h = Incremental()
+        let h = Incremental()
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, f) }

@@ -172,8 +172,10 @@ public final class OpenLoopInvoker: Sendable {
             if next < indices.count {
                 let due = startNs + UInt64(schedule.calls[indices[next]].atS * 1e9)
                 let now = MonotonicClock.nanoseconds()
+                // Wake in chunks of a quarter of the lookahead (batches, few wake-ups), or later
+                // when the next call is further away.
                 let wake = due > now + lookaheadNs ? due - lookaheadNs : now
-                let pause = min(max(wake > now ? wake - now : 0, 1_000_000), lookaheadNs / 4)
+                let pause = min(max(wake > now ? wake - now : 0, lookaheadNs / 4), 1_000_000_000)
                 try? await Task.sleep(nanoseconds: pause)
             }
         }

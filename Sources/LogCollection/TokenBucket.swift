@@ -1,3 +1,5 @@
+import SeededRandom
+
 /// Paces requests under a rate quota (CloudWatch Logs: 5 FilterLogEvents per second per
 /// account and region, shared by every function we poll).
 ///
@@ -51,16 +53,4 @@ public struct Backoff: Sendable {
     }
 
     public mutating func reset() { attempt = 0 }
-}
-
-struct SplitMix64: Sendable {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
-    }
 }

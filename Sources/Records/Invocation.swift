@@ -47,14 +47,15 @@ public struct Invocation: Hashable, Sendable {
         self.error = error; self.errorMessage = errorMessage; self.attempts = attempts; self.responseBytes = responseBytes
     }
 
-    /// The call reached the function (so a REPORT line is expected for it).
+    /// The call reached the function and answered, so a REPORT line is expected for it and
+    /// can be joined. A client-side timeout may still run and log, but with no response
+    /// there is no request id to join it by: its REPORT line counts as unmatched.
     public var reachedFunction: Bool {
         guard sentUnixMs != nil, let status = httpStatus else { return false }
         switch error {
-        case .throttled, .notSent, .transport: return false
-        case .timeout: return true   // the function may still run and log
-        case .http: return status >= 500 && functionError != nil
         case nil: return status < 400
+        case .http: return status >= 500 && functionError != nil   // a function error surfaced as 5xx
+        case .throttled, .notSent, .transport, .timeout: return false
         }
     }
 

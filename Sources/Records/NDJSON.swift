@@ -30,7 +30,9 @@ public struct NDJSONReader: ~Copyable {
     deinit { if ownsFD { close(fd) } }
 
     /// Calls `body` with each non-blank line (without its newline) and its 1-based number.
-    public func forEachLine(_ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+    /// `onRead` sees every byte read, in order (e.g. to hash the input in the same pass).
+    public func forEachLine(onRead: ((UnsafeRawBufferPointer) -> Void)? = nil,
+                            _ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         var capacity = 1 << 20
         var buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         defer { buffer.deallocate() }
@@ -50,7 +52,7 @@ public struct NDJSONReader: ~Copyable {
                 if errno == EINTR { continue }
                 throw InputError(file: name, problem: "read failed: \(String(cString: strerror(errno)))")
             }
-            if n == 0 { eof = true }
+            if n == 0 { eof = true } else { onRead?(UnsafeRawBufferPointer(start: buffer + filled, count: n)) }
             filled += n
             var start = 0
             var searchFrom = filled - n

@@ -1,3 +1,4 @@
+import Hashing
 import Records
 
 /// Builds one file's share of RunData while streaming it.
@@ -14,12 +15,15 @@ struct Aggregator {
     static func read(path: String, logs: Bool, callsFromLogs: Bool) throws -> (data: RunData, sha256: String, bytes: Int) {
         var a = Aggregator()
         let name = path == "-" ? "<stdin>" : path
-        let digest = try HashingLineReader.read(path: path) { number, line in
+        // Hash the input in the same pass, so a gigabyte-sized file is read once.
+        let hash = SHA256.Incremental()
+        var bytes = 0
+        try NDJSONReader(path: path).forEachLine(onRead: { hash.update($0); bytes += $0.count }) { number, line in
             do { try a.add(line, logs: logs, callsFromLogs: callsFromLogs) } catch let f as FieldFailure {
                 throw InputError(file: name, line: number, field: f.field, problem: f.problem)
             }
         }
-        return (a.finish(), digest.sha256, digest.bytes)
+        return (a.finish(), hash.finalizeHex(), bytes)
     }
 
     /// One line: the fast scanner when it understands the line, else the full decoder

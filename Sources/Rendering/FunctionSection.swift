@@ -1,4 +1,5 @@
 import Records
+import SeededRandom
 
 /// One function: the answer first, then the evidence behind it.
 struct FunctionSection {
@@ -148,14 +149,14 @@ struct FunctionSection {
             emptyFigure(&out, title, "No REPORT lines were found for this function.")
             return
         }
-        var rng = SplitMix64(seed: SplitMix64.seed(name))
+        var rng = SplitMix64(seed: SplitMix64.seed(from: name))
         var points: [Chart.Point] = [], lo: [Chart.Point] = [], hi: [Chart.Point] = [], med: [Chart.Point] = []
         var rows: [[String]] = []
         let fitted = Dictionary(model?.costCurve.map { ($0.memoryMB, $0) } ?? [], uniquingKeysWith: { a, _ in a })
         for m in sizes {
             guard let s = run.byMemory[m] else { continue }
             let q = Quantiles(sorted: s.warm)
-            for v in seededSample(s.warm, 160, seed: SplitMix64.seed(name) ^ UInt64(m)) {  // jitter ±4% in memory so points at one size don't stack
+            for v in seededSample(s.warm, 160, seed: SplitMix64.seed(from: name) ^ UInt64(m)) {  // jitter ±4% in memory so points at one size don't stack
                 points.append(.init(Double(m) * (1 + (rng.unit() - 0.5) * 0.08), v))
             }
             guard !q.isEmpty else { rows.append([String(m), "0", "–", "–", "–", fitted[m].map { Fmt.ms($0.durationMs) } ?? "–"]); continue }
@@ -292,7 +293,7 @@ struct FunctionSection {
             emptyFigure(&out, title, "No REPORT lines were found for this function.")
             return
         }
-        var rng = SplitMix64(seed: SplitMix64.seed(name) &+ 1)
+        var rng = SplitMix64(seed: SplitMix64.seed(from: name) &+ 1)
         var points: [Chart.Point] = [], med: [Chart.Point] = []
         var rows: [[String]] = []
         var total = 0, reports = 0

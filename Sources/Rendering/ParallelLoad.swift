@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import CCrypto
 import Foundation
 import Hashing
 import Records
@@ -96,14 +95,7 @@ enum ParallelLoad {
     }
 
     static func sha256(_ m: Mapped) -> String {
-        guard let ctx = EVP_MD_CTX_new() else { return "" }
-        defer { EVP_MD_CTX_free(ctx) }
-        EVP_DigestInit_ex(ctx, EVP_sha256(), nil)
-        if let base = m.base { EVP_DigestUpdate(ctx, base, m.count) }
-        var digest = [UInt8](repeating: 0, count: 32)
-        var length: UInt32 = 0
-        EVP_DigestFinal_ex(ctx, &digest, &length)
-        return Hex.encode(Array(digest.prefix(Int(length))))
+        SHA256.hex(UnsafeRawBufferPointer(start: m.base, count: m.count))
     }
 
     /// Parses whole lines in [p, p+count); line numbers in failures are chunk-relative.

@@ -1,4 +1,5 @@
 import Foundation
+import Hashing
 import Records
 
 /// The whole report: reads the inputs, aggregates them, and lays out one self-contained
@@ -17,10 +18,9 @@ public struct ReportDocument {
     /// Reads models.json, logs.ndjson and (optionally) invocations.ndjson.
     /// Malformed input throws InputError (file:line: field: problem).
     public static func load(modelsPath: String, logsPath: String, invocationsPath: String?) throws -> ReportDocument {
-        let models = try readModels(modelsPath)
+        let (models, modelsBytes) = try readModels(modelsPath)
         let (run, files) = try RunData.load(logsPath: logsPath, invocationsPath: invocationsPath)
-        let m = modelsPath == "-" ? nil : InputDigest.file(modelsPath)
-        let inputs = [InputFile(role: "models", path: modelsPath, bytes: m?.bytes ?? 0, sha256: m?.sha256 ?? "unknown (standard input)")] + files
+        let inputs = [InputFile(role: "models", path: modelsPath, bytes: modelsBytes.count, sha256: SHA256.hex(modelsBytes))] + files
         var notes: [String] = []
         if run.logRecords == 0 { notes.append("\(logsPath) has no log records: there are no measurements to show.") }
         if let m = models, m.functions.isEmpty { notes.append("\(modelsPath) has no function models: no recommendation can be made.") }
@@ -36,7 +36,8 @@ public struct ReportDocument {
         return ReportDocument(models: models, run: run, inputs: inputs, notes: notes)
     }
 
-    static func readModels(_ path: String) throws -> ModelsFile? {
+    /// The parsed models (nil for an empty file) and the file's bytes, for provenance.
+    static func readModels(_ path: String) throws -> (ModelsFile?, [UInt8]) {
         let data: Data
         do {
             data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: path))
@@ -44,13 +45,13 @@ public struct ReportDocument {
             throw InputError(file: path, problem: "cannot read: \((error as NSError).localizedDescription)")
         }
         // An empty file (fit failed, or was skipped) still gives a report of the measurements.
-        guard data.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else { return nil }
+        guard data.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else { return (nil, Array(data)) }
         do {
             let m = try JSONDecoder().decode(ModelsFile.self, from: data)
             guard m.format == ModelsFile.formatName else {
                 throw InputError(file: path, field: "format", problem: "expected \"\(ModelsFile.formatName)\", found \"\(m.format)\"")
             }
-            return m
+            return (m, Array(data))
         } catch let e as InputError {
             throw e
         } catch let e as DecodingError {

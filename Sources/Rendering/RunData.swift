@@ -1,5 +1,6 @@
 import Foundation
 import Records
+import SeededRandom
 
 /// Everything the report needs from logs.ndjson and invocations.ndjson, aggregated
 /// while streaming so a million-call run stays fast and in bounded memory per value

@@ -1,5 +1,6 @@
 import Foundation
 import Records
+import SeededRandom
 
 /// Synthetic but realistic records and models, shaped like a real run of the pipeline:
 /// for examples, the report's tests and its benchmark (the real stages need a platform).

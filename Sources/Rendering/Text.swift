@@ -106,26 +106,3 @@ public enum Fmt {
     /// SVG coordinate: one decimal is below a pixel's resolution and keeps the file small.
     @inline(__always) static func coord(_ x: Double) -> String { fixed(x, 1) }
 }
-
-/// A deterministic generator (SplitMix64) for jitter and reservoir sampling:
-/// fixed seeds, so the same inputs give a byte-identical report.
-public struct SplitMix64: Sendable {
-    var state: UInt64
-    public init(seed: UInt64) { state = seed }
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in [0, 1).
-    public mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
-
-    /// A stable 64-bit seed from a name (FNV-1a), so each function gets its own stream.
-    public static func seed(_ name: String) -> UInt64 {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for b in name.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
-        return h
-    }
-}

@@ -45,6 +45,10 @@ struct Invoke: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress line on stderr, even on a terminal.")
     var quiet = false
 
+    @Flag(name: .customLong("no-realtime"),
+          help: "Do not ask for real-time scheduling priority for the sending thread (asked by default, best effort).")
+    var noRealtime = false
+
     func validate() throws {
         guard retryThrottled >= 0 else { throw ValidationError("--retry-throttled must be 0 or more") }
         guard timeout > 0, grace >= 0, memoryTimeout > 0 else { throw ValidationError("times must be positive") }
@@ -65,7 +69,7 @@ struct Invoke: AsyncParsableCommand {
         options.gracePeriod = grace
         options.memoryTimeout = memoryTimeout
 
-        let http = HTTPClient()
+        let http = HTTPClient(realtime: !noRealtime)
         defer { http.shutdown() }
         let invoker: OpenLoopInvoker
         do {

@@ -42,6 +42,9 @@ struct InvokeBench: ParsableCommand {
     @Flag(help: "Skip the hey/wrk comparison.")
     var noCompare = false
 
+    @Flag(help: "Run the HTTP loop thread with real-time priority (as invoke --realtime).")
+    var realtime = false
+
     func run() throws {
         var nginx: NginxServer?
         let endpoint: String
@@ -54,7 +57,7 @@ struct InvokeBench: ParsableCommand {
         defer { nginx?.stop() }
         print("endpoint: \(endpoint)")
 
-        let main = try Self.measure(url: endpoint, rate: rate, duration: duration)
+        let main = try Self.measure(url: endpoint, rate: rate, duration: duration, realtime: realtime)
         print(main.line(label: "constant \(Int(rate))/s for \(duration) s"))
         print("  target: p99 <= 1 ms \(main.stats.lagP99Ms <= 1 ? "met" : "MISSED"), max <= 10 ms "
               + "\(main.stats.lagMaxMs <= 10 ? "met" : "MISSED"), rate within 0.5% "
@@ -64,7 +67,7 @@ struct InvokeBench: ParsableCommand {
             var best: Measurement?
             var step = 2000.0
             while step <= 40000 {
-                let m = try Self.measure(url: endpoint, rate: step, duration: stepDuration)
+                let m = try Self.measure(url: endpoint, rate: step, duration: stepDuration, realtime: realtime)
                 print(m.line(label: "search \(Int(step))/s"))
                 let ok = m.stats.lagP99Ms <= lagBound && abs(m.stats.achievedRate / step - 1) <= 0.01
                     && m.errors == 0
@@ -96,7 +99,7 @@ struct InvokeBench: ParsableCommand {
     }
 
     /// Plans a constant-rate schedule (k / rate, k = 1...) and runs it with the invoke library.
-    static func measure(url: String, rate: Double, duration: Double) throws -> Measurement {
+    static func measure(url: String, rate: Double, duration: Double, realtime: Bool) throws -> Measurement {
         let count = Int(rate * duration)
         let payload = try RawJSON(parsing: #"{"cmds":{"sleep":0}}"#)
         let calls = (0..<count).map { k in
@@ -109,7 +112,7 @@ struct InvokeBench: ParsableCommand {
         var options = InvokeOptions()
         options.setMemory = false
         options.requestTimeout = 10
-        let http = HTTPClient()
+        let http = HTTPClient(realtime: realtime)
         defer { http.shutdown() }
         let invoker = try OpenLoopInvoker(schedule: LoadedSchedule(header: header, calls: calls), options: options,
                                           configuration: AWSConfiguration(credentials: nil, region: nil), http: http)
@@ -143,6 +146,13 @@ struct InvokeBench: ParsableCommand {
             + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
     }
 
+    static func childCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(Int32(RUSAGE_CHILDREN.rawValue), &usage)
+        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+            + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+    }
+
     static func f(_ v: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", v) }
 
     /// hey and wrk are closed-loop load generators: they report throughput and latency, not send lag.
@@ -156,9 +166,13 @@ struct InvokeBench: ParsableCommand {
             let pipe = Pipe()
             process.standardOutput = pipe
             process.standardError = FileHandle.nullDevice
+            let before = childCPUSeconds()
             do { try process.run() } catch { print("\(tool): \(error)"); continue }
             let data = pipe.fileHandleForReading.readDataToEndOfFile()
             while process.isRunning { usleep(10_000) }
+            var status: Int32 = 0
+            _ = waitpid(process.processIdentifier, &status, WNOHANG)
+            let cpu = childCPUSeconds() - before
             let text = String(decoding: data, as: UTF8.self)
             let keep = text.split(separator: "\n").filter {
                 $0.contains("Requests/sec") || $0.contains("99%") || $0.contains("Average") || $0.contains("Latency")
@@ -166,6 +180,10 @@ struct InvokeBench: ParsableCommand {
             }
             print("\(tool) \(args.joined(separator: " ")):")
             for line in keep.prefix(8) { print("  " + line.trimmingCharacters(in: .whitespaces)) }
+            if let rateLine = text.split(separator: "\n").first(where: { $0.contains("Requests/sec") }),
+               let rate = Double(rateLine.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ":" }).last ?? ""), rate > 0, cpu > 0 {
+                print("  cpu \(f(cpu * 1000 / (rate * 10) * 1000)) ms per 1,000 requests")
+            }
         }
     }
 

@@ -14,7 +14,7 @@ import Hashing
     }
 
     @Test func incrementalMatchesOneShot() {
-        var h = SHA256.Incremental()
+        let h = SHA256.Incremental()
         for chunk in ["ab", "c"] { h.update(Array(chunk.utf8)) }
         #expect(h.finalizeHex() == SHA256.hex("abc"))
     }

@@ -119,29 +119,31 @@ func runTool(_ tool: String, _ args: [String], environment: [String: String]) as
         let configDir = try TemporaryDirectory(); defer { configDir.remove() }
         let emulator = try LocalEmulator.start(["--log-delay-ms", "400", "--logs-rate-limit", "5"], config: config, in: configDir)
         defer { emulator.stop() }
-        var invocations: [Invocation] = []
-        for (k, f) in ["fa", "fb", "fc"].enumerated() {
-            invocations += try await invokeMany(emulator, function: f, count: 30, firstSeq: k * 30)
-        }
+        async let a = invokeMany(emulator, function: "fa", count: 30, firstSeq: 0)
+        async let b = invokeMany(emulator, function: "fb", count: 30, firstSeq: 30)
+        async let c = invokeMany(emulator, function: "fc", count: 30, firstSeq: 60)
+        let invocations = try await a + b + c
         let dir = try TemporaryDirectory(); defer { dir.remove() }
         try Make.writeInvocations(invocations, to: dir.file("invocations.ndjson"))
-        try await Task.sleep(for: .seconds(2))  // let every line become visible: the page arithmetic below is exact
 
-        for (rate, mayThrottle) in [(5, false), (20, true)] {
-            let out = dir.file("logs-\(rate).ndjson")
+        // A: at once, while lines are still propagating (they appear behind the pagination cursor);
+        // B: once all are visible, where the page arithmetic is exact; C: above the quota.
+        for (run, rate) in [("A", 5), ("B", 5), ("C", 20)] {
+            if run == "B" { try await Task.sleep(for: .seconds(2)) }
+            let out = dir.file("logs-\(run).ndjson")
             let r = try await runTool("await-logs", [dir.file("invocations.ndjson"), "-o", out, "--page-limit", "7",
                                                      "--poll-interval", "1", "--timeout", "60", "--rate", "\(rate)"],
                                       environment: emulator.environment)
-            #expect(r.status == 0, "\(r.stderr)")
-            #expect(r.stderr.contains("throttled") == mayThrottle, "\(r.stderr)")
+            #expect(r.status == 0, "\(run): \(r.stderr)")
+            #expect(r.stderr.contains("throttled") == (rate > 5), "\(run): \(r.stderr)")
             let records = try Make.readRecords(out)
             let ids = records.logs.map(\.report.requestId)
-            #expect(ids.count == 90 && Set(ids).count == 90, "no event lost or duplicated across pages")
+            #expect(ids.count == 90 && Set(ids).count == 90, "\(run): no event lost or duplicated across pages")
             #expect(Set(ids) == Set(invocations.compactMap(\.requestId)))
             for w in records.waits {
                 #expect(w.expected == 30 && w.found == 30 && w.unmatched == 0 && w.unparseable == 0)
-                // 30 lines in pages of 7: 5 pages, the last one short (no token) -> exactly 5 calls without throttling.
-                if !mayThrottle { #expect(w.apiCalls == 5, "\(w.function): \(w.apiCalls) calls") }
+                // 30 lines in pages of 7: 5 pages, the last one short (no token) -> exactly 5 calls.
+                if run == "B" { #expect(w.apiCalls == 5, "\(w.function): \(w.apiCalls) calls") }
             }
         }
     }
@@ -205,5 +207,66 @@ func runTool(_ tool: String, _ args: [String], environment: [String: String]) as
         #expect(records.logs.map(\.invocation.call.seq) == [0, 1, 2, 3])
         #expect(records.waits.map(\.expected) == [5, 1] && records.waits.map(\.found) == [4, 0])
         #expect(records.waits.allSatisfy { $0.timedOut })
+    }
+
+    /// The real tools in a row: plan | invoke | await-logs, two memory phases.
+    @Test func afterTheRealInvokeTool() async throws {
+        let emulator = try LocalEmulator.start(["--log-delay-ms", "500"])
+        defer { emulator.stop() }
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        try dir.write("w.json", """
+            {"test_name": "logs-e2e", "test_duration_in_seconds": 2, "random_seed": 3, "memory_sizes": [128, 256],
+             "instances": {"s": {"application": "faas_sleep", "distribution": "Uniform", "rate": 5}}}
+            """)
+        for (tool, args) in [("plan", [dir.file("w.json"), "-o", dir.file("schedule.ndjson")]),
+                             ("invoke", [dir.file("schedule.ndjson"), "-o", dir.file("invocations.ndjson")]),
+                             ("await-logs", [dir.file("invocations.ndjson"), "-o", dir.file("logs.ndjson"), "--poll-interval", "0.5"])] {
+            let r = try await runTool(tool, args, environment: emulator.environment)
+            #expect(r.status == 0, "\(tool): \(r.stderr)")
+            guard r.status == 0 else { return }
+        }
+        let sent = try Make.readRecords(dir.file("invocations.ndjson")).compactMap { r -> Invocation? in
+            if case .invocation(let i) = r, i.reachedFunction { i } else { nil }
+        }
+        #expect(sent.count >= 16 && Set(sent.map(\.call.memoryMB)) == [128, 256])
+        let records = try Make.readRecords(dir.file("logs.ndjson"))
+        let logs = records.logs
+        #expect(logs.map(\.invocation) == sent)
+        #expect(logs.allSatisfy { $0.joinedBy == .requestId && $0.report.requestId == $0.invocation.requestId })
+        #expect(logs.allSatisfy { $0.report.memoryMB == $0.invocation.call.memoryMB }, "each phase ran at its memory size")
+        #expect(records.header?.tools.suffix(2) == ["invoke \(RightsizeVersion.current)", "await-logs \(RightsizeVersion.current)"])
+        #expect(records.waits.map(\.found) == [sent.count])
+    }
+
+    /// Timeout, out-of-memory and success as the emulator's REPORT lines state them.
+    @Test func reportStatusesThroughTheLivePath() async throws {
+        let config = #"""
+            {"functions": [
+              {"name": "short", "handler": "sleep", "memory_mb": 128, "timeout_s": 1},
+              {"name": "measure", "handler": "faas_measure", "memory_mb": 128, "timeout_s": 10}],
+             "routes": []}
+            """#
+        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let emulator = try LocalEmulator.start(["--log-delay-ms", "200"], config: config, in: dir)
+        defer { emulator.stop() }
+        let client = try LambdaClient(http: HTTPClient(maxConnections: 4), configuration: emulator.configuration)
+        var invocations: [Invocation] = []
+        for (seq, (function, payload)) in [("short", #"{"ms": 1500}"#), ("measure", #"{"cmds": {"alloc": {"mb": 400}}}"#),
+                                           ("measure", #"{"cmds": {"sleep": 5}}"#)].enumerated() {
+            let sent = Date().timeIntervalSince1970 * 1000
+            let response = try await client.invoke(function: function, payload: Array(payload.utf8))
+            var inv = Make.lambda(seq: seq, function: function, requestId: response.header("x-amzn-RequestId"), sentMs: sent,
+                                  latencyMs: Date().timeIntervalSince1970 * 1000 - sent, status: response.status)
+            inv.functionError = response.header("X-Amz-Function-Error")
+            invocations.append(inv)
+        }
+        try Make.writeInvocations(invocations, to: dir.file("invocations.ndjson"))
+        let r = try await runTool("await-logs", [dir.file("invocations.ndjson"), "-o", dir.file("logs.ndjson"), "--poll-interval", "0.5"],
+                                  environment: emulator.environment)
+        #expect(r.status == 0, "\(r.stderr)")
+        let logs = try Make.readRecords(dir.file("logs.ndjson")).logs
+        #expect(logs.map(\.report.status) == [.timeout, .oom, .success])
+        #expect(logs[1].report.errorType == "Runtime.OutOfMemory")
+        #expect(logs[0].report.durationMs >= 1000)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Records
+import SeededRandom
 @testable import Rendering
 import Testing
 import TestSupport
