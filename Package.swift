@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "Modeling", dependencies: ["Records", "LeastSquares", "Hashing", "CCrypto"]),    // runtime/memory/cost models (CCrypto: streaming SHA-256 of the input)
         .target(name: "Rendering", dependencies: ["Records", "Hashing", "SeededRandom"]),      // HTML + SVG report
         .target(name: "Emulation", dependencies: [                  // lambda-emulator's server, workers, log store
-            "Records", "SigV4", "CSQLite",
+            "Records", "SigV4", "CSQLite", "SeededRandom",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 import Synchronization
 
 /// The functions' state: configurations, update status, and their execution environments.
@@ -49,7 +50,7 @@ final class FunctionPool: Sendable {
         self.control = control
         self.logs = logs
         var random = SystemRandomNumberGenerator()
-        instanceTag = SeededRandom.hex(random.next(), 16)
+        instanceTag = SplitMix64.hex(random.next(), 16)
         var s = State()
         let now = Clock.unixMs()
         for (i, f) in options.config.functions.enumerated() {
@@ -66,7 +67,7 @@ final class FunctionPool: Sendable {
 
     static func newRevision() -> String {
         var random = SystemRandomNumberGenerator()
-        var r = SeededRandom(seed: random.next())
+        var r = SplitMix64(seed: random.next())
         return r.uuid()
     }
 
@@ -97,7 +98,7 @@ final class FunctionPool: Sendable {
         case .warm(let env): return .environment(env, cold: false)
         case let .cold(spec, number):
             var random = SystemRandomNumberGenerator()
-            let streamId = SeededRandom.hex(random.next(), 16) + SeededRandom.hex(random.next(), 16)
+            let streamId = SplitMix64.hex(random.next(), 16) + SplitMix64.hex(random.next(), 16)
             let stream = Timestamps.day(Clock.unixMs()) + "/[$LATEST]" + streamId
             let env: ExecutionEnvironment
             do {

@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 import Synchronization
 
 /// One invocation's log events, waiting to be stored.
@@ -14,7 +15,7 @@ struct PendingLogs: Sendable {
 final class LogWriter: Sendable {
     let logs: LogStore
     let delayMeanMs: Double
-    private let delays: Mutex<SeededRandom>
+    private let delays: Mutex<SplitMix64>
     /// Waiting entries, and whether the writer thread is storing a batch.
     private let queue: Mutex<(waiting: [PendingLogs], writing: Bool)>
     private let wakeup = DispatchSemaphore(value: 0)
@@ -22,7 +23,7 @@ final class LogWriter: Sendable {
     init(logs: LogStore, delayMeanMs: Double, seed: UInt64) {
         self.logs = logs
         self.delayMeanMs = delayMeanMs
-        delays = Mutex(SeededRandom(seed: seed))
+        delays = Mutex(SplitMix64(seed: seed))
         queue = Mutex(([], false))
         let thread = Thread { [self] in run() }
         thread.name = "log-writer"

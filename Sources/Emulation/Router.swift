@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 import Synchronization
 
 /// Routes each request to the Lambda API, the CloudWatch Logs API or a gateway route.
@@ -9,7 +10,7 @@ final class Router: Sendable {
     let logs: LogStore
     let auth: Authentication
     let logsLimiter: RateLimiter
-    private let ids: Mutex<SeededRandom>
+    private let ids: Mutex<SplitMix64>
 
     init(options: EmulatorOptions, pool: FunctionPool, invoker: Invoker, logs: LogStore) {
         self.options = options
@@ -19,7 +20,7 @@ final class Router: Sendable {
         auth = Authentication(secrets: options.credentials)
         logsLimiter = RateLimiter(ratePerSecond: options.logsRateLimit)
         var random = SystemRandomNumberGenerator()
-        ids = Mutex(SeededRandom(seed: random.next()))
+        ids = Mutex(SplitMix64(seed: random.next()))
     }
 
     func newRequestId() -> String { ids.withLock { $0.uuid() } }

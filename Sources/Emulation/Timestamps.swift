@@ -1,5 +1,6 @@
 #if canImport(Glibc)
 import Glibc
+import SeededRandom
 #elseif canImport(Darwin)
 import Darwin
 #endif
@@ -44,23 +45,9 @@ enum Timestamps {
     }
 }
 
-/// Seeded random numbers (SplitMix64): log propagation delays and ids are reproducible.
-struct SeededRandom: Sendable {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
-
+/// The emulator's draws from its seeded generator: log propagation delays and ids are
+/// reproducible for a given `--seed`.
+extension SplitMix64 {
     /// Log propagation delay with the given mean: half the mean fixed plus an
     /// exponential tail, so it is never instant and sometimes slow, as on AWS.
     mutating func propagationDelay(meanMs: Double) -> Double {

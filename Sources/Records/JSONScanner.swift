@@ -18,6 +18,9 @@ public struct JSONScanner: ~Copyable {
     @usableFromInline var index: Int
     /// 1-based line of the current position inside this text (for multi-line documents).
     public private(set) var line: Int = 1
+    /// Open objects/arrays; bounded so hostile input cannot overflow the stack.
+    var depth = 0
+    public static let maximumDepth = 256
 
     public init(_ bytes: UnsafeBufferPointer<UInt8>) {
         self.base = bytes
@@ -374,8 +377,11 @@ public struct JSONScanner: ~Copyable {
     /// Skips one value of any kind, checking its syntax.
     public mutating func skipValue() throws {
         switch try nextKind() {
-        case .object: try readObject { _, s in try s.skipValue() }
-        case .array: try readArray { _, s in try s.skipValue() }
+        case .object, .array:
+            depth += 1
+            defer { depth -= 1 }
+            guard depth <= Self.maximumDepth else { throw Failure(problem: "nested deeper than \(Self.maximumDepth) levels") }
+            if try nextKind() == .object { try readObjectKeys { _, s in try s.skipValue() } } else { try readArray { _, s in try s.skipValue() } }
         case .string: _ = try readString()
         case .number: _ = try numberToken()
         case .bool: _ = try readBool()

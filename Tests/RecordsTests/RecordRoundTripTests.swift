@@ -135,3 +135,14 @@ enum Samples {
         #expect(InputError(file: "w.json", problem: "cannot open").description == "w.json: cannot open")
     }
 }
+
+@Suite struct HostileInputTests {
+    /// A deeply nested payload is an error, not a stack overflow.
+    @Test func deepNestingIsRejected() throws {
+        let deep = String(repeating: "[", count: 1_000_000) + String(repeating: "]", count: 1_000_000)
+        let line = encode(.schedule(Samples.call)).replacingOccurrences(of: Samples.call.payload.text, with: deep)
+        #expect(throws: FieldFailure.self) { _ = try decode(line) }
+        let shallow = String(repeating: "[", count: 200) + String(repeating: "]", count: 200)
+        _ = try decode(encode(.schedule(Samples.call)).replacingOccurrences(of: Samples.call.payload.text, with: shallow))
+    }
+}
