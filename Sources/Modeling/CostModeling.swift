@@ -56,7 +56,7 @@ extension FunctionFitter {
                 return q
             }
             guard resampled.allSatisfy({ $0.center > 0 }),
-                  let f = CurveFitter.fit(chosen.form, resampled, start: chosen.form == .parrotfish ? chosen.parameters : nil)
+                  let f = CurveFitter.fit(chosen.form, resampled, start: chosen.form.parameterCount == 3 ? chosen.parameters : nil)
             else { continue }
             let (bd, bc) = curve(f)
             guard bd.allSatisfy(\.isFinite) else { continue }
