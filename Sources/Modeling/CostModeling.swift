@@ -4,8 +4,8 @@ import Records
 ///
 /// cost(m) = GB-s price × m/1024 × billed(m)/1000 + request price, where billed(m) is the
 /// predicted warm duration rounded up to the billing granularity in expectation (d + g/2,
-/// at least g) plus, when a cold-start curve exists, the observed cold-start share × the
-/// predicted Init Duration (billed since August 2025).
+/// at least g) plus, when a cold-start curve exists, the cold-start share (observed, or
+/// --cold-start-share) × the predicted Init Duration (billed since August 2025).
 ///
 /// Intervals: a wild bootstrap of the runtime fit. Each replicate moves every size's centre
 /// to fitted + (random sign) × its residual + normal noise with the centre's standard error,
@@ -17,7 +17,7 @@ extension FunctionFitter {
                         memory: MemoryModel?, cold: ColdStartModel, current: Int?) -> ([CostPoint], Recommendations?) {
         let observedSizes = observations.map(\.memoryMB)
         let g = pricing.billingGranularityMs
-        let share = cold.initCurve == nil ? 0 : cold.share
+        let share = cold.initCurve == nil ? 0 : (settings.coldStartShare ?? cold.share)
         let initForm = cold.initCurve.flatMap { c in CurveForm(rawValue: c.form).map { f in (f, f.parameterNames.map { c.parameters[$0] ?? 0 }) } }
         let initMs = grid.map { m in initForm.map { max(0, $0.0.predict($0.1, Double(m))) } ?? 0 }
         let memorySafe = grid.map { m in memory?.minimumSafeMB.map { m >= $0 } ?? (memory == nil) }
