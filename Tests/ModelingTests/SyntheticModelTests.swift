@@ -91,6 +91,19 @@ import TestSupport
         #expect(sizes == [128, 512, 1024, 1128, 2128, 3128, 4128, 5128, 6128, 7128, 8128, 9128, 10128, 10240])
     }
 
+    @Test func coldStartsAreCostedWithTheChosenShare() throws {
+        let lines = FitRun.lines([.cpuBound()], sizes: [128, 512, 1024, 2048], perSize: 10, coldPerSize: 2)
+        let observed = try FitRun.run(lines: lines), none = try FitRun.run(lines: lines, ["--cold-start-share", "0"])
+        defer { observed.dir.remove(); none.dir.remove() }
+        let a = try #require(observed.models?.model("cpu-bound")), b = try #require(none.models?.model("cpu-bound"))
+        #expect(a.coldStart?.initCurve != nil && a.coldStart?.share == 0.2)
+        #expect(none.models?.options.coldStartShare == 0)
+        for (p, q) in zip(a.costCurve, b.costCurve) {
+            #expect(abs(q.billedMs - (q.durationMs + 0.5)) < 1e-3 * q.billedMs)   // warm only
+            #expect(p.billedMs > q.billedMs)                                        // + 20% x Init Duration
+        }
+    }
+
     @Test func latencyBoundPicksTheCheapestFastEnoughSize() throws {
         let f = SyntheticFunction.cpuBound()   // 4 + 180·1769/min(m,1769) ms
         let run = try FitRun.run(lines: FitRun.lines([f], sizes: [128, 512, 1024, 1769, 3008], perSize: 30),
