@@ -257,8 +257,9 @@ enum CurveFitter {
         var selection: String
     }
 
-    /// Fits every form, scores each by LOO MAPE, chooses the smallest (ties: the simpler, in
-    /// CurveForm order). With 2 sizes no LOO is possible: the CPU-share law is taken as the prior.
+    /// Fits every form, scores each by LOO MAPE, chooses the smallest (ties: CurveForm order), a
+    /// 3-parameter form only when it beats the best 2-parameter one by more than 1 percentage
+    /// point. With 2 sizes no LOO is possible: the CPU-share law is taken as the prior.
     static func choose(_ points: [SizePoint]) -> Choice? {
         var cands: [(form: CurveForm, fit: FormFit?, loo: Double?, note: String?)] = []
         for form in CurveForm.allCases {
@@ -270,9 +271,14 @@ enum CurveFitter {
             cands.append((form, f, loo, note))
         }
         let scored = cands.filter { $0.fit != nil && $0.loo != nil }
-        if let best = scored.min(by: { $0.loo! < $1.loo! }) {
+        let simple = scored.filter { $0.form.parameterCount == 2 }.min(by: { $0.loo! < $1.loo! })
+        let complex = scored.filter { $0.form.parameterCount == 3 }.min(by: { $0.loo! < $1.loo! })
+        // Parsimony: with a handful of sizes a third parameter can fit the noise (and then bend
+        // between the sizes), so it must beat the best 2-parameter form by more than the margin.
+        let margin = 1.0
+        if let best = simple.map({ s in complex.map { $0.loo! < s.loo! - margin ? $0 : s } ?? s }) ?? complex {
             return Choice(chosen: best.fit!, looMape: best.loo, candidates: cands,
-                          selection: "smallest leave-one-memory-size-out MAPE among \(scored.count) forms")
+                          selection: "smallest leave-one-memory-size-out MAPE among \(scored.count) forms; a 3-parameter form must beat the best 2-parameter one by more than \(Int(margin)) percentage point")
         }
         if let prior = cands.first(where: { $0.form == .cpuShare && $0.fit != nil }) ?? cands.first(where: { $0.fit != nil }) {
             return Choice(chosen: prior.fit!, looMape: nil, candidates: cands,

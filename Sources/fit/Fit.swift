@@ -47,6 +47,9 @@ struct Fit: ParsableCommand {
     @Option(name: .customLong("cold-start-share"), help: "Share of invocations expected to be cold starts in production, 0...1, for the cost of Init Duration (default: the share observed in the run).")
     var coldStartShare: Double?
 
+    @Flag(help: "Let recommendations pick sizes outside the measured range (the runtime form is then extrapolated).")
+    var extrapolate = false
+
     @Option(help: "Bootstrap replicates for the confidence intervals.")
     var bootstrap: Int = 200
 
@@ -87,6 +90,7 @@ struct Fit: ParsableCommand {
         settings.currentMemoryMB = currentMemoryMB
         settings.bootstrapResamples = bootstrap
         settings.coldStartShare = coldStartShare
+        settings.extrapolate = extrapolate
         let table = try prices.map { try PriceTable.load(path: $0) } ?? PriceTable.builtIn
         let pricing = try table.pricing(region: region, architecture: architecture, origin: prices ?? "built-in")
 

@@ -8,9 +8,11 @@ import TestSupport
 @Suite struct SyntheticModelTests {
     static let price = PriceTable.builtIn.regions["us-east-1"]!["x86_64"]!
 
-    /// The true cheapest size on fit's grid (128...10240 step 64 plus the measured sizes).
-    static func trueCheapest(_ f: SyntheticFunction, sizes: [Int], minimum: Int = 128) -> Int {
-        let grid = Set(Array(stride(from: 128, through: 10240, by: 64)) + sizes).filter { $0 >= minimum }.sorted()
+    /// The true cheapest size on fit's grid (128...10240 step 64 plus the measured sizes), within the
+    /// measured range (where fit recommends without --extrapolate) or on the whole grid.
+    static func trueCheapest(_ f: SyntheticFunction, sizes: [Int], wholeGrid: Bool = false) -> Int {
+        let grid = Set(Array(stride(from: 128, through: 10240, by: 64)) + sizes)
+            .filter { wholeGrid || ($0 >= sizes.min()! && $0 <= sizes.max()!) }.sorted()
         return grid.min { a, b in
             f.trueCost(Double(a), gbSecondUSD: price.gbSecondUSD, requestUSD: price.requestUSD, granularityMs: 1)
                 < f.trueCost(Double(b), gbSecondUSD: price.gbSecondUSD, requestUSD: price.requestUSD, granularityMs: 1)
@@ -41,6 +43,19 @@ import TestSupport
             #expect(cheapest.costPerMillionCILoUSD <= cheapest.costPerMillionUSD && cheapest.costPerMillionUSD <= cheapest.costPerMillionCIHiUSD)
             #expect(m.costCurve.count >= 159)
         }
+    }
+
+    @Test func recommendationsStayInTheMeasuredRangeUnlessAskedToExtrapolate() throws {
+        let f = SyntheticFunction.cpuBound()
+        let lines = FitRun.lines([f], sizes: [256, 768, 1536, 3008], perSize: 20)
+        let inside = try FitRun.run(lines: lines), outside = try FitRun.run(lines: lines, ["--extrapolate"])
+        defer { inside.dir.remove(); outside.dir.remove() }
+        let a = try #require(inside.models?.model(f.name)), b = try #require(outside.models?.model(f.name))
+        #expect(a.recommendations?.cheapest?.memoryMB == 256, "form \(a.runtime?.form ?? "-")")
+        #expect(a.costCurve.first { $0.memoryMB == 128 }?.excluded == "extrapolated")
+        #expect(b.recommendations?.cheapest?.memoryMB == Self.trueCheapest(f, sizes: [256, 768, 1536, 3008], wholeGrid: true))
+        #expect(b.recommendations?.cheapest?.extrapolated == true)
+        #expect(outside.result.stderr.contains("extrapolated"))
     }
 
     @Test func sameInputGivesTheSameBytes() throws {
