@@ -64,11 +64,10 @@ struct Fit: ParsableCommand {
             FileHandle.standardError.write(Data("fit: \(error)\n".utf8))
             Foundation.exit(ExitStatus.badInput)
         } catch {
-            let code = exitCode(for: error)
-            if code == .success || code.rawValue == ExitStatus.failure { exit(withError: error) }
-            // Usage errors: ArgumentParser's message, and the house's status 2.
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-            Foundation.exit(code == .validationFailure ? ExitStatus.badInput : code.rawValue)
+            // Usage errors: one line and status 2 (the project's convention) instead of ArgumentParser's 64.
+            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            FileHandle.standardError.write(Data("fit: \(message(for: error)) (see fit --help)\n".utf8))
+            Foundation.exit(ExitStatus.badInput)
         }
     }
 
