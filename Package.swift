@@ -68,7 +68,7 @@ let package = Package(
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "AWSTests", dependencies: ["AWS", "TestSupport"]),
+        .testTarget(name: "AWSTests", dependencies: ["AWS", "TestSupport", "lambda-emulator"]),
         .testTarget(name: "InvokingTests", dependencies: ["Invoking", "Records", "TestSupport", "invoke", "plan", "lambda-emulator"]),
         .testTarget(name: "LogCollectionTests", dependencies: ["LogCollection", "Records", "TestSupport", "await-logs", "invoke", "plan", "lambda-emulator"],
                     resources: [.copy("Fixtures")]),

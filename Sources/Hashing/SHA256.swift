@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import CCrypto
 
 /// SHA-256 and HMAC-SHA256 through OpenSSL's libcrypto (one-shot EVP calls).
@@ -39,5 +42,48 @@ public enum Hex {
         out.reserveCapacity(bytes.count * 2)
         for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
         return String(decoding: out, as: UTF8.self)
+    }
+}
+
+extension SHA256 {
+    /// Streaming SHA-256, for hashing input files of any size in constant memory.
+    public struct Incremental: ~Copyable {
+        let context: OpaquePointer
+
+        public init() {
+            context = EVP_MD_CTX_new()
+            EVP_DigestInit_ex(context, EVP_sha256(), nil)
+        }
+
+        deinit { EVP_MD_CTX_free(context) }
+
+        public mutating func update(_ bytes: [UInt8]) {
+            bytes.withUnsafeBufferPointer { _ = EVP_DigestUpdate(context, $0.baseAddress, $0.count) }
+        }
+
+        public mutating func update(_ bytes: UnsafeRawBufferPointer) {
+            _ = EVP_DigestUpdate(context, bytes.baseAddress, bytes.count)
+        }
+
+        public consuming func finalizeHex() -> String {
+            var out = [UInt8](repeating: 0, count: 32)
+            var len: UInt32 = 0
+            EVP_DigestFinal_ex(context, &out, &len)
+            return Hex.encode(out)
+        }
+    }
+
+    /// SHA-256 of a file's bytes, read in chunks; nil if it cannot be read.
+    public static func hexOfFile(_ path: String) -> String? {
+        guard let f = fopen(path, "rb") else { return nil }
+        defer { fclose(f) }
+        var h = Incremental()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, f) }
+            if n == 0 { break }
+            buffer.withUnsafeBytes { h.update(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
+        }
+        return h.finalizeHex()
     }
 }

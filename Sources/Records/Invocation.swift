@@ -47,14 +47,15 @@ public struct Invocation: Hashable, Sendable {
         self.error = error; self.errorMessage = errorMessage; self.attempts = attempts; self.responseBytes = responseBytes
     }
 
-    /// The call reached the function (so a REPORT line is expected for it).
+    /// The call reached the function and answered, so a REPORT line is expected for it and
+    /// can be joined. A client-side timeout may still run and log, but with no response
+    /// there is no request id to join it by: its REPORT line counts as unmatched.
     public var reachedFunction: Bool {
         guard sentUnixMs != nil, let status = httpStatus else { return false }
         switch error {
-        case .throttled, .notSent, .transport: return false
-        case .timeout: return true   // the function may still run and log
-        case .http: return status >= 500 && functionError != nil
         case nil: return status < 400
+        case .http: return status >= 500 && functionError != nil   // a function error surfaced as 5xx
+        case .throttled, .notSent, .transport, .timeout: return false
         }
     }
 
@@ -76,28 +77,28 @@ public struct Invocation: Hashable, Sendable {
         w.key("response_bytes"); w.int(responseBytes)
     }
 
-    mutating func readField(_ key: String, _ s: inout JSONScanner) throws -> Bool {
+    mutating func readField(_ key: RecordKey, _ s: inout JSONScanner) throws -> Bool {
         func optDouble(_ s: inout JSONScanner) throws -> Double? { s.readNull() ? nil : try s.readDouble() }
         func optString(_ s: inout JSONScanner) throws -> String? { s.readNull() ? nil : try s.readString() }
         switch key {
-        case "phase_start_unix_ms": phaseStartUnixMs = try s.readDouble()
-        case "sent_unix_ms": sentUnixMs = try optDouble(&s)
-        case "lag_ms": lagMs = try optDouble(&s)
-        case "latency_ms": latencyMs = try optDouble(&s)
-        case "scheduled_latency_ms": scheduledLatencyMs = try optDouble(&s)
-        case "http_status": httpStatus = s.readNull() ? nil : try s.readInt()
-        case "request_id": requestId = try optString(&s)
-        case "function_error": functionError = try optString(&s)
-        case "error":
+        case .phaseStartUnixMs: phaseStartUnixMs = try s.readDouble()
+        case .sentUnixMs: sentUnixMs = try optDouble(&s)
+        case .lagMs: lagMs = try optDouble(&s)
+        case .latencyMs: latencyMs = try optDouble(&s)
+        case .scheduledLatencyMs: scheduledLatencyMs = try optDouble(&s)
+        case .httpStatus: httpStatus = s.readNull() ? nil : try s.readInt()
+        case .requestId: requestId = try optString(&s)
+        case .functionError: functionError = try optString(&s)
+        case .error:
             if let text = try optString(&s) {
                 guard let e = CallError(rawValue: text) else {
                     throw FieldFailure(field: "error", problem: "unknown error kind \"\(text)\"")
                 }
                 error = e
             } else { error = nil }
-        case "error_message": errorMessage = try optString(&s)
-        case "attempts": attempts = try s.readInt()
-        case "response_bytes": responseBytes = try s.readInt()
+        case .errorMessage: errorMessage = try optString(&s)
+        case .attempts: attempts = try s.readInt()
+        case .responseBytes: responseBytes = try s.readInt()
         default: return try call.readField(key, &s)
         }
         return true

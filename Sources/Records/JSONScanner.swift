@@ -3,6 +3,12 @@
 /// Records are decoded field by field straight from the bytes, without building a
 /// tree, so that reading a million-line NDJSON file stays fast and allocation-light.
 /// Errors carry the field path being read; callers add file and line.
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 public struct JSONScanner: ~Copyable {
     public struct Failure: Error, Sendable {
         public var problem: String
@@ -67,23 +73,74 @@ public struct JSONScanner: ~Copyable {
     /// Reads an object, calling `field` with each key; `field` must consume the value.
     /// Duplicate keys are an error: JSON objects with repeated keys are ambiguous.
     public mutating func readObject(_ field: (String, inout JSONScanner) throws -> Void) throws {
+        try readObjectKeys { key, s in try field(key.string, &s) }
+    }
+
+    /// Like `readObject`, but hands out each key as bytes with its hash, so hot decoders
+    /// can dispatch through a `JSONFieldTable` without making a String per key.
+    public mutating func readObjectKeys(_ field: (JSONKey, inout JSONScanner) throws -> Void) throws {
         try expect(UInt8(ascii: "{"), "'{'")
         if peek() == UInt8(ascii: "}") { index += 1; return }
-        var seen: Set<String> = []
-        while true {
-            guard peek() == UInt8(ascii: "\"") else {
-                if peek() == UInt8(ascii: "}") { throw Failure(problem: "trailing comma in object") }
-                throw Failure(problem: "expected a key string")
+        // Keys seen so far, by 64-bit FNV-1a hash: duplicate detection without a Set of Strings.
+        try withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 64) { seen in
+            var seenCount = 0
+            var overflow: Set<UInt64> = []
+            // A 256-bit filter on the hash's low byte: most keys skip the linear scan.
+            var filter: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+            while true {
+                guard peek() == UInt8(ascii: "\"") else {
+                    if peek() == UInt8(ascii: "}") { throw Failure(problem: "trailing comma in object") }
+                    throw Failure(problem: "expected a key string")
+                }
+                let key = try readKey()
+                var duplicate = false
+                let bit = Int(key.hash & 0xFF)
+                let word = UInt64(1) << UInt64(bit & 63)
+                let maybeSeen: Bool
+                switch bit >> 6 {
+                case 0: maybeSeen = filter.0 & word != 0; filter.0 |= word
+                case 1: maybeSeen = filter.1 & word != 0; filter.1 |= word
+                case 2: maybeSeen = filter.2 & word != 0; filter.2 |= word
+                default: maybeSeen = filter.3 & word != 0; filter.3 |= word
+                }
+                if maybeSeen || seenCount >= 64 {
+                    for k in 0..<seenCount where seen[k] == key.hash { duplicate = true; break }
+                }
+                if !duplicate {
+                    if seenCount < 64 { seen[seenCount] = key.hash; seenCount += 1 }
+                    else { duplicate = !overflow.insert(key.hash).inserted }
+                }
+                if duplicate { throw Failure(problem: "duplicate key \"\(key.string)\"") }
+                try expect(UInt8(ascii: ":"), "':'")
+                try field(key, &self)
+                guard let c = peek() else { throw Failure(problem: "unterminated object") }
+                index += 1
+                if c == UInt8(ascii: "}") { return }
+                guard c == UInt8(ascii: ",") else { throw Failure(problem: "expected ',' or '}' in object, found '\(Self.describe(c))'") }
             }
-            let key = try readString()
-            guard seen.insert(key).inserted else { throw Failure(problem: "duplicate key \"\(key)\"") }
-            try expect(UInt8(ascii: ":"), "':'")
-            try field(key, &self)
-            guard let c = peek() else { throw Failure(problem: "unterminated object") }
-            index += 1
-            if c == UInt8(ascii: "}") { return }
-            guard c == UInt8(ascii: ",") else { throw Failure(problem: "expected ',' or '}' in object, found '\(Self.describe(c))'") }
         }
+    }
+
+    /// Reads a key string; escapes are rare in keys, so they take the slow path.
+    mutating func readKey() throws -> JSONKey {
+        let quote = index
+        index += 1
+        let start = index
+        var hash = JSONKey.offsetBasis
+        while index < base.count {
+            let c = base[index]
+            if c == UInt8(ascii: "\"") {
+                let bytes = UnsafeBufferPointer(rebasing: base[start..<index])
+                index += 1
+                return JSONKey(bytes: bytes, hash: hash, unescaped: nil)
+            }
+            if c == UInt8(ascii: "\\") || c < 0x20 { break }
+            hash = (hash ^ UInt64(c)) &* JSONKey.prime
+            index += 1
+        }
+        index = quote
+        let text = try readString()
+        return JSONKey(unescaped: text)
     }
 
     /// Reads an array, calling `element` with each element's index.
@@ -222,35 +279,96 @@ public struct JSONScanner: ~Copyable {
     public mutating func readDouble() throws -> Double {
         guard peek() != UInt8(ascii: "\"") else { throw Failure(problem: "expected a number, found a string") }
         let token = try numberToken()
-        // Fast path: plain integers up to 15 digits are exact as Double.
-        if token.count <= 15 {
-            var v: Int64 = 0
-            var neg = false
-            var plain = true
-            for (k, c) in token.enumerated() {
-                if k == 0, c == UInt8(ascii: "-") { neg = true; continue }
-                guard c >= 0x30, c <= 0x39 else { plain = false; break }
-                v = v * 10 + Int64(c - 0x30)
-            }
-            if plain { return Double(neg ? -v : v) }
+        if let d = Self.fastDouble(token) { return d }
+        return Self.slowDouble(token)
+    }
+
+    static let exactPowersOfTen: [Double] = (0...22).map { var p = 1.0; for _ in 0..<$0 { p *= 10 }; return p }
+
+    /// Clinger's fast path: a decimal with at most 15 significant digits and a power of ten
+    /// up to 22 converts exactly with one IEEE multiplication or division, hence correctly
+    /// rounded. Other numbers go to strtod.
+    static func fastDouble(_ token: UnsafeBufferPointer<UInt8>) -> Double? {
+        var i = 0
+        var negative = false
+        if token[0] == UInt8(ascii: "-") { negative = true; i = 1 }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var exponent = 0
+        while i < token.count, token[i] >= 0x30, token[i] <= 0x39 {
+            mantissa = mantissa &* 10 &+ UInt64(token[i] - 0x30)
+            if mantissa != 0 { digits += 1 }
+            i += 1
         }
-        guard let d = Double(String(decoding: token, as: UTF8.self)) else { throw Failure(problem: "invalid number") }
-        return d
+        if i < token.count, token[i] == UInt8(ascii: ".") {
+            i += 1
+            while i < token.count, token[i] >= 0x30, token[i] <= 0x39 {
+                mantissa = mantissa &* 10 &+ UInt64(token[i] - 0x30)
+                if mantissa != 0 { digits += 1 }
+                exponent -= 1
+                i += 1
+            }
+        }
+        if i < token.count {  // exponent part
+            i += 1
+            var expNegative = false
+            if token[i] == UInt8(ascii: "-") { expNegative = true; i += 1 } else if token[i] == UInt8(ascii: "+") { i += 1 }
+            var e = 0
+            while i < token.count { e = e * 10 + Int(token[i] - 0x30); if e > 400 { return nil }; i += 1 }
+            exponent += expNegative ? -e : e
+        }
+        guard digits <= 15, exponent >= -22, exponent <= 22 else { return nil }
+        var value = Double(mantissa)
+        if exponent < 0 { value /= exactPowersOfTen[-exponent] } else { value *= exactPowersOfTen[exponent] }
+        return negative ? -value : value
+    }
+
+    static func slowDouble(_ token: UnsafeBufferPointer<UInt8>) -> Double {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: token.count + 1) { buffer in
+            for k in 0..<token.count { buffer[k] = CChar(bitPattern: token[k]) }
+            buffer[token.count] = 0
+            return strtod(buffer.baseAddress!, nil)
+        }
     }
 
     public mutating func readInt() throws -> Int {
         guard peek() != UInt8(ascii: "\"") else { throw Failure(problem: "expected an integer, found a string") }
         let token = try numberToken()
-        if let v = Int(String(decoding: token, as: UTF8.self)) { return v }
+        if let v = Self.plainInteger(token) { return v }
         // Accept integral values written as 3.0 or 1e3.
-        if let d = Double(String(decoding: token, as: UTF8.self)), d == d.rounded(), abs(d) < 9.0e15 { return Int(d) }
+        let d = Self.fastDouble(token) ?? Self.slowDouble(token)
+        if d == d.rounded(), abs(d) < 9.0e15 { return Int(d) }
         throw Failure(problem: "expected an integer")
     }
 
     public mutating func readUInt64() throws -> UInt64 {
         let token = try numberToken()
-        guard let v = UInt64(String(decoding: token, as: UTF8.self)) else { throw Failure(problem: "expected a non-negative integer") }
+        guard token.count <= 20, token[0] != UInt8(ascii: "-") else { throw Failure(problem: "expected a non-negative integer") }
+        var v: UInt64 = 0
+        for c in token {
+            guard c >= 0x30, c <= 0x39 else { throw Failure(problem: "expected a non-negative integer") }
+            let (m, o1) = v.multipliedReportingOverflow(by: 10)
+            let (a, o2) = m.addingReportingOverflow(UInt64(c - 0x30))
+            guard !o1, !o2 else { throw Failure(problem: "integer out of range") }
+            v = a
+        }
         return v
+    }
+
+    /// An optionally signed run of at most 18 digits, else nil.
+    static func plainInteger(_ token: UnsafeBufferPointer<UInt8>) -> Int? {
+        var i = 0
+        var negative = false
+        if token[0] == UInt8(ascii: "-") { negative = true; i = 1 }
+        guard token.count - i <= 18 else { return nil }
+        var v = 0
+        while i < token.count {
+            let c = token[i]
+            guard c >= 0x30, c <= 0x39 else { return nil }
+            v = v * 10 + Int(c - 0x30)
+            i += 1
+        }
+        return negative ? -v : v
     }
 
     /// Skips one value of any kind, checking its syntax.
@@ -271,6 +389,6 @@ public struct JSONScanner: ~Copyable {
         let start = index
         try skipValue()
         let slice = UnsafeBufferPointer(rebasing: base[start..<index])
-        return RawJSON(validated: RawJSON.compact(slice))
+        return RawJSON(validated: RawJSON.isCompact(slice) ? String(decoding: slice, as: UTF8.self) : RawJSON.compact(slice))
     }
 }

@@ -25,7 +25,7 @@ public struct JSONWriter: Sendable {
     public mutating func key(_ name: StaticString) {
         beginValue()
         bytes.append(UInt8(ascii: "\""))
-        bytes.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+        appendStatic(name)
         bytes.append(UInt8(ascii: "\""))
         bytes.append(UInt8(ascii: ":"))
         afterKey = true
@@ -45,10 +45,10 @@ public struct JSONWriter: Sendable {
             if d == d.rounded(.towardZero), abs(d) < 1e15 {
                 appendInt(Int64(d))
             } else {
-                bytes.append(contentsOf: Array(d.description.utf8))
+                bytes.append(contentsOf: d.description.utf8)
             }
         } else {
-            bytes.append(contentsOf: Array("null".utf8)) // JSON has no NaN/Infinity
+            appendStatic("null") // JSON has no NaN/Infinity
         }
     }
     /// A number rounded to `digits` decimals, for measured values where more digits are noise.
@@ -59,10 +59,14 @@ public struct JSONWriter: Sendable {
         number((d * scale).rounded() / scale)
     }
     public mutating func int(_ i: Int) { beginValue(); appendInt(Int64(i)) }
-    public mutating func uint64(_ u: UInt64) { beginValue(); bytes.append(contentsOf: Array(String(u).utf8)) }
-    public mutating func bool(_ b: Bool) { beginValue(); bytes.append(contentsOf: Array((b ? "true" : "false").utf8)) }
-    public mutating func null() { beginValue(); bytes.append(contentsOf: Array("null".utf8)) }
-    public mutating func raw(_ r: RawJSON) { beginValue(); bytes.append(contentsOf: Array(r.text.utf8)) }
+    public mutating func uint64(_ u: UInt64) { beginValue(); bytes.append(contentsOf: String(u).utf8) }
+    public mutating func bool(_ b: Bool) { beginValue(); appendStatic(b ? "true" : "false") }
+    public mutating func null() { beginValue(); appendStatic("null") }
+    public mutating func raw(_ r: RawJSON) { beginValue(); bytes.append(contentsOf: r.text.utf8) }
+
+    @inlinable mutating func appendStatic(_ s: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
 
     public mutating func string(_ s: String?) { if let s { string(s) } else { null() } }
     public mutating func number(_ d: Double?) { if let d { number(d) } else { null() } }
@@ -85,20 +89,37 @@ public struct JSONWriter: Sendable {
 
     mutating func appendQuoted(_ s: String) {
         bytes.append(UInt8(ascii: "\""))
-        for c in s.utf8 {
-            switch c {
-            case UInt8(ascii: "\""): bytes.append(contentsOf: [0x5C, 0x22])
-            case UInt8(ascii: "\\"): bytes.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 15)]])
-            default: bytes.append(c)
+        var s = s
+        s.withUTF8 { utf8 in
+            var runStart = 0
+            var i = 0
+            while i < utf8.count {
+                let c = utf8[i]
+                if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 {
+                    if i > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
+                    appendEscape(c)
+                    runStart = i + 1
+                }
+                i += 1
             }
+            if utf8.count > runStart { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...])) }
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    mutating func appendEscape(_ c: UInt8) {
+        switch c {
+        case UInt8(ascii: "\""): bytes.append(0x5C); bytes.append(0x22)
+        case UInt8(ascii: "\\"): bytes.append(0x5C); bytes.append(0x5C)
+        case 0x0A: bytes.append(0x5C); bytes.append(UInt8(ascii: "n"))
+        case 0x0D: bytes.append(0x5C); bytes.append(UInt8(ascii: "r"))
+        case 0x09: bytes.append(0x5C); bytes.append(UInt8(ascii: "t"))
+        default:
+            let hex: StaticString = "0123456789abcdef"
+            appendStatic("\\u00")
+            bytes.append(hex.utf8Start[Int(c >> 4)])
+            bytes.append(hex.utf8Start[Int(c & 15)])
+        }
     }
 
     public var text: String { String(decoding: bytes, as: UTF8.self) }

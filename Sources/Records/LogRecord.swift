@@ -73,28 +73,28 @@ public struct LogRecord: Hashable, Sendable {
         w.key("joined_by"); w.string(joinedBy.rawValue)
     }
 
-    mutating func readField(_ key: String, _ s: inout JSONScanner) throws -> Bool {
+    mutating func readField(_ key: RecordKey, _ s: inout JSONScanner) throws -> Bool {
         func optDouble(_ s: inout JSONScanner) throws -> Double? { s.readNull() ? nil : try s.readDouble() }
         switch key {
-        case "report_request_id": report.requestId = try s.readString()
-        case "duration_ms": report.durationMs = try s.readDouble()
-        case "billed_ms": report.billedMs = try s.readDouble()
-        case "report_memory_mb": report.memoryMB = try s.readInt()
-        case "max_memory_mb": report.maxMemoryMB = s.readNull() ? nil : try s.readInt()
-        case "init_ms": report.initMs = try optDouble(&s)
-        case "restore_ms": report.restoreMs = try optDouble(&s)
-        case "billed_restore_ms": report.billedRestoreMs = try optDouble(&s)
-        case "status":
+        case .reportRequestId: report.requestId = try s.readString()
+        case .durationMs: report.durationMs = try s.readDouble()
+        case .billedMs: report.billedMs = try s.readDouble()
+        case .reportMemoryMB: report.memoryMB = try s.readInt()
+        case .maxMemoryMB: report.maxMemoryMB = s.readNull() ? nil : try s.readInt()
+        case .initMs: report.initMs = try optDouble(&s)
+        case .restoreMs: report.restoreMs = try optDouble(&s)
+        case .billedRestoreMs: report.billedRestoreMs = try optDouble(&s)
+        case .status:
             let text = try s.readString()
             guard let st = ReportStatus(rawValue: text) else {
                 throw FieldFailure(field: "status", problem: "must be success, timeout, error or oom")
             }
             report.status = st
-        case "error_type": report.errorType = s.readNull() ? nil : try s.readString()
-        case "xray_trace_id": report.xrayTraceId = s.readNull() ? nil : try s.readString()
-        case "log_stream": logStream = try s.readString()
-        case "log_timestamp_unix_ms": logTimestampUnixMs = try s.readDouble()
-        case "joined_by":
+        case .errorType: report.errorType = s.readNull() ? nil : try s.readString()
+        case .xrayTraceId: report.xrayTraceId = s.readNull() ? nil : try s.readString()
+        case .logStream: logStream = try s.readString()
+        case .logTimestampUnixMs: logTimestampUnixMs = try s.readDouble()
+        case .joinedBy:
             guard let j = JoinKey(rawValue: try s.readString()) else {
                 throw FieldFailure(field: "joined_by", problem: "must be request_id or time")
             }

@@ -53,18 +53,17 @@ public struct NDJSONReader: ~Copyable {
             if n == 0 { eof = true }
             filled += n
             var start = 0
-            var i = filled - n
-            while i < filled {
-                if buffer[i] == 0x0A {
-                    lineNumber += 1
-                    var end = i
-                    if end > start, buffer[end - 1] == 0x0D { end -= 1 }
-                    if !Self.isBlank(buffer + start, end - start) {
-                        try body(lineNumber, UnsafeBufferPointer(start: buffer + start, count: end - start))
-                    }
-                    start = i + 1
+            var searchFrom = filled - n
+            while searchFrom < filled, let hit = memchr(buffer + searchFrom, 0x0A, filled - searchFrom) {
+                let i = buffer.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                lineNumber += 1
+                var end = i
+                if end > start, buffer[end - 1] == 0x0D { end -= 1 }
+                if !Self.isBlank(buffer + start, end - start) {
+                    try body(lineNumber, UnsafeBufferPointer(start: buffer + start, count: end - start))
                 }
-                i += 1
+                start = i + 1
+                searchFrom = i + 1
             }
             if eof, start < filled {  // last line without a newline
                 lineNumber += 1

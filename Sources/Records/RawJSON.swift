@@ -25,6 +25,22 @@ public struct RawJSON: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { text }
 
+    /// True when there is no whitespace outside strings (the common case for our own files).
+    static func isCompact(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var inString = false
+        var escaped = false
+        for c in bytes {
+            if inString {
+                if escaped { escaped = false } else if c == UInt8(ascii: "\\") { escaped = true } else if c == UInt8(ascii: "\"") { inString = false }
+            } else if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 {
+                return false
+            } else if c == UInt8(ascii: "\"") {
+                inString = true
+            }
+        }
+        return true
+    }
+
     /// Removes insignificant whitespace (outside strings).
     static func compact(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
         var out: [UInt8] = []

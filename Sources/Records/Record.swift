@@ -76,17 +76,17 @@ public enum Record: Hashable, Sendable {
             switch kind {
             case "schedule":
                 var c = ScheduledCall.placeholder
-                try s.readObject { key, s in currentField = key; if try !c.readField(key, &s) { try s.skipValue() } }
+                try readFlat(&s, &currentField) { key, s in try c.readField(key, &s) }
                 try c.validate()
                 record = .schedule(c)
             case "invocation":
                 var i = Invocation.placeholder
-                try s.readObject { key, s in currentField = key; if try !i.readField(key, &s) { try s.skipValue() } }
+                try readFlat(&s, &currentField) { key, s in try i.readField(key, &s) }
                 try i.validate()
                 record = .invocation(i)
             case "log":
                 var l = LogRecord.placeholder
-                try s.readObject { key, s in currentField = key; if try !l.readField(key, &s) { try s.skipValue() } }
+                try readFlat(&s, &currentField) { key, s in try l.readField(key, &s) }
                 try l.validate()
                 record = .log(l)
             case "run": record = .run(try readRunHeader(&s, &currentField))
@@ -99,6 +99,19 @@ public enum Record: Hashable, Sendable {
             return record
         } catch let f as JSONScanner.Failure {
             throw FieldFailure(field: currentField, problem: f.problem)
+        }
+    }
+
+    static let keyTable = JSONFieldTable<RecordKey>()
+
+    /// Reads the members of a schedule/invocation/log line, dispatching known keys to `field`
+    /// (which returns false for keys of other record kinds) and skipping the rest.
+    static func readFlat(_ s: inout JSONScanner, _ currentField: inout String,
+                         _ field: (RecordKey, inout JSONScanner) throws -> Bool) throws {
+        try s.readObjectKeys { key, s in
+            guard let known = keyTable.field(for: key) else { currentField = key.string; try s.skipValue(); return }
+            currentField = known.rawValue
+            if try !field(known, &s) { try s.skipValue() }
         }
     }
 

@@ -41,19 +41,19 @@ public struct ScheduledCall: Hashable, Sendable {
         w.key("seed"); w.uint64(seed)
     }
 
-    mutating func readField(_ key: String, _ s: inout JSONScanner) throws -> Bool {
+    mutating func readField(_ key: RecordKey, _ s: inout JSONScanner) throws -> Bool {
         switch key {
-        case "run": run = try s.readString()
-        case "seq": seq = try s.readInt()
-        case "phase": phase = try s.readInt()
-        case "memory_mb": memoryMB = try s.readInt()
-        case "instance": instance = try s.readString()
-        case "application": application = try s.readString()
-        case "at_s": atS = try s.readDouble()
-        case "target": target = try Target.read(&s)
-        case "payload": payload = try s.readRaw()
-        case "payload_index": payloadIndex = try s.readInt()
-        case "seed": seed = try s.readUInt64()
+        case .run: run = try s.readString()
+        case .seq: seq = try s.readInt()
+        case .phase: phase = try s.readInt()
+        case .memoryMB: memoryMB = try s.readInt()
+        case .instance: instance = try s.readString()
+        case .application: application = try s.readString()
+        case .atS: atS = try s.readDouble()
+        case .target: target = try Target.read(&s)
+        case .payload: payload = try s.readRaw()
+        case .payloadIndex: payloadIndex = try s.readInt()
+        case .seed: seed = try s.readUInt64()
         default: return false
         }
         return true

@@ -1,0 +1,63 @@
+/// Everything the AWS layer reports, each as one line that says what to do.
+/// Descriptions never contain secrets (no keys, tokens or signatures).
+public enum AWSError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// No credentials anywhere in the chain; names what to set.
+    case missingCredentials(profile: String)
+    /// Some but not all of a credential pair was found (`missing` names the absent setting).
+    case partialCredentials(source: String, missing: String)
+    /// AWS_PROFILE names a profile that neither file defines.
+    case profileNotFound(profile: String)
+    /// The profile gets credentials in a way rightsize does not implement (SSO, assume-role...).
+    case unsupportedProfile(profile: String, setting: String)
+    case missingRegion(profile: String)
+    case badEndpoint(setting: String, value: String)
+    /// The service answered with an error status (after retries, when the call is retried).
+    case service(operation: String, status: Int, code: String, message: String, requestId: String?)
+    /// No response: connection failure or timeout (after retries).
+    case transport(operation: String, message: String)
+    /// UpdateFunctionConfiguration ended with LastUpdateStatus Failed.
+    case updateFailed(function: String, reason: String)
+    /// The function did not reach LastUpdateStatus Successful in time.
+    case waitTimedOut(function: String, seconds: Double, lastStatus: String)
+    /// A response body that is not what the API documents.
+    case malformedResponse(operation: String, problem: String)
+
+    public var description: String {
+        switch self {
+        case .missingCredentials(let profile):
+            return "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (plus AWS_SESSION_TOKEN for temporary "
+                + "credentials), or add aws_access_key_id/aws_secret_access_key to profile [\(profile)] in ~/.aws/credentials "
+                + "(AWS_PROFILE selects the profile)"
+        case let .partialCredentials(source, missing):
+            return "partial AWS credentials in \(source): \(missing) is not set"
+        case .profileNotFound(let profile):
+            return "AWS profile \"\(profile)\" (from AWS_PROFILE) is in neither ~/.aws/credentials nor ~/.aws/config"
+        case let .unsupportedProfile(profile, setting):
+            return "AWS profile \"\(profile)\" uses \(setting), which rightsize does not support: export static credentials "
+                + "instead (e.g. eval \"$(aws configure export-credentials --profile \(profile) --format env)\")"
+        case .missingRegion(let profile):
+            return "no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION), or region in profile [\(profile)] of ~/.aws/config"
+        case let .badEndpoint(setting, value):
+            return "\(setting) is not an http(s) URL: \"\(value)\""
+        case let .service(operation, status, code, message, requestId):
+            var text = "\(operation) failed: HTTP \(status) \(code)"
+            if !message.isEmpty { text += ": \(message)" }
+            if let requestId { text += " (request id \(requestId))" }
+            return text
+        case let .transport(operation, message):
+            return "\(operation) failed: \(message)"
+        case let .updateFailed(function, reason):
+            return "updating \(function) failed (LastUpdateStatus Failed): \(reason)"
+        case let .waitTimedOut(function, seconds, lastStatus):
+            return "\(function) was still \(lastStatus) after \(Int(seconds)) s waiting for LastUpdateStatus Successful"
+        case let .malformedResponse(operation, problem):
+            return "\(operation): unexpected response: \(problem)"
+        }
+    }
+
+    /// The AWS error code of a service error (e.g. "ResourceConflictException").
+    public var code: String? {
+        if case let .service(_, _, code, _, _) = self { return code }
+        return nil
+    }
+}

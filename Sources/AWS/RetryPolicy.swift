@@ -1,0 +1,46 @@
+import CurlHTTP
+import Foundation
+
+/// Control-plane retries: throttling and server errors, capped exponential backoff with
+/// full jitter (AWS's recommended "FullJitter"), honouring Retry-After.
+public struct RetryPolicy: Sendable {
+    /// Attempts in all, the first included.
+    public var maxAttempts: Int
+    public var baseDelay: Double
+    public var maxDelay: Double
+
+    public init(maxAttempts: Int = 6, baseDelay: Double = 0.1, maxDelay: Double = 5) {
+        self.maxAttempts = maxAttempts; self.baseDelay = baseDelay; self.maxDelay = maxDelay
+    }
+
+    /// No retries at all.
+    public static let none = RetryPolicy(maxAttempts: 1)
+
+    /// Error codes that mean "slow down" whatever the HTTP status (400 ThrottlingException...).
+    public static let throttlingCodes: Set<String> = [
+        "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottledException",
+        "TooManyRequestsException", "ProvisionedThroughputExceededException", "TransactionInProgressException",
+        "RequestLimitExceeded", "BandwidthLimitExceeded", "LimitExceededException", "RequestThrottled",
+        "SlowDown", "PriorRequestNotComplete", "EC2ThrottledException",
+    ]
+
+    /// Whether a response is worth another attempt.
+    public static func isRetryable(status: Int, code: String?) -> Bool {
+        if status == 429 || status >= 500 { return true }
+        if let code, throttlingCodes.contains(code) { return true }
+        return false
+    }
+
+    /// Delay before attempt `attempt + 1` (attempt counts from 1): random in [0, min(cap, base * 2^attempt)],
+    /// never below the server's Retry-After.
+    public func delay(afterAttempt attempt: Int, retryAfter: Double?) -> Double {
+        let ceiling = min(maxDelay, baseDelay * pow(2, Double(attempt - 1)))
+        let jittered = Double.random(in: 0...ceiling)
+        return max(jittered, min(retryAfter ?? 0, 60))
+    }
+
+    /// Retry-After in seconds (delta-seconds form; HTTP dates are ignored).
+    public static func retryAfter(_ response: HTTPResponse) -> Double? {
+        response.header("Retry-After").flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+    }
+}

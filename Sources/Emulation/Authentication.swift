@@ -1,0 +1,70 @@
+import Foundation
+import SigV4
+
+/// SigV4 verification of AWS-API requests against the configured key pairs.
+struct Authentication: Sendable {
+    enum Failure: Sendable, Equatable {
+        case missing, malformed(String), unknownKey, badSignature, skewed(String)
+    }
+
+    /// nil = `--no-auth`.
+    let secrets: [String: String]?
+    static let maxSkewSeconds = 300.0
+
+    /// nil when the request may proceed.
+    func check(_ request: HTTPRequest, now: Date = Date()) -> Failure? {
+        guard let secrets else { return nil }
+        let signable = SignableRequest(method: request.method, path: request.path, query: request.query,
+                                       headers: request.headers, body: request.body)
+        switch SigV4Verifier.verify(signable, now: now, maxSkewSeconds: Self.maxSkewSeconds, secretFor: { secrets[$0] }) {
+        case .valid: return nil
+        case .missingAuthentication: return .missing
+        case .malformed(let why): return .malformed(why)
+        case .unknownAccessKey: return .unknownKey
+        case .signatureMismatch: return .badSignature
+        case .requestTimeTooSkewed:
+            let nowMs = now.timeIntervalSince1970 * 1000
+            let sent = request.header("X-Amz-Date") ?? "?"
+            let sentMs = Self.parseAmzDate(sent) ?? nowMs
+            if sentMs < nowMs {
+                return .skewed("Signature expired: \(sent) is now earlier than \(Timestamps.amz(nowMs - Self.maxSkewSeconds * 1000)) (\(Timestamps.amz(nowMs)) - 5 min.)")
+            }
+            return .skewed("Signature not yet current: \(sent) is still later than \(Timestamps.amz(nowMs + Self.maxSkewSeconds * 1000)) (\(Timestamps.amz(nowMs)) + 5 min.)")
+        }
+    }
+
+    static func parseAmzDate(_ s: String) -> Double? {
+        let c = Array(s.utf8)
+        guard c.count == 16, c[8] == UInt8(ascii: "T"), c[15] == UInt8(ascii: "Z") else { return nil }
+        func n(_ a: Int, _ b: Int) -> Int32? { Int32(String(decoding: c[a..<b], as: UTF8.self)) }
+        guard let y = n(0, 4), let mo = n(4, 6), let d = n(6, 8), let h = n(9, 11), let mi = n(11, 13), let se = n(13, 15) else { return nil }
+        var t = tm()
+        t.tm_year = y - 1900; t.tm_mon = mo - 1; t.tm_mday = d; t.tm_hour = h; t.tm_min = mi; t.tm_sec = se
+        return Double(timegm(&t)) * 1000
+    }
+
+    static let invalidToken = "The security token included in the request is invalid."
+    static let signatureMismatch = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+
+    /// The error Lambda answers (403).
+    static func lambdaReply(_ failure: Failure, requestId: String) -> HTTPReply {
+        switch failure {
+        case .missing: return AWSError.lambda(403, "MissingAuthenticationTokenException", "Missing Authentication Token", requestId: requestId)
+        case .malformed(let why): return AWSError.lambda(403, "IncompleteSignatureException", why, requestId: requestId)
+        case .unknownKey: return AWSError.lambda(403, "UnrecognizedClientException", invalidToken, requestId: requestId)
+        case .badSignature: return AWSError.lambda(403, "InvalidSignatureException", signatureMismatch, requestId: requestId)
+        case .skewed(let message): return AWSError.lambda(403, "InvalidSignatureException", message, requestId: requestId)
+        }
+    }
+
+    /// The error CloudWatch Logs answers (JSON 1.1, 400).
+    static func logsReply(_ failure: Failure, requestId: String) -> HTTPReply {
+        switch failure {
+        case .missing: return AWSError.logs("MissingAuthenticationTokenException", "Missing Authentication Token", requestId: requestId)
+        case .malformed(let why): return AWSError.logs("IncompleteSignatureException", why, requestId: requestId)
+        case .unknownKey: return AWSError.logs("UnrecognizedClientException", invalidToken, requestId: requestId)
+        case .badSignature: return AWSError.logs("InvalidSignatureException", signatureMismatch, requestId: requestId)
+        case .skewed(let message): return AWSError.logs("InvalidSignatureException", message, requestId: requestId)
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import Records
+
+/// One function the emulator serves.
+public struct FunctionDefinition: Sendable, Equatable {
+    public var name: String
+    public var handler: String
+    public var memoryMB: Int
+    public var timeoutSeconds: Int
+    public var description: String
+
+    public init(name: String, handler: String, memoryMB: Int, timeoutSeconds: Int, description: String = "") {
+        self.name = name
+        self.handler = handler
+        self.memoryMB = memoryMB
+        self.timeoutSeconds = timeoutSeconds
+        self.description = description
+    }
+}
+
+/// An API-Gateway-style route: `POST /{stage}/{resource}` invokes `function`.
+public struct GatewayRoute: Sendable, Equatable {
+    public var stage: String
+    public var resource: String
+    public var function: String
+
+    public init(stage: String, resource: String, function: String) {
+        self.stage = stage
+        self.resource = resource
+        self.function = function
+    }
+}
+
+/// The functions file (`--config`; data/emulator/functions.json is the default,
+/// also embedded so the binary works from anywhere).
+public struct EmulatorConfig: Sendable, Equatable {
+    public var functions: [FunctionDefinition]
+    public var routes: [GatewayRoute]
+    /// Optional credentials from the file (flags take precedence).
+    public var accessKeyId: String?
+    public var secretAccessKey: String?
+
+    public static let memoryRange = 128...10240
+    public static let timeoutRange = 1...900
+
+    /// Same content as data/emulator/functions.json (a test keeps them equal).
+    public static let defaultText = """
+        {
+          "functions": [
+            { "name": "faas_measure", "handler": "faas_measure", "memory_mb": 128, "timeout_s": 30,
+              "description": "The faas_measure command set: sleep, sleep_till, cpu, cpuu, io, stat, alloc (net answers an error)." },
+            { "name": "faas_sleep", "handler": "sleep", "memory_mb": 128, "timeout_s": 30,
+              "description": "Sleep-bound: sleeps {\\"ms\\": N} milliseconds (default 100)." }
+          ],
+          "routes": [
+            { "stage": "default", "resource": "faas_measure", "function": "faas_measure" },
+            { "stage": "default", "resource": "faas_sleep", "function": "faas_sleep" }
+          ]
+        }
+        """
+
+    public static func defaultConfig() -> EmulatorConfig {
+        // The embedded text is checked by a test, so this cannot fail.
+        try! parse(Array(defaultText.utf8), file: "<default>")
+    }
+
+    /// Parses a functions file; errors are `InputError(file, line, field, problem)`.
+    public static func parse(_ bytes: [UInt8], file: String) throws -> EmulatorConfig {
+        let root: JSONValue
+        do { root = try JSONValue.parse(bytes) } catch let f as JSONScanner.Failure {
+            throw InputError(file: file, problem: f.problem)
+        }
+        func fail(_ field: String, _ problem: String) -> InputError { InputError(file: file, field: field, problem: problem) }
+        guard case .object = root else { throw fail("", "expected an object") }
+        guard let list = root["functions"]?.array, !list.isEmpty else { throw fail("functions", "expected a non-empty array") }
+        var functions: [FunctionDefinition] = []
+        for (i, item) in list.enumerated() {
+            let at = "functions[\(i)]"
+            guard let name = item["name"]?.string, !name.isEmpty,
+                  name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+                throw fail(at + ".name", "expected a function name (letters, digits, - and _)")
+            }
+            guard !functions.contains(where: { $0.name == name }) else { throw fail(at + ".name", "duplicate function \"\(name)\"") }
+            let handler = item["handler"]?.string ?? name
+            guard FunctionHandler.known.contains(handler) else {
+                throw fail(at + ".handler", "unknown handler \"\(handler)\" (known: \(FunctionHandler.known.joined(separator: ", ")))")
+            }
+            let memory = item["memory_mb"].map { $0.int } ?? 128
+            guard let memory, memoryRange.contains(memory) else { throw fail(at + ".memory_mb", "expected an integer in 128...10240") }
+            let timeout = item["timeout_s"].map { $0.int } ?? 3
+            guard let timeout, timeoutRange.contains(timeout) else { throw fail(at + ".timeout_s", "expected an integer in 1...900") }
+            functions.append(FunctionDefinition(name: name, handler: handler, memoryMB: memory, timeoutSeconds: timeout,
+                                                description: item["description"]?.string ?? ""))
+        }
+        var routes: [GatewayRoute] = []
+        for (i, item) in (root["routes"]?.array ?? []).enumerated() {
+            let at = "routes[\(i)]"
+            guard let stage = item["stage"]?.string, !stage.isEmpty, !stage.contains("/") else { throw fail(at + ".stage", "expected a stage name") }
+            guard let resource = item["resource"]?.string.map({ $0.hasPrefix("/") ? String($0.dropFirst()) : $0 }), !resource.isEmpty
+            else { throw fail(at + ".resource", "expected a resource path") }
+            guard let function = item["function"]?.string, functions.contains(where: { $0.name == function }) else {
+                throw fail(at + ".function", "expected the name of a function declared in \"functions\"")
+            }
+            routes.append(GatewayRoute(stage: stage, resource: resource, function: function))
+        }
+        let credentials = root["credentials"]
+        return EmulatorConfig(functions: functions, routes: routes,
+                              accessKeyId: credentials?["access_key_id"]?.string,
+                              secretAccessKey: credentials?["secret_access_key"]?.string)
+    }
+}

@@ -1,0 +1,29 @@
+/// Everything the emulator needs to start, as given on its command line.
+public struct EmulatorOptions: Sendable {
+    public static let defaultAccessKeyId = "AKIDLOCALEMULATOR"
+    public static let defaultSecretAccessKey = "local-emulator-secret-key"
+    public static let defaultRegion = "us-east-1"
+    public static let accountId = "000000000000"
+    /// Lambda's request payload limit for synchronous invocations (6 MB).
+    public static let maxPayloadBytes = 6_291_456
+
+    public var host = "127.0.0.1"
+    public var port = 9000
+    public var portFile: String?
+    public var stateDirectory = ".lambda-emulator"
+    public var config = EmulatorConfig.defaultConfig()
+    /// nil = `--no-auth`.
+    public var credentials: [String: String]? = [defaultAccessKeyId: defaultSecretAccessKey]
+    public var region = defaultRegion
+    public var logDelayMeanMs = 2000.0
+    public var seed: UInt64 = 1
+    public var updateDelayMs = 1000.0
+    public var idleTimeoutSeconds = 300.0
+    public var logsRateLimit = 5.0
+    public var concurrencyLimit = 64
+    public var isolation = IsolationMode.auto
+    /// The binary started for workers (this executable, in its hidden worker mode).
+    public var workerExecutable = "/proc/self/exe"
+
+    public init() {}
+}

@@ -1,0 +1,227 @@
+import Foundation
+import Synchronization
+
+/// The functions' state: configurations, update status, and their execution environments.
+///
+/// Invocations take an idle environment of the function's active configuration (warm)
+/// or start one (cold) while the account-wide concurrency limit allows; otherwise they
+/// are throttled. A configuration update is `InProgress` for `updateDelayMs`, during
+/// which invocations keep using the old configuration; then the old environments retire.
+final class FunctionPool: Sendable {
+    struct FunctionState: Sendable {
+        /// What GetFunctionConfiguration shows (the new values as soon as an update is accepted).
+        var definition: FunctionDefinition
+        /// What invocations run with.
+        var active: EnvironmentSpec
+        var updateInProgress = false
+        var lastModifiedMs: Double
+        var revisionId: String
+        var idle: [ExecutionEnvironment] = []
+    }
+
+    struct State: Sendable {
+        var functions: [String: FunctionState] = [:]
+        var order: [String] = []
+        var inFlight = 0
+        var live: [String: ExecutionEnvironment] = [:]
+        var shuttingDown = false
+        var environmentCounter = 0
+        /// Workers being spawned and not yet in `live` (shutdown waits for them).
+        var starting = 0
+        var generationCounter = 0
+    }
+
+    enum Lease: Sendable {
+        case environment(ExecutionEnvironment, cold: Bool)
+        case notFound
+        case throttled
+        case failed(String)
+    }
+
+    let state: Mutex<State>
+    let options: EmulatorOptions
+    let control: ResourceControl
+    let logs: LogStore
+    let instanceTag: String
+
+    init(options: EmulatorOptions, control: ResourceControl, logs: LogStore) {
+        self.options = options
+        self.control = control
+        self.logs = logs
+        var random = SystemRandomNumberGenerator()
+        instanceTag = SeededRandom.hex(random.next(), 16)
+        var s = State()
+        let now = Clock.unixMs()
+        for (i, f) in options.config.functions.enumerated() {
+            s.functions[f.name] = FunctionState(
+                definition: f,
+                active: EnvironmentSpec(function: f.name, handler: f.handler, memoryMB: f.memoryMB,
+                                        timeoutSeconds: Double(f.timeoutSeconds), generation: i),
+                lastModifiedMs: now, revisionId: Self.newRevision())
+            s.order.append(f.name)
+        }
+        s.generationCounter = options.config.functions.count
+        state = Mutex(s)
+    }
+
+    static func newRevision() -> String {
+        var random = SystemRandomNumberGenerator()
+        var r = SeededRandom(seed: random.next())
+        return r.uuid()
+    }
+
+    func snapshot(_ name: String) -> FunctionState? { state.withLock { $0.functions[name] } }
+    func allFunctions() -> [FunctionState] { state.withLock { s in s.order.compactMap { s.functions[$0] } } }
+
+    /// Takes an environment for one invocation (blocking while a cold one starts).
+    func acquire(_ name: String) -> Lease {
+        enum Step { case warm(ExecutionEnvironment), cold(EnvironmentSpec, Int), notFound, throttled }
+        let step: Step = state.withLock { s in
+            guard var f = s.functions[name], !s.shuttingDown else { return .notFound }
+            while let env = f.idle.popLast() {
+                if env.isDead || env.spec.generation != f.active.generation { s.live[env.id] = nil; continue }
+                s.functions[name] = f
+                s.inFlight += 1
+                return .warm(env)
+            }
+            s.functions[name] = f
+            guard s.inFlight < options.concurrencyLimit else { return .throttled }
+            s.inFlight += 1
+            s.environmentCounter += 1
+            s.starting += 1
+            return .cold(f.active, s.environmentCounter)
+        }
+        switch step {
+        case .notFound: return .notFound
+        case .throttled: return .throttled
+        case .warm(let env): return .environment(env, cold: false)
+        case let .cold(spec, number):
+            var random = SystemRandomNumberGenerator()
+            let streamId = SeededRandom.hex(random.next(), 16) + SeededRandom.hex(random.next(), 16)
+            let stream = Timestamps.day(Clock.unixMs()) + "/[$LATEST]" + streamId
+            let env: ExecutionEnvironment
+            do {
+                env = try ExecutionEnvironment(spec: spec, id: "env-\(number)", logStream: stream,
+                                               executable: options.workerExecutable, control: control)
+            } catch {
+                state.withLock { $0.starting -= 1; $0.inFlight -= 1 }
+                return .failed("\(error)")
+            }
+            // Registered before the (slow) init, so a shutdown at any moment finds it.
+            let keep = state.withLock { s -> Bool in
+                s.starting -= 1
+                guard !s.shuttingDown else { return false }
+                s.live[env.id] = env
+                return true
+            }
+            guard keep else { env.terminate(); releaseSlot(); return .notFound }
+            do {
+                try env.awaitReady()
+            } catch {
+                state.withLock { s in s.live[env.id] = nil; s.inFlight -= 1 }
+                return .failed("\(error)")
+            }
+            logs.createStream(group: "/aws/lambda/\(name)", name: stream, creationMs: Int64(Clock.unixMs()))
+            return .environment(env, cold: true)
+        }
+    }
+
+    private func releaseSlot() { state.withLock { $0.inFlight -= 1 } }
+
+    /// Gives an environment back after an invocation: idle again, or retired.
+    func release(_ env: ExecutionEnvironment, died: Bool) {
+        let retire: Bool = state.withLock { s in
+            s.inFlight -= 1
+            guard !died, !s.shuttingDown, var f = s.functions[env.spec.function],
+                  f.active.generation == env.spec.generation else {
+                s.live[env.id] = nil
+                return true
+            }
+            f.idle.append(env)
+            s.functions[env.spec.function] = f
+            return false
+        }
+        if retire { env.terminate() }
+    }
+
+    enum UpdateResult: Sendable { case accepted(FunctionState), notFound, conflict }
+
+    /// Starts a configuration update; it completes after `updateDelayMs`.
+    func update(_ name: String, memoryMB: Int?, timeoutSeconds: Int?) -> UpdateResult {
+        let result: UpdateResult = state.withLock { s in
+            guard var f = s.functions[name] else { return .notFound }
+            guard !f.updateInProgress else { return .conflict }
+            if let memoryMB { f.definition.memoryMB = memoryMB }
+            if let timeoutSeconds { f.definition.timeoutSeconds = timeoutSeconds }
+            f.updateInProgress = true
+            f.lastModifiedMs = Clock.unixMs()
+            f.revisionId = Self.newRevision()
+            s.functions[name] = f
+            return .accepted(f)
+        }
+        if case .accepted = result {
+            let delay = max(0, options.updateDelayMs)
+            DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(delay))) { [self] in
+                completeUpdate(name)
+            }
+        }
+        return result
+    }
+
+    private func completeUpdate(_ name: String) {
+        let retired: [ExecutionEnvironment] = state.withLock { s in
+            guard var f = s.functions[name] else { return [] }
+            s.generationCounter += 1
+            f.active = EnvironmentSpec(function: name, handler: f.definition.handler, memoryMB: f.definition.memoryMB,
+                                       timeoutSeconds: Double(f.definition.timeoutSeconds), generation: s.generationCounter)
+            f.updateInProgress = false
+            f.revisionId = Self.newRevision()
+            let old = f.idle
+            f.idle = []
+            s.functions[name] = f
+            for env in old { s.live[env.id] = nil }
+            return old
+        }
+        for env in retired { env.terminate() }
+    }
+
+    /// Retires environments idle for longer than the idle timeout.
+    func reapIdle() {
+        let limitMs = options.idleTimeoutSeconds * 1000
+        let now = Clock.monotonicMs()
+        let expired: [ExecutionEnvironment] = state.withLock { s in
+            var out: [ExecutionEnvironment] = []
+            for name in s.order {
+                guard var f = s.functions[name] else { continue }
+                let (old, keep) = (f.idle.filter { now - $0.lastUsedMonotonicMs > limitMs }, f.idle.filter { now - $0.lastUsedMonotonicMs <= limitMs })
+                f.idle = keep
+                s.functions[name] = f
+                for env in old { s.live[env.id] = nil }
+                out += old
+            }
+            return out
+        }
+        for env in expired { env.terminate() }
+    }
+
+    /// Number of worker processes alive (for tests and the banner).
+    var liveEnvironments: Int { state.withLock { $0.live.count } }
+
+    /// Kills every worker (waiting for any being spawned) and removes the cgroups.
+    func shutdown() {
+        state.withLock { $0.shuttingDown = true }
+        let deadline = Clock.monotonicMs() + 5000
+        while true {
+            let (all, starting): ([ExecutionEnvironment], Int) = state.withLock { s in
+                let all = Array(s.live.values)
+                s.live = [:]
+                for name in s.order { s.functions[name]?.idle = [] }
+                return (all, s.starting)
+            }
+            for env in all { env.terminate() }
+            if starting == 0 || Clock.monotonicMs() > deadline { break }
+            Clock.sleep(ms: 2)
+        }
+        control.removeAll()
+    }
+}

@@ -1,0 +1,96 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// The HTTP/1.1 server: one port for the Lambda API, the Logs API and gateway routes.
+///
+/// Malformed HTTP gets NIO's 400 answer and the connection closes; bodies over the
+/// payload limit are drained and answered 413; keep-alive connections are reused.
+struct HTTPServer {
+    let router: Router
+    let group: MultiThreadedEventLoopGroup
+
+    typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+
+    func bind(host: String, port: Int) async throws -> NIOAsyncChannel<Connection, Never> {
+        try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 1024)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .bind(host: host, port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    return try Connection(wrappingChannelSynchronously: channel)
+                }
+            }
+    }
+
+    func serve(_ server: NIOAsyncChannel<Connection, Never>) async throws {
+        try await withThrowingDiscardingTaskGroup { tasks in
+            try await server.executeThenClose { connections in
+                for try await connection in connections {
+                    tasks.addTask { await handle(connection) }
+                }
+            }
+        }
+    }
+
+    private func handle(_ connection: Connection) async {
+        let limit = EmulatorOptions.maxPayloadBytes
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                var head: HTTPRequestHead?
+                var body: [UInt8] = []
+                var tooLarge = false
+                for try await part in inbound {
+                    switch part {
+                    case .head(let h):
+                        head = h; body = []; tooLarge = false
+                        if let length = h.headers.first(name: "content-length").flatMap({ Int($0) }), length > limit {
+                            tooLarge = true
+                        } else if let length = h.headers.first(name: "content-length").flatMap({ Int($0) }) {
+                            body.reserveCapacity(length)
+                        }
+                        if h.headers.first(name: "expect")?.lowercased() == "100-continue", !tooLarge {
+                            try await outbound.write(.head(HTTPResponseHead(version: h.version, status: .continue)))
+                        }
+                    case .body(let chunk):
+                        if tooLarge { continue }
+                        if body.count + chunk.readableBytes > limit { tooLarge = true; body = []; continue }
+                        body.append(contentsOf: chunk.readableBytesView)
+                    case .end:
+                        guard let h = head else { continue }
+                        head = nil
+                        let request = HTTPRequest(method: h.method.rawValue, uri: h.uri,
+                                                  headers: h.headers.map { ($0.name, $0.value) }, body: body, bodyTooLarge: tooLarge)
+                        body = []
+                        let reply = await router.handle(request)
+                        var headers = HTTPHeaders(reply.headers.map { ($0.name, $0.value) })
+                        headers.replaceOrAdd(name: "Content-Length", value: String(reply.body.count))
+                        headers.replaceOrAdd(name: "Date", value: HTTPDate.now())
+                        let keepAlive = h.isKeepAlive && !tooLarge
+                        if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
+                        try await outbound.write(.head(HTTPResponseHead(version: h.version, status: .init(statusCode: reply.status), headers: headers)))
+                        if !reply.body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: reply.body)))) }
+                        try await outbound.write(.end(nil))
+                        if !keepAlive { return }
+                    }
+                }
+            }
+        } catch {
+            // The peer went away or sent garbage (already answered by NIO's error handler).
+        }
+    }
+}
+
+enum HTTPDate {
+    static func now() -> String {
+        var t = time(nil)
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        func p(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(days[Int(parts.tm_wday)]), \(p(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) \(p(parts.tm_hour)):\(p(parts.tm_min)):\(p(parts.tm_sec)) GMT"
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+
+/// Runs invocations end to end: takes an environment, runs the request in the worker,
+/// writes START/END/REPORT and the function's output to the log store.
+final class Invoker: Sendable {
+    struct Result: Sendable {
+        enum Kind: Sendable { case ok, notFound, throttled, serviceError(String) }
+        var kind: Kind
+        var body: [UInt8] = []
+        /// `Unhandled` when the function failed (X-Amz-Function-Error).
+        var functionError: String?
+        /// This invocation's log (for `X-Amz-Log-Type: Tail`).
+        var logText = ""
+    }
+
+    let pool: FunctionPool
+    let logs: LogStore
+    let options: EmulatorOptions
+    private let writer: LogWriter
+
+    init(pool: FunctionPool, logs: LogStore, options: EmulatorOptions) {
+        self.pool = pool
+        self.logs = logs
+        self.options = options
+        writer = LogWriter(logs: logs, delayMeanMs: options.logDelayMeanMs, seed: options.seed)
+    }
+
+    /// Runs one invocation on a thread of its own (workers are driven by blocking I/O,
+    /// which must never run on the server's event loops).
+    func invoke(function: String, payload: [UInt8], requestId: String) async -> Result {
+        await withCheckedContinuation { continuation in
+            let thread = Thread { [self] in
+                // The answer goes out first; its logs are stored right after (they only
+                // become visible after the propagation delay anyway).
+                let deferred = options.logDelayMeanMs >= 50
+                let result = invokeBlocking(function: function, payload: payload, requestId: requestId,
+                                            deferLogs: deferred ? { self.writer.enqueue($0) } : nil)
+                continuation.resume(returning: result)
+            }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+    }
+
+    /// `Event` invocations: queued until capacity frees, like Lambda's internal queue.
+    func invokeInBackground(function: String, payload: [UInt8], requestId: String) {
+        let thread = Thread { [self] in
+            while true {
+                let result = invokeBlocking(function: function, payload: payload, requestId: requestId)
+                guard case .throttled = result.kind else { return }
+                Clock.sleep(ms: 50)
+            }
+        }
+        thread.start()
+    }
+
+    private func store(_ p: PendingLogs) { writer.write([p]) }
+
+    /// Stores the logs still queued (at shutdown).
+    func flushLogs() { writer.flush() }
+
+    /// `deferLogs`: hand the log events to the caller instead of storing them now.
+    func invokeBlocking(function: String, payload: [UInt8], requestId: String,
+                        deferLogs: ((PendingLogs) -> Void)? = nil) -> Result {
+        let env: ExecutionEnvironment, cold: Bool
+        switch pool.acquire(function) {
+        case .notFound: return Result(kind: .notFound)
+        case .throttled: return Result(kind: .throttled)
+        case .failed(let why): return Result(kind: .serviceError(why))
+        case let .environment(e, c): env = e; cold = c
+        }
+        let startMs = Clock.unixMs()
+        let outcome = env.invoke(payload: payload)
+        let endMs = Clock.unixMs()
+        pool.release(env, died: outcome.environmentDied)
+        let lines = logLines(env: env, cold: cold, outcome: outcome, requestId: requestId, startMs: startMs, endMs: endMs)
+        let pending = PendingLogs(function: function, stream: env.logStream, lines: lines, endMs: endMs)
+        if let deferLogs { deferLogs(pending) } else { store(pending) }
+        let logText = lines.map(\.message).joined(separator: "\n") + "\n"
+        var result = Result(kind: .ok, body: outcome.body, logText: logText)
+        switch outcome.status {
+        case .success: break
+        case .functionError: result.functionError = "Unhandled"
+        case .timeout:
+            result.functionError = "Unhandled"
+            result.body = errorBody(type: nil, message: "\(Timestamps.iso(endMs)) \(requestId) Task timed out after \(Self.seconds(env.spec.timeoutSeconds)) seconds")
+        case .outOfMemory:
+            result.functionError = "Unhandled"
+            result.body = errorBody(type: "Runtime.OutOfMemory", message: "RequestId: \(requestId) Error: Runtime exited with error: signal: killed")
+        case .crashed(let why):
+            result.functionError = "Unhandled"
+            result.body = errorBody(type: "Runtime.ExitError", message: "RequestId: \(requestId) Error: \(why)")
+        }
+        return result
+    }
+
+    static func seconds(_ s: Double) -> String { String(format: "%.2f", s) }
+
+    private func errorBody(type: String?, message: String) -> [UInt8] {
+        jsonObject { w in
+            if let type { w.key("errorType"); w.string(type) }
+            w.key("errorMessage"); w.string(message)
+        }
+    }
+
+    /// The invocation's log events, in Lambda's text format.
+    func logLines(env: ExecutionEnvironment, cold: Bool, outcome: InvocationOutcome, requestId: String,
+                  startMs: Double, endMs: Double) -> [(timestamp: Int64, message: String)] {
+        var lines: [(Int64, String)] = []
+        let start = Int64(startMs), end = Int64(endMs)
+        if cold {
+            lines.append((start, "INIT_START Runtime Version: provided:al2023.v1\tRuntime Version ARN: arn:aws:lambda:\(options.region)::runtime:lambda-emulator"))
+        }
+        lines.append((start, "START RequestId: \(requestId) Version: $LATEST"))
+        for line in outcome.functionLog.split(separator: "\n", omittingEmptySubsequences: true) {
+            let level = line.hasPrefix("[ERROR]") ? "ERROR" : "INFO"
+            lines.append((end, "\(Timestamps.iso(endMs))\t\(requestId)\t\(level)\t\(line)"))
+        }
+        switch outcome.status {
+        case .timeout:
+            lines.append((end, "\(Timestamps.iso(endMs)) \(requestId) Task timed out after \(Self.seconds(env.spec.timeoutSeconds)) seconds"))
+        case .outOfMemory:
+            lines.append((end, "RequestId: \(requestId) Error: Runtime exited with error: signal: killed\nRuntime.OutOfMemory"))
+        case .crashed(let why):
+            lines.append((end, "RequestId: \(requestId) Error: \(why)\nRuntime.ExitError"))
+        default: break
+        }
+        lines.append((end, "END RequestId: \(requestId)"))
+        lines.append((end, reportLine(requestId: requestId, env: env, cold: cold, outcome: outcome)))
+        return lines
+    }
+
+    func reportLine(requestId: String, env: ExecutionEnvironment, cold: Bool, outcome: InvocationOutcome) -> String {
+        let initMs = cold ? env.initDurationMs : 0
+        // Since August 2025 the init phase is billed too: Billed Duration covers both, rounded up to 1 ms.
+        let billed = Int((outcome.durationMs + initMs).rounded(.up))
+        var line = "REPORT RequestId: \(requestId)\tDuration: \(String(format: "%.2f", outcome.durationMs)) ms\tBilled Duration: \(billed) ms\tMemory Size: \(env.spec.memoryMB) MB\tMax Memory Used: \(outcome.maxMemoryMB) MB\t"
+        if cold { line += "Init Duration: \(String(format: "%.2f", env.initDurationMs)) ms\t" }
+        switch outcome.status {
+        case .timeout: line += "Status: timeout"
+        case .outOfMemory: line += "Status: error\tError Type: Runtime.OutOfMemory"
+        case .crashed: line += "Status: error\tError Type: Runtime.ExitError"
+        default: break
+        }
+        return line
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Synchronization
+
+/// Routes each request to the Lambda API, the CloudWatch Logs API or a gateway route.
+final class Router: Sendable {
+    let options: EmulatorOptions
+    let pool: FunctionPool
+    let invoker: Invoker
+    let logs: LogStore
+    let auth: Authentication
+    let logsLimiter: RateLimiter
+    private let ids: Mutex<SeededRandom>
+
+    init(options: EmulatorOptions, pool: FunctionPool, invoker: Invoker, logs: LogStore) {
+        self.options = options
+        self.pool = pool
+        self.invoker = invoker
+        self.logs = logs
+        auth = Authentication(secrets: options.credentials)
+        logsLimiter = RateLimiter(ratePerSecond: options.logsRateLimit)
+        var random = SystemRandomNumberGenerator()
+        ids = Mutex(SeededRandom(seed: random.next()))
+    }
+
+    func newRequestId() -> String { ids.withLock { $0.uuid() } }
+
+    func handle(_ request: HTTPRequest) async -> HTTPReply {
+        let requestId = newRequestId()
+        if request.path.hasPrefix("/2015-03-31/") || request.path == "/2015-03-31" {
+            if request.bodyTooLarge {
+                return AWSError.lambda(413, "RequestEntityTooLargeException",
+                                       "Request must be smaller than \(EmulatorOptions.maxPayloadBytes) bytes for the InvokeFunction operation",
+                                       requestId: requestId)
+            }
+            if let failure = auth.check(request) { return Authentication.lambdaReply(failure, requestId: requestId) }
+            return await lambda(request, requestId: requestId)
+        }
+        if let target = request.header("X-Amz-Target") {
+            guard request.method == "POST", request.path == "/" else {
+                return AWSError.logs("UnknownOperationException", nil, requestId: requestId)
+            }
+            if request.bodyTooLarge { return AWSError.logs("SerializationException", "Request entity too large", requestId: requestId, status: 413) }
+            if let failure = auth.check(request) { return Authentication.logsReply(failure, requestId: requestId) }
+            return logsAPI(target: target, request, requestId: requestId)
+        }
+        return await gateway(request, requestId: requestId)
+    }
+}
+
+/// A token bucket: `ratePerSecond` requests per second, bursts up to one second's worth.
+final class RateLimiter: Sendable {
+    let rate: Double
+    private let state: Mutex<(tokens: Double, lastMs: Double)>
+
+    init(ratePerSecond: Double) {
+        rate = ratePerSecond
+        state = Mutex((max(1, ratePerSecond), Clock.monotonicMs()))
+    }
+
+    /// false = throttle this request. A rate of 0 disables limiting.
+    func allow() -> Bool {
+        guard rate > 0 else { return true }
+        return state.withLock { s in
+            let now = Clock.monotonicMs()
+            s.tokens = min(max(1, rate), s.tokens + (now - s.lastMs) / 1000 * rate)
+            s.lastMs = now
+            guard s.tokens >= 1 else { return false }
+            s.tokens -= 1
+            return true
+        }
+    }
+}

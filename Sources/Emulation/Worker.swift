@@ -1,0 +1,48 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// The worker side of an execution environment: a child process (the emulator's own
+/// binary in its hidden worker mode) that runs one function, one request at a time.
+///
+/// It reads request frames on fd 3 and writes responses on fd 4 (stdout stays free for
+/// stray prints). It exits when the emulator closes the request pipe or goes away.
+public enum WorkerMain {
+    public static let requestFD: Int32 = 3
+    public static let responseFD: Int32 = 4
+    /// The byte a worker sends once its runtime is initialised (end of the cold start).
+    static let readyByte: UInt8 = 0x52
+
+    public static func run(handler name: String) -> Never {
+        let started = Clock.unixMs()
+        guard let handler = FunctionHandler(name: name, startedMs: started) else {
+            FileHandle.standardError.write(Data("lambda-emulator worker: unknown handler \(name)\n".utf8))
+            exit(3)
+        }
+        watchParent()
+        guard PipeIO.writeAll(responseFD, [readyByte]) else { exit(0) }
+        var invocation = 0
+        while let payload = PipeIO.readFrame(requestFD) {
+            invocation += 1
+            let response = handler.handle(payload, invocation: invocation)
+            guard PipeIO.writeAll(responseFD, response.encoded()) else { exit(0) }
+        }
+        exit(0)
+    }
+
+    /// Exits when the emulator dies, even in the middle of a long computation, so a
+    /// killed emulator never leaves workers behind.
+    private static func watchParent() {
+        let parent = getppid()
+        let thread = Thread {
+            while true {
+                if getppid() != parent { exit(0) }
+                usleep(50_000)
+            }
+        }
+        thread.start()
+    }
+}

@@ -1,0 +1,74 @@
+import AWS
+import CurlHTTP
+import Foundation
+import Records
+import SigV4
+
+/// Builds each scheduled call's HTTP request: a signed Lambda Invoke, or a plain or
+/// IAM-signed (`execute-api`) request to an HTTP target. Payloads are sent as given.
+struct CallRequests: Sendable {
+    let timeout: Double
+    /// Lambda clients by region ("" = the configured region).
+    let lambdaClients: [String: LambdaClient]
+    /// execute-api signers by region.
+    let apiSigners: [String: SigV4Signer]
+    /// The configured region, for signed HTTP targets whose host does not name one.
+    let defaultRegion: String?
+
+    /// Resolves everything the calls need before any is sent; throws the one-line
+    /// AWSError naming what to set when credentials or a region are missing.
+    init(calls: [ScheduledCall], configuration: AWSConfiguration, http: HTTPClient, timeout: Double) throws(AWSError) {
+        self.timeout = timeout
+        self.defaultRegion = configuration.region
+        var lambdaClients: [String: LambdaClient] = [:]
+        var apiSigners: [String: SigV4Signer] = [:]
+        for call in calls {
+            switch call.target {
+            case let .lambda(_, region, _, _):
+                let key = region ?? ""
+                if lambdaClients[key] == nil {
+                    lambdaClients[key] = try LambdaClient(http: http, configuration: configuration, region: region)
+                }
+            case let .http(url, _, signed):
+                guard signed else { continue }
+                let region: String
+                if let fromURL = Self.apiGatewayRegion(url) { region = fromURL } else { region = try configuration.requireRegion() }
+                if apiSigners[region] == nil {
+                    apiSigners[region] = SigV4Signer(credentials: try configuration.credentials(), region: region, service: "execute-api")
+                }
+            }
+        }
+        self.lambdaClients = lambdaClients
+        self.apiSigners = apiSigners
+    }
+
+    /// The region in an API Gateway host name (`<id>.execute-api.<region>.amazonaws.com`).
+    static func apiGatewayRegion(_ url: String) -> String? {
+        guard let host = URLComponents(string: url)?.host else { return nil }
+        let parts = host.split(separator: ".")
+        guard parts.count >= 5, parts[1] == "execute-api", parts[3] == "amazonaws" else { return nil }
+        return String(parts[2])
+    }
+
+    func request(for call: ScheduledCall, date: Date) -> HTTPRequest {
+        let payload = Array(call.payload.text.utf8)
+        switch call.target {
+        case let .lambda(function, region, invocationType, qualifier):
+            return lambdaClients[region ?? ""]!.invokeRequest(function: function, payload: payload,
+                                                             invocationType: invocationType, qualifier: qualifier,
+                                                             date: date, timeout: timeout)
+        case let .http(url, method, signed):
+            let method = method.uppercased()
+            let body = method == "GET" || method == "HEAD" ? [] : payload
+            let headers: [(name: String, value: String)] = body.isEmpty ? [] : [("Content-Type", "application/json")]
+            if signed, let components = URLComponents(string: url), let host = components.host {
+                let signer = apiSigners[Self.apiGatewayRegion(url) ?? defaultRegion ?? ""]!
+                let hostHeader = components.port.map { "\(host):\($0)" } ?? host
+                return AWSRequestSender.sign(method: method, url: url, host: hostHeader, path: components.percentEncodedPath,
+                                             query: components.percentEncodedQuery ?? "", headers: headers, body: body,
+                                             signer: signer, date: date, timeout: timeout)
+            }
+            return HTTPRequest(method: method, url: url, headers: headers, body: body, timeout: timeout)
+        }
+    }
+}

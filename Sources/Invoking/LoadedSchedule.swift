@@ -1,0 +1,69 @@
+import Records
+
+/// A schedule file read whole and checked before anything is sent.
+public struct LoadedSchedule: Sendable {
+    public var header: RunHeader
+    /// The calls in file order.
+    public var calls: [ScheduledCall]
+
+    public init(header: RunHeader, calls: [ScheduledCall]) { self.header = header; self.calls = calls }
+
+    /// Reads `path` (nil or "-" = stdin). Every problem is an `InputError` naming file, line and field.
+    public static func read(path: String?) throws -> LoadedSchedule {
+        let reader = try NDJSONReader(path: path)
+        let name = reader.name
+        var header: RunHeader?
+        var calls: [ScheduledCall] = []
+        var phaseMemory: [Int: (memory: Int, line: Int)] = [:]
+        var seqLines: [Int: Int] = [:]
+        try reader.forEachRecord { line, record in
+            switch record {
+            case .run(let h) where header == nil && calls.isEmpty:
+                header = h
+            case .schedule(let call):
+                guard header != nil else {
+                    throw InputError(file: name, line: line, field: "record",
+                                     problem: "the first line must be the run header (a schedule written by plan)")
+                }
+                if let seen = phaseMemory[call.phase], seen.memory != call.memoryMB {
+                    throw InputError(file: name, line: line, field: "memory_mb",
+                                     problem: "phase \(call.phase) is \(seen.memory) MB on line \(seen.line), \(call.memoryMB) MB here")
+                }
+                phaseMemory[call.phase] = phaseMemory[call.phase] ?? (call.memoryMB, line)
+                if let first = seqLines[call.seq] {
+                    throw InputError(file: name, line: line, field: "seq", problem: "\(call.seq) repeats line \(first)")
+                }
+                seqLines[call.seq] = line
+                calls.append(call)
+            default:
+                let problem = header == nil
+                    ? "the first line must be the run header (a schedule written by plan), not a \(record.kind) record"
+                    : "expected a schedule record, found a \(record.kind) record"
+                throw InputError(file: name, line: line, field: "record", problem: problem)
+            }
+        }
+        guard let header else {
+            throw InputError(file: name, problem: "empty: expected a run header and schedule lines (a schedule written by plan)")
+        }
+        return LoadedSchedule(header: header, calls: calls)
+    }
+
+    /// Phases in order, each with its calls in send order (at_s, then seq).
+    public var phases: [Phase] {
+        var byPhase: [Int: [Int]] = [:]
+        for (k, call) in calls.enumerated() { byPhase[call.phase, default: []].append(k) }
+        return byPhase.keys.sorted().map { phase in
+            let indices = byPhase[phase]!.sorted {
+                calls[$0].atS != calls[$1].atS ? calls[$0].atS < calls[$1].atS : calls[$0].seq < calls[$1].seq
+            }
+            return Phase(index: phase, memoryMB: calls[indices[0]].memoryMB, callIndices: indices)
+        }
+    }
+
+    public struct Phase: Sendable {
+        public var index: Int
+        public var memoryMB: Int
+        /// Indices into `calls`, in send order.
+        public var callIndices: [Int]
+    }
+}

@@ -1,0 +1,213 @@
+import AWS
+import CurlHTTP
+import Foundation
+import Records
+
+/// How invoke runs a schedule.
+public struct InvokeOptions: Sendable {
+    /// Set each phase's memory size before running it (Lambda targets, and HTTP targets' `application`).
+    public var setMemory = true
+    /// Extra attempts for a throttled invocation (0: a throttle is recorded as it is).
+    public var retryThrottled = 0
+    /// Per-request timeout, seconds.
+    public var requestTimeout: Double = 300
+    /// After Ctrl-C, how long to wait for requests in flight, seconds.
+    public var gracePeriod: Double = 5
+    /// Requests are signed and handed to the HTTP loop this long before they are due, seconds;
+    /// a phase starts this long after its memory change is live.
+    public var lookahead: Double = 0.25
+    /// Giving up on a memory change that is not live after this long, seconds.
+    public var memoryTimeout: Double = 300
+    /// GetFunctionConfiguration polling interval while a change goes live, seconds.
+    public var pollInterval: Double = 0.25
+
+    public init() {}
+}
+
+/// Runs a schedule open-loop: each call is sent at phase start + at_s whatever happened
+/// to earlier calls (no coordinated omission), with as many in flight as needed, and every
+/// call ends as exactly one `Invocation`.
+public final class OpenLoopInvoker: Sendable {
+    public let schedule: LoadedSchedule
+    public let options: InvokeOptions
+    let http: HTTPClient
+    let requests: CallRequests
+    let lambdaForMemory: [String: LambdaClient]
+    let state: RunState
+
+    /// Resolves credentials, regions and endpoints for every call (throws the one-line
+    /// `AWSError` naming what to set) before anything is sent.
+    public init(schedule: LoadedSchedule, options: InvokeOptions, configuration: AWSConfiguration,
+                http: HTTPClient) throws(AWSError) {
+        self.schedule = schedule
+        self.options = options
+        self.http = http
+        requests = try CallRequests(calls: schedule.calls, configuration: configuration, http: http,
+                                    timeout: options.requestTimeout)
+        var lambdaForMemory: [String: LambdaClient] = [:]
+        if options.setMemory {
+            for call in schedule.calls {
+                let region: String?
+                switch call.target {
+                case let .lambda(_, r, _, _): region = r
+                case .http: region = nil
+                }
+                if lambdaForMemory[region ?? ""] == nil {
+                    lambdaForMemory[region ?? ""] = try LambdaClient(http: http, configuration: configuration, region: region)
+                }
+            }
+        }
+        self.lambdaForMemory = lambdaForMemory
+        state = RunState(calls: schedule.calls)
+    }
+
+    /// Stops sending: calls not yet sent become `not_sent`; requests in flight get
+    /// `gracePeriod` seconds, then are abandoned. A second call abandons them at once.
+    public func interrupt() {
+        if state.markInterrupted() {
+            http.cancelScheduled()
+            let grace = options.gracePeriod
+            let http = self.http
+            Thread.detachNewThread {
+                Thread.sleep(forTimeInterval: grace)
+                http.cancelAll()
+            }
+        } else {
+            http.cancelAll()
+        }
+    }
+
+    public var isInterrupted: Bool { state.interrupted }
+
+    /// Counters for a progress display.
+    public func progress() -> RunState.Progress { state.progress() }
+
+    /// Runs every phase in order; returns one invocation per call, in the schedule's seq order.
+    /// Throws AWSError when a memory change fails (nothing is returned then).
+    public func run() async throws -> [Invocation] {
+        for (number, phase) in schedule.phases.enumerated() {
+            state.beginPhase(number: number, of: schedule.phases.count, memoryMB: phase.memoryMB, calls: phase.callIndices)
+            if state.interrupted { state.markNotSent(phase.callIndices[...], phaseStartUnixMs: MonotonicClock.unixMilliseconds()); continue }
+            if options.setMemory { try await setMemory(phase) }
+            if state.interrupted { state.markNotSent(phase.callIndices[...], phaseStartUnixMs: MonotonicClock.unixMilliseconds()); continue }
+            await runPhase(phase)
+        }
+        return state.invocationsInSeqOrder()
+    }
+
+    /// Functions whose memory a phase sets: Lambda targets' functions and HTTP targets'
+    /// `application`, each with the region its client uses.
+    func functionsToSize(_ phase: LoadedSchedule.Phase) -> [(function: String, region: String)] {
+        var seen = Set<String>()
+        var out: [(String, String)] = []
+        for k in phase.callIndices {
+            let call = schedule.calls[k]
+            let (function, region): (String, String?)
+            switch call.target {
+            case let .lambda(f, r, _, _): (function, region) = (f, r)
+            case .http: (function, region) = (call.application, nil)
+            }
+            if seen.insert("\(region ?? "")\u{0}\(function)").inserted { out.append((function, region ?? "")) }
+        }
+        return out
+    }
+
+    func setMemory(_ phase: LoadedSchedule.Phase) async throws {
+        let targets = functionsToSize(phase)
+        let clients = lambdaForMemory
+        let options = self.options
+        let state = self.state
+        // The change runs as a child task so that Ctrl-C can abandon the wait.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try await withThrowingTaskGroup(of: Void.self) { updates in
+                    for (function, region) in targets {
+                        updates.addTask {
+                            try await clients[region]!.setMemorySize(function, to: phase.memoryMB,
+                                                                     pollInterval: options.pollInterval,
+                                                                     timeout: options.memoryTimeout)
+                        }
+                    }
+                    try await updates.waitForAll()
+                }
+            }
+            group.addTask {
+                while !state.interrupted { try await Task.sleep(nanoseconds: 20_000_000) }
+            }
+            defer { group.cancelAll() }
+            do {
+                try await group.next()
+            } catch is CancellationError where state.interrupted {
+            }
+        }
+    }
+
+    /// Feeds the phase's calls to the HTTP loop `lookahead` ahead of their due times, then
+    /// waits for all of them to end.
+    func runPhase(_ phase: LoadedSchedule.Phase) async {
+        let lookaheadNs = UInt64(options.lookahead * 1e9)
+        let startNs = MonotonicClock.nanoseconds() + lookaheadNs
+        let startUnixMs = MonotonicClock.unixMilliseconds() + options.lookahead * 1000
+        state.startPhase(startNanos: startNs, startUnixMs: startUnixMs)
+        let indices = phase.callIndices
+        var next = 0
+        while next < indices.count {
+            if state.interrupted {
+                state.markNotSent(indices[next...], phaseStartUnixMs: startUnixMs)
+                break
+            }
+            let horizon = MonotonicClock.nanoseconds() + lookaheadNs
+            var batch: [(request: HTTPRequest, due: UInt64?)] = []
+            var batchCalls: [Int] = []
+            let date = Date()
+            while next < indices.count {
+                let k = indices[next]
+                let due = startNs + UInt64(schedule.calls[k].atS * 1e9)
+                if due > horizon { break }
+                batch.append((requests.request(for: schedule.calls[k], date: date), due))
+                batchCalls.append(k)
+                next += 1
+            }
+            if !batch.isEmpty { submit(batch, calls: batchCalls) }
+            if next < indices.count {
+                let due = startNs + UInt64(schedule.calls[indices[next]].atS * 1e9)
+                let now = MonotonicClock.nanoseconds()
+                // Wake in chunks of a quarter of the lookahead (batches, few wake-ups), or later
+                // when the next call is further away.
+                let wake = due > now + lookaheadNs ? due - lookaheadNs : now
+                let pause = min(max(wake > now ? wake - now : 0, lookaheadNs / 4), 1_000_000_000)
+                try? await Task.sleep(nanoseconds: pause)
+            }
+        }
+        await state.waitForPhase()
+    }
+
+    func submit(_ batch: [(request: HTTPRequest, due: UInt64?)], calls: [Int]) {
+        let state = self.state
+        let options = self.options
+        let http = self.http
+        http.submit(batch) { [state] position, outcome in
+            let k = calls[position]
+            let request = batch[position].request
+            OpenLoopInvoker.handle(outcome, call: k, due: batch[position].due!, request: request, state: state,
+                                   options: options, http: http)
+        }
+    }
+
+    /// On the HTTP loop thread: records an attempt's outcome, or resubmits a throttled call
+    /// when retries are on.
+    static func handle(_ outcome: HTTPOutcome, call k: Int, due: UInt64, request: HTTPRequest, state: RunState,
+                       options: InvokeOptions, http: HTTPClient) {
+        let attempts = state.recordAttempt(k, outcome: outcome, due: due)
+        if let response = outcome.response, response.status == 429, attempts <= options.retryThrottled, !state.interrupted {
+            let delay = RetryPolicy(maxAttempts: options.retryThrottled + 1)
+                .delay(afterAttempt: attempts, retryAfter: RetryPolicy.retryAfter(response))
+            let retryDue = MonotonicClock.nanoseconds() + UInt64(delay * 1e9)
+            http.submit(request, due: retryDue) { outcome in
+                handle(outcome, call: k, due: due, request: request, state: state, options: options, http: http)
+            }
+            return
+        }
+        state.finish(k)
+    }
+}

@@ -1,0 +1,89 @@
+import Records
+
+/// Figures of a finished run: outcome counts, send lag and the rate achieved.
+public struct RunStatistics: Sendable {
+    public var scheduled = 0
+    public var sent = 0
+    /// Count per outcome: "ok", "function_error", and each CallError raw value.
+    public var outcomes: [String: Int] = [:]
+    /// Send lag (actual - scheduled) percentiles over sent calls, ms.
+    public var lagP50Ms = 0.0, lagP99Ms = 0.0, lagMaxMs = 0.0
+    /// Calls per second between each phase's first and last send, over all phases.
+    public var achievedRate = 0.0
+    /// The same figure computed from the schedule's own times.
+    public var scheduledRate = 0.0
+
+    public init(_ invocations: [Invocation]) {
+        scheduled = invocations.count
+        var lags: [Double] = []
+        var byPhase: [Int: (first: Double, last: Double, firstAt: Double, lastAt: Double, n: Int)] = [:]
+        for i in invocations {
+            outcomes[Outcomes.key(i), default: 0] += 1
+            guard let sentMs = i.sentUnixMs else { continue }
+            sent += 1
+            if let lag = i.lagMs { lags.append(lag) }
+            var p = byPhase[i.call.phase] ?? (sentMs, sentMs, i.call.atS, i.call.atS, 0)
+            p.first = min(p.first, sentMs); p.last = max(p.last, sentMs)
+            p.firstAt = min(p.firstAt, i.call.atS); p.lastAt = max(p.lastAt, i.call.atS)
+            p.n += 1
+            byPhase[i.call.phase] = p
+        }
+        lags.sort()
+        if !lags.isEmpty {
+            lagP50Ms = Self.percentile(lags, 0.50)
+            lagP99Ms = Self.percentile(lags, 0.99)
+            lagMaxMs = lags.last!
+        }
+        var gaps = 0, span = 0.0, plannedSpan = 0.0
+        for p in byPhase.values where p.n > 1 {
+            gaps += p.n - 1
+            span += (p.last - p.first) / 1000
+            plannedSpan += p.lastAt - p.firstAt
+        }
+        if span > 0 { achievedRate = Double(gaps) / span }
+        if plannedSpan > 0 { scheduledRate = Double(gaps) / plannedSpan }
+    }
+
+    /// Nearest-rank percentile of sorted values.
+    public static func percentile(_ sorted: [Double], _ q: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        let rank = Int((q * Double(sorted.count)).rounded(.up)) - 1
+        return sorted[min(max(rank, 0), sorted.count - 1)]
+    }
+
+    public func summary(interrupted: Bool, startedUnixMs: Double, endedUnixMs: Double) -> InvokeSummary {
+        InvokeSummary(scheduled: scheduled, sent: sent, notSent: scheduled - sent, interrupted: interrupted,
+                      startedUnixMs: startedUnixMs, endedUnixMs: endedUnixMs, outcomes: outcomes)
+    }
+
+    /// The one-line summary invoke prints at the end.
+    public func line(interrupted: Bool, seconds: Double) -> String {
+        func f(_ v: Double, _ digits: Int = 2) -> String {
+            let scale = pow10(digits)
+            return "\((v * scale).rounded() / scale)"
+        }
+        let kinds = outcomes.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        var text = "\(scheduled) scheduled, \(sent) sent in \(f(seconds, 1)) s (\(kinds))"
+        if sent > 1 { text += "; rate \(f(achievedRate, 1))/s (scheduled \(f(scheduledRate, 1))/s)" }
+        if sent > 0 { text += "; lag p50 \(f(lagP50Ms, 3)) ms, p99 \(f(lagP99Ms, 3)) ms, max \(f(lagMaxMs, 3)) ms" }
+        if interrupted { text += "; INTERRUPTED: the rest are not_sent" }
+        return text
+    }
+
+    private func pow10(_ n: Int) -> Double { var v = 1.0; for _ in 0..<n { v *= 10 }; return v }
+}
+
+/// Writes invocations.ndjson: the run line (with invoke added to `tools`), one invocation
+/// per scheduled call in seq order, the summary; atomically (temporary file + rename).
+public enum InvocationsFile {
+    public static func write(path: String?, header: RunHeader, invocations: [Invocation], summary: InvokeSummary) throws {
+        var header = header
+        header.tools.append("invoke \(RightsizeVersion.current)")
+        var writer = NDJSONWriter(try OutputFile(path: path))
+        try writer.write(.run(header))
+        for invocation in invocations { try writer.write(.invocation(invocation)) }
+        try writer.write(.invokeSummary(summary))
+        try writer.finish()
+    }
+}

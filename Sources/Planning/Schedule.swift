@@ -1,0 +1,211 @@
+import Hashing
+import Records
+
+/// A workload ready to be expanded into schedule.ndjson (DESIGN.md §3, docs/plan.md).
+///
+/// The schedule is never held in memory: each phase merges the instances' arrival
+/// streams with a heap, and the header's call count comes from a counting pass over
+/// the same deterministic streams.
+public struct Schedule: Sendable {
+    public let workload: Workload
+    public let seed: UInt64
+    public let seedGenerated: Bool
+    public let generator: Generator
+    public let workloadSHA256: String
+
+    /// `seed` overrides the workload's; with `.faasprofiler` the seed must fit 32 bits (`load` checks it).
+    public init(workload: Workload, workloadSHA256: String, generator: Generator, seed: UInt64? = nil) {
+        self.workload = workload
+        self.workloadSHA256 = workloadSHA256
+        self.generator = generator
+        if let s = seed ?? workload.seed {
+            self.seed = s
+            seedGenerated = false
+        } else {
+            // A fresh seed below 2^32, so it also suits --compat faasprofiler and is easy to retype.
+            var system = SystemRandomNumberGenerator()
+            self.seed = UInt64(UInt32.random(in: 0...UInt32.max, using: &system))
+            seedGenerated = true
+        }
+    }
+
+    /// Reads and validates the workload at `path` ("-" or nil = standard input).
+    public static func load(path: String?, generator: Generator) throws -> Schedule {
+        let name = (path == nil || path == "-") ? "<stdin>" : path!
+        let bytes: [UInt8]
+        do {
+            bytes = try FileBytes.read(path ?? "-")
+        } catch let e as FileBytes.Failure {
+            throw InputError(file: name, problem: "cannot read: \(e.reason)")
+        }
+        var directory = ""
+        if let path, path != "-", let slash = path.lastIndex(of: "/") {
+            directory = String(path[..<slash])
+            if directory.isEmpty { directory = "/" }
+        }
+        let workload = try WorkloadParser(file: name, baseDirectory: directory).parse(bytes)
+        if generator == .faasprofiler, let seed = workload.seed, seed > UInt64(UInt32.max) {
+            throw InputError(file: name, line: workload.seedLine, field: "random_seed",
+                             problem: "--compat faasprofiler needs a seed from 0 to 4294967295 (numpy's legacy seeding), got \(seed)")
+        }
+        return Schedule(workload: workload, workloadSHA256: SHA256.hex(bytes), generator: generator)
+    }
+
+    /// The arrival stream of instance `index` (instances are sorted by name).
+    public func stream(instance index: Int) -> ArrivalStream {
+        ArrivalStream.make(for: workload.instances[index], seed: seed, durationS: workload.durationS, generator: generator)
+    }
+
+    /// Calls per phase (every phase replays the same times).
+    public func callsPerPhase() -> Int {
+        var total = 0
+        for i in workload.instances.indices {
+            let s = stream(instance: i)
+            while s.next() != nil { total += 1 }
+        }
+        return total
+    }
+
+    public func header(scheduled: Int) -> RunHeader {
+        RunHeader(run: workload.testName, seed: seed, seedGenerated: seedGenerated, workloadSHA256: workloadSHA256,
+                  workload: workload.normalizedJSON, memorySizes: workload.memorySizes, scheduled: scheduled,
+                  generator: generator.rawValue, tools: ["plan \(RightsizeVersion.current)"])
+    }
+
+    /// The target of instance `index`, with its payload cycle, as schedule lines carry them.
+    func call(instance index: Int, phase: Int, seq: Int, atS: Double, payloadIndex: Int) -> ScheduledCall {
+        let instance = workload.instances[index]
+        return ScheduledCall(run: workload.testName, seq: seq, phase: phase, memoryMB: workload.memorySizes[phase],
+                             instance: instance.name, application: instance.application, atS: atS,
+                             target: instance.target, payload: instance.payloads[payloadIndex],
+                             payloadIndex: payloadIndex, seed: seed)
+    }
+
+    /// Every call in file order: phases in order of memory_sizes; inside a phase, times
+    /// merged across instances, equal times in instance-name order.
+    public func makeCursor() -> CallCursor { CallCursor(schedule: self) }
+
+    /// Every call as a record (convenient for tests; `write` is the fast path).
+    public func calls() -> [ScheduledCall] {
+        var out: [ScheduledCall] = []
+        var cursor = makeCursor()
+        while let c = cursor.next() {
+            out.append(call(instance: c.instance, phase: c.phase, seq: c.seq, atS: c.atS, payloadIndex: c.payloadIndex))
+        }
+        return out
+    }
+}
+
+/// Walks a schedule call by call, holding one pending time per instance.
+public struct CallCursor {
+    public struct Call: Equatable, Sendable {
+        public var instance: Int
+        public var phase: Int
+        public var seq: Int
+        public var atS: Double
+        public var payloadIndex: Int
+    }
+
+    let schedule: Schedule
+    var phase = -1
+    var seq = 0
+    var streams: [ArrivalStream] = []
+    var callsMade: [Int] = []
+    var heap: ArrivalHeap
+    let payloadCounts: [Int]
+
+    init(schedule: Schedule) {
+        self.schedule = schedule
+        heap = ArrivalHeap(capacity: schedule.workload.instances.count)
+        payloadCounts = schedule.workload.instances.map { $0.payloads.count }
+    }
+
+    /// Starts the next phase with fresh streams: every phase replays the same times.
+    mutating func startPhase() -> Bool {
+        phase += 1
+        guard phase < schedule.workload.memorySizes.count else { return false }
+        let count = schedule.workload.instances.count
+        streams = (0..<count).map { schedule.stream(instance: $0) }
+        callsMade = [Int](repeating: 0, count: count)
+        for i in 0..<count { if let t = streams[i].next() { heap.push(t, i) } }
+        return true
+    }
+
+    public mutating func next() -> Call? {
+        while heap.isEmpty {
+            if !startPhase() { return nil }
+        }
+        let (t, i) = heap.minimum
+        if let following = streams[i].next() { heap.replaceMinimum(following, i) } else { _ = heap.popMinimum() }
+        let call = Call(instance: i, phase: phase, seq: seq, atS: t, payloadIndex: callsMade[i] % payloadCounts[i])
+        callsMade[i] += 1
+        seq += 1
+        return call
+    }
+}
+
+/// A binary min-heap of (time, instance index): the k-way merge of the instances' streams.
+/// Ordering by (time, index) makes ties deterministic (instances are sorted by name).
+struct ArrivalHeap {
+    var times: [Double] = []
+    var owners: [Int] = []
+
+    init(capacity: Int) {
+        times.reserveCapacity(capacity)
+        owners.reserveCapacity(capacity)
+    }
+
+    @inline(__always) func less(_ a: Int, _ b: Int) -> Bool {
+        times[a] < times[b] || (times[a] == times[b] && owners[a] < owners[b])
+    }
+
+    mutating func push(_ time: Double, _ owner: Int) {
+        times.append(time)
+        owners.append(owner)
+        var child = times.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard less(child, parent) else { break }
+            times.swapAt(child, parent)
+            owners.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    var isEmpty: Bool { times.isEmpty }
+    var minimum: (Double, Int) { (times[0], owners[0]) }
+
+    /// Replaces the minimum with the same owner's next time (one sift-down instead of pop + push).
+    mutating func replaceMinimum(_ time: Double, _ owner: Int) {
+        times[0] = time
+        owners[0] = owner
+        siftDown(0)
+    }
+
+    mutating func siftDown(_ start: Int) {
+        var parent = start
+        let n = times.count
+        while true {
+            let left = 2 * parent + 1
+            if left >= n { break }
+            var smallest = left
+            if left + 1 < n, less(left + 1, left) { smallest = left + 1 }
+            guard less(smallest, parent) else { break }
+            times.swapAt(smallest, parent)
+            owners.swapAt(smallest, parent)
+            parent = smallest
+        }
+    }
+
+    mutating func popMinimum() -> (Double, Int)? {
+        guard let lastTime = times.last, let lastOwner = owners.last else { return nil }
+        let top = (times[0], owners[0])
+        times.removeLast()
+        owners.removeLast()
+        if times.isEmpty { return top }
+        times[0] = lastTime
+        owners[0] = lastOwner
+        siftDown(0)
+        return top
+    }
+}

@@ -1,0 +1,119 @@
+import Records
+
+/// Builds one file's share of RunData while streaming it.
+struct Aggregator {
+    var data = RunData()
+    var functionIndex: [String: Int] = [:]
+    var functionList: [FunctionRun] = []
+    var instanceIndex: [String: Int] = [:]
+    var instanceList: [InstanceTimeline] = []
+    // The last name seen, so consecutive lines for one function need no hashing.
+    var lastLabel: [UInt8] = [], lastFunction = -1
+    var lastInstanceBytes: [UInt8] = [], lastInstance = -1
+
+    static func read(path: String, logs: Bool, callsFromLogs: Bool) throws -> (data: RunData, sha256: String, bytes: Int) {
+        var a = Aggregator()
+        let name = path == "-" ? "<stdin>" : path
+        let digest = try HashingLineReader.read(path: path) { number, line in
+            do { try a.add(line, logs: logs, callsFromLogs: callsFromLogs) } catch let f as FieldFailure {
+                throw InputError(file: name, line: number, field: f.field, problem: f.problem)
+            }
+        }
+        return (a.finish(), digest.sha256, digest.bytes)
+    }
+
+    /// One line: the fast scanner when it understands the line, else the full decoder
+    /// (which throws FieldFailure for a malformed line).
+    mutating func add(_ line: UnsafeBufferPointer<UInt8>, logs: Bool, callsFromLogs: Bool) throws {
+        if let (kind, facts) = FastLineScanner.scan(line, calls: !logs || callsFromLogs) {
+            switch kind {
+            case .log where logs: addReport(facts, calls: callsFromLogs)
+            case .invocation where !logs: addCall(facts)
+            default: break
+            }
+            return
+        }
+        addSlow(try Record.decode(line), logs: logs, callsFromLogs: callsFromLogs)
+    }
+
+    mutating func addSlow(_ record: Record, logs: Bool, callsFromLogs: Bool) {
+        switch record {
+        case .run(let h): if data.header == nil || logs { data.header = h }
+        case .log(let l) where logs:
+            Self.withFacts(l.invocation, l.report) { addReport($0, calls: callsFromLogs) }
+        case .invocation(let i) where !logs:
+            Self.withFacts(i, nil) { addCall($0) }
+        case .invokeSummary(let s): if data.invokeSummary == nil || !logs { data.invokeSummary = s }
+        case .logWait(let w) where logs: data.logWaits.append(w)
+        default: break
+        }
+    }
+
+    static func withFacts(_ i: Invocation, _ r: Report?, _ body: (CallFacts) -> Void) {
+        var label = i.call.target.label, instance = i.call.instance
+        label.withUTF8 { l in
+            instance.withUTF8 { n in
+                var f = CallFacts(label: l, instance: n, memoryMB: i.call.memoryMB, atS: i.call.atS, phaseStartUnixMs: i.phaseStartUnixMs,
+                                  sentUnixMs: i.sentUnixMs, lagMs: i.lagMs, latencyMs: i.latencyMs, scheduledLatencyMs: i.scheduledLatencyMs,
+                                  httpStatus: i.httpStatus, hasFunctionError: i.functionError != nil, error: i.error)
+                if let r {
+                    f.durationMs = r.durationMs; f.billedMs = r.billedMs; f.reportMemoryMB = r.memoryMB
+                    f.maxMemoryMB = r.maxMemoryMB; f.initMs = r.initMs; f.status = r.status
+                }
+                body(f)
+            }
+        }
+    }
+
+    mutating func function(_ label: UnsafeBufferPointer<UInt8>) -> Int {
+        if lastFunction >= 0, label.elementsEqual(lastLabel) { return lastFunction }
+        let name = String(decoding: label, as: UTF8.self)
+        let k: Int
+        if let found = functionIndex[name] { k = found } else {
+            k = functionList.count
+            functionIndex[name] = k
+            functionList.append(FunctionRun(name: name))
+        }
+        lastLabel = Array(label); lastFunction = k
+        return k
+    }
+
+    mutating func instance(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        if lastInstance >= 0, bytes.elementsEqual(lastInstanceBytes) { return lastInstance }
+        let name = String(decoding: bytes, as: UTF8.self)
+        let k: Int
+        if let found = instanceIndex[name] { k = found } else {
+            k = instanceList.count
+            instanceIndex[name] = k
+            instanceList.append(InstanceTimeline(name: name))
+        }
+        lastInstanceBytes = Array(bytes); lastInstance = k
+        return k
+    }
+
+    mutating func addReport(_ f: CallFacts, calls: Bool) {
+        data.logRecords += 1
+        let k = function(f.label!)
+        // Like fit, file a REPORT under the Memory Size it states (what Lambda ran), else the phase's.
+        let m = f.reportMemoryMB > 0 ? f.reportMemoryMB : f.memoryMB
+        functionList[k].byMemory[m, default: MemoryStats(memoryMB: m)].addReport(f)
+        if calls { addCallFacts(f, function: k) }
+    }
+
+    mutating func addCall(_ f: CallFacts) {
+        data.invocationRecords += 1
+        addCallFacts(f, function: function(f.label!))
+    }
+
+    mutating func addCallFacts(_ f: CallFacts, function k: Int) {
+        functionList[k].byMemory[f.memoryMB, default: MemoryStats(memoryMB: f.memoryMB)].addCall(f)
+        instanceList[instance(f.instance!)].add(f)
+        data.calls.add(f)
+    }
+
+    consuming func finish() -> RunData {
+        for f in functionList { data.functions[f.name] = f }
+        for i in instanceList { data.instances[i.name] = i }
+        return data
+    }
+}

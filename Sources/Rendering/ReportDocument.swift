@@ -1,0 +1,142 @@
+import Foundation
+import Records
+
+/// The whole report: reads the inputs, aggregates them, and lays out one self-contained
+/// HTML page (inline CSS and SVG only: no scripts, fonts or requests to anywhere).
+public struct ReportDocument {
+    public var models: ModelsFile?
+    public var run: RunData
+    public var inputs: [InputFile]
+    /// Problems with the inputs that do not stop the report (shown at the top).
+    public var notes: [String]
+
+    public init(models: ModelsFile?, run: RunData, inputs: [InputFile], notes: [String]) {
+        self.models = models; self.run = run; self.inputs = inputs; self.notes = notes
+    }
+
+    /// Reads models.json, logs.ndjson and (optionally) invocations.ndjson.
+    /// Malformed input throws InputError (file:line: field: problem).
+    public static func load(modelsPath: String, logsPath: String, invocationsPath: String?) throws -> ReportDocument {
+        let models = try readModels(modelsPath)
+        let (run, files) = try RunData.load(logsPath: logsPath, invocationsPath: invocationsPath)
+        let m = modelsPath == "-" ? nil : InputDigest.file(modelsPath)
+        let inputs = [InputFile(role: "models", path: modelsPath, bytes: m?.bytes ?? 0, sha256: m?.sha256 ?? "unknown (standard input)")] + files
+        var notes: [String] = []
+        if run.logRecords == 0 { notes.append("\(logsPath) has no log records: there are no measurements to show.") }
+        if let m = models, m.functions.isEmpty { notes.append("\(modelsPath) has no function models: no recommendation can be made.") }
+        if let m = models {
+            notes += m.warnings
+            // The models should have been fitted on these very logs.
+            if let logs = inputs.first(where: { $0.role == "logs" }),
+               let fitted = m.provenance.inputs.first(where: { $0.sha256 != logs.sha256 && $0.records["log"] != nil }),
+               !m.provenance.inputs.contains(where: { $0.sha256 == logs.sha256 }) {
+                notes.append("models.json was fitted on \(fitted.path) (sha256 \(fitted.sha256.prefix(12))…), not on \(logsPath): the models and the measurements may not match.")
+            }
+        }
+        return ReportDocument(models: models, run: run, inputs: inputs, notes: notes)
+    }
+
+    static func readModels(_ path: String) throws -> ModelsFile? {
+        let data: Data
+        do {
+            data = path == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw InputError(file: path, problem: "cannot read: \((error as NSError).localizedDescription)")
+        }
+        // An empty file (fit failed, or was skipped) still gives a report of the measurements.
+        guard data.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else { return nil }
+        do {
+            let m = try JSONDecoder().decode(ModelsFile.self, from: data)
+            guard m.format == ModelsFile.formatName else {
+                throw InputError(file: path, field: "format", problem: "expected \"\(ModelsFile.formatName)\", found \"\(m.format)\"")
+            }
+            return m
+        } catch let e as InputError {
+            throw e
+        } catch let e as DecodingError {
+            throw InputError(file: path, field: Self.fieldPath(e), problem: Self.problem(e))
+        }
+    }
+
+    static func fieldPath(_ e: DecodingError) -> String {
+        let path: [CodingKey]
+        switch e {
+        case .keyNotFound(let key, let c): path = c.codingPath + [key]
+        case .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c): path = c.codingPath
+        @unknown default: path = []
+        }
+        return path.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: CharacterSet(charactersIn: "."))
+    }
+
+    static func problem(_ e: DecodingError) -> String {
+        switch e {
+        case .keyNotFound: "missing"
+        case .typeMismatch(let t, _): "expected \(t)"
+        case .valueNotFound(let t, _): "expected \(t), found null"
+        case .dataCorrupted(let c): c.underlyingError.map { "not valid JSON (\($0.localizedDescription))" } ?? c.debugDescription
+        @unknown default: "invalid"
+        }
+    }
+
+    // MARK: Rendering
+
+    public var functionNames: [String] {
+        var names = Set(run.functionNames)
+        for f in models?.functions ?? [] { names.insert(f.function) }
+        return names.sorted()
+    }
+
+    public func render() -> String {
+        var out = ""
+        out.reserveCapacity(1 << 20)
+        let title = "rightsize report" + (run.header.map { ": " + $0.run } ?? "")
+        out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+        out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        out += "<meta name=\"color-scheme\" content=\"light dark\">\n"
+        out += "<meta name=\"generator\" content=\"rightsize report \(RightsizeVersion.current)\">\n"
+        out += "<title>\(HTML.escape(title))</title>\n<style>\n\(PageStyle.css)\n</style>\n</head>\n<body>\n<main>\n"
+        out += "<header><h1>\(HTML.escape(title))</h1>\n"
+        out += "<p class=\"muted\">Memory sizing for \(functionNames.count) function\(functionNames.count == 1 ? "" : "s")"
+        if let h = run.header { out += " · seed \(h.seed) · memory sizes \(HTML.escape(h.memorySizes.map(String.init).joined(separator: ", "))) MB" }
+        out += " · \(Fmt.count(run.logRecords)) REPORT lines"
+        if let p = models?.pricing { out += " · prices: \(HTML.escape(p.architecture)) \(HTML.escape(p.region))" }
+        out += "</p>\n"
+        for n in notes { note(&out, n) }
+        if models == nil { note(&out, "The models file is empty: no recommendations, only the measurements.") }
+        out += "<nav class=\"toc\">"
+        for name in functionNames { out += "<a href=\"#\(HTML.anchor("fn", name))\">\(HTML.escape(name))</a>" }
+        out += "<a href=\"#run\">The run</a></nav>\n</header>\n"
+        summaryTable(into: &out)
+        let waits = Dictionary(run.logWaits.map { ($0.function, $0) }, uniquingKeysWith: { a, _ in a })
+        for name in functionNames {
+            FunctionSection(name: name, run: run.functions[name], models: models?.functions.filter { $0.function == name } ?? [],
+                            pricing: models?.pricing, options: models?.options, logWait: waits[name])
+                .render(into: &out)
+        }
+        RunSection(data: run, inputs: inputs).render(into: &out)
+        out += "<footer class=\"muted\"><p>Generated by rightsize report \(RightsizeVersion.current) from the files listed under Provenance. Self-contained: no scripts and no external resources.</p></footer>\n"
+        out += "</main>\n</body>\n</html>\n"
+        return out
+    }
+
+    /// All functions at a glance, before the details.
+    func summaryTable(into out: inout String) {
+        guard let models, !models.functions.isEmpty else { return }
+        var rows: [[String]] = []
+        for name in functionNames {
+            guard let m = models.functions.first(where: { $0.function == name && $0.payloadGroup == "all" })
+                    ?? models.functions.first(where: { $0.function == name }) else {
+                rows.append([name, "–", "–", "–", "–", "no model"]); continue
+            }
+            let r = m.recommendations
+            let main = r?.underLatencyBound ?? r?.balanced ?? r?.cheapest ?? r?.fastest
+            rows.append([name, main.map { "\($0.memoryMB) MB" } ?? "–", m.currentMemoryMB.map { "\($0) MB" } ?? "–",
+                         main.map { Fmt.dollars($0.costPerMillionUSD) } ?? "–",
+                         main.flatMap { $0.savingVsCurrentPct }.map { Fmt.fixed($0, 1) + "%" } ?? "–",
+                         main.map { Fmt.ms($0.durationMs) } ?? "no recommendation"])
+        }
+        out += "<h2>Summary</h2>\n"
+        DataTable(headers: ["function", "recommended", "current", "cost per 1M", "saving", "median duration"],
+                  rows: rows, numeric: [3, 4, 5]).render(into: &out, caption: nil, collapsed: false)
+    }
+}

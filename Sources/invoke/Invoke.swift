@@ -1,0 +1,153 @@
+import AWS
+import ArgumentParser
+import CurlHTTP
+import Foundation
+import Invoking
+import Records
+
+@main
+struct Invoke: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "invoke",
+        abstract: "Fire a schedule at Lambda functions or HTTP endpoints, open-loop, and record every call.",
+        discussion: """
+            For each phase in order, sets the memory of the phase's functions, waits until the change is live, \
+            then sends each call at phase start + at_s however slow earlier responses are. Writes one invocation \
+            line per schedule line (success, function error, throttle, timeout, transport error or not sent), then \
+            a summary line. Ctrl-C stops sending and still writes a complete file, marked interrupted. \
+            AWS settings come from the environment and ~/.aws as the AWS CLI reads them (docs/aws.md).
+            """,
+        version: RightsizeVersion.current
+    )
+
+    @Argument(help: "Schedule written by plan (schedule.ndjson); '-' or omitted reads standard input.")
+    var schedule: String?
+
+    @Option(name: .shortAndLong, help: "Where to write invocations.ndjson; '-' or omitted writes standard output.")
+    var output: String?
+
+    @Flag(name: .customLong("no-set-memory"),
+          help: "Do not change memory sizes: run every phase on the functions as they are.")
+    var noSetMemory = false
+
+    @Option(name: .customLong("retry-throttled"), help: "Extra attempts for a throttled (429) invocation, counted in attempts.")
+    var retryThrottled = 0
+
+    @Option(help: "Per-request timeout in seconds; a call without a response by then is recorded as timeout.")
+    var timeout: Double = 300
+
+    @Option(help: "After Ctrl-C, seconds to wait for requests in flight before abandoning them.")
+    var grace: Double = 5
+
+    @Option(name: .customLong("memory-timeout"), help: "Seconds to wait for a memory change to become live before failing.")
+    var memoryTimeout: Double = 300
+
+    @Flag(name: .shortAndLong, help: "No progress line on stderr, even on a terminal.")
+    var quiet = false
+
+    @Flag(name: .customLong("no-realtime"),
+          help: "Do not ask for real-time scheduling priority for the sending thread (asked by default, best effort).")
+    var noRealtime = false
+
+    func validate() throws {
+        guard retryThrottled >= 0 else { throw ValidationError("--retry-throttled must be 0 or more") }
+        guard timeout > 0, grace >= 0, memoryTimeout > 0 else { throw ValidationError("times must be positive") }
+    }
+
+    func run() async throws {
+        let loaded: LoadedSchedule
+        do {
+            loaded = try LoadedSchedule.read(path: schedule)
+        } catch let error as InputError {
+            Self.complain("\(error)")
+            throw ExitCode(ExitStatus.badInput)
+        }
+        var options = InvokeOptions()
+        options.setMemory = !noSetMemory
+        options.retryThrottled = retryThrottled
+        options.requestTimeout = timeout
+        options.gracePeriod = grace
+        options.memoryTimeout = memoryTimeout
+
+        let http = HTTPClient(realtime: !noRealtime)
+        defer { http.shutdown() }
+        let invoker: OpenLoopInvoker
+        do {
+            invoker = try OpenLoopInvoker(schedule: loaded, options: options, configuration: .resolve(), http: http)
+        } catch {
+            Self.complain("\(error)")
+            throw ExitCode(ExitStatus.failure)
+        }
+
+        let signals = InterruptSignals { invoker.interrupt() }
+        defer { signals.cancel() }
+        let progress = (!quiet && isatty(2) == 1) ? ProgressLine(invoker: invoker) : nil
+        let startedUnixMs = MonotonicClock.unixMilliseconds()
+        let invocations: [Invocation]
+        do {
+            invocations = try await invoker.run()
+        } catch {
+            progress?.stop()
+            Self.complain("\(error)")
+            throw ExitCode(ExitStatus.failure)
+        }
+        progress?.stop()
+        let endedUnixMs = MonotonicClock.unixMilliseconds()
+        let statistics = RunStatistics(invocations)
+        let interrupted = invoker.isInterrupted
+        do {
+            try InvocationsFile.write(path: output, header: loaded.header, invocations: invocations,
+                                      summary: statistics.summary(interrupted: interrupted, startedUnixMs: startedUnixMs,
+                                                                  endedUnixMs: endedUnixMs))
+        } catch {
+            Self.complain("\(error)")
+            throw ExitCode(ExitStatus.failure)
+        }
+        Self.complain(statistics.line(interrupted: interrupted, seconds: (endedUnixMs - startedUnixMs) / 1000))
+        if interrupted { throw ExitCode(ExitStatus.failure) }
+    }
+
+    static func complain(_ text: String) {
+        FileHandle.standardError.write(Data("invoke: \(text)\n".utf8))
+    }
+}
+
+/// SIGINT/SIGTERM call `handler` (from a dispatch queue, not a signal context).
+final class InterruptSignals {
+    let sources: [any DispatchSourceSignal]
+
+    init(_ handler: @escaping @Sendable () -> Void) {
+        sources = [SIGINT, SIGTERM].map { sig in
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler(handler: handler)
+            source.resume()
+            return source
+        }
+    }
+
+    func cancel() { sources.forEach { $0.cancel() } }
+}
+
+/// "phase 2/6 (512 MB): sent 1234/5000, done 1200, errors 3, lag 0.4 ms", redrawn twice a second.
+final class ProgressLine {
+    let timer: any DispatchSourceTimer
+
+    init(invoker: OpenLoopInvoker) {
+        timer = DispatchSource.makeTimerSource(queue: .global())
+        timer.schedule(deadline: .now() + 0.5, repeating: 0.5)
+        timer.setEventHandler {
+            let p = invoker.progress()
+            let lag = (p.recentLagMs * 100).rounded() / 100
+            let text = "\r\u{1B}[Kinvoke: phase \(p.phase + 1)/\(p.phases) (\(p.memoryMB) MB): sent \(p.sent)/\(p.scheduled), "
+                + "done \(p.done), errors \(p.errors), lag \(lag) ms"
+            FileHandle.standardError.write(Data(text.utf8))
+        }
+        timer.resume()
+    }
+
+    func stop() {
+        timer.cancel()
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}

@@ -1,0 +1,135 @@
+import ArgumentParser
+import Emulation
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A local AWS Lambda + CloudWatch Logs that really runs functions.
+@main
+struct LambdaEmulator: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lambda-emulator",
+        abstract: "Serve the Lambda and CloudWatch Logs APIs locally, running functions in worker processes.",
+        discussion: """
+            Functions get CPU in proportion to memory (memory/1769 of a core) and a memory limit, \
+            enforced by cgroups where writable. Use it with --endpoint-url and the printed credentials. \
+            Stop with SIGINT or SIGTERM. See docs/lambda-emulator.md.
+            """)
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 lets the OS choose a free one.")
+    var port = 9000
+
+    @Option(name: .customLong("port-file"), help: ArgumentHelp("Write the port actually used to this file once listening.", valueName: "path"))
+    var portFile: String?
+
+    @Option(name: .customLong("state-dir"), help: ArgumentHelp("Directory for the log database (kept across restarts).", valueName: "dir"))
+    var stateDir = ".lambda-emulator"
+
+    @Option(help: ArgumentHelp("Functions file (JSON); default: the built-in copy of data/emulator/functions.json.", valueName: "file"))
+    var config: String?
+
+    @Flag(name: .customLong("no-auth"), help: "Accept requests without checking their SigV4 signature.")
+    var noAuth = false
+
+    @Option(name: .customLong("access-key-id"), help: "Access key id clients must sign with (default AKIDLOCALEMULATOR).")
+    var accessKeyId: String?
+
+    @Option(name: .customLong("secret-access-key-file"), help: ArgumentHelp("File holding the secret key clients must sign with (default: local-emulator-secret-key).", valueName: "file"))
+    var secretAccessKeyFile: String?
+
+    @Option(help: "Region in ARNs and log messages.")
+    var region = "us-east-1"
+
+    @Option(name: .customLong("log-delay-ms"), help: "Mean delay before a log event is visible to the Logs API, in ms (0 = immediately).")
+    var logDelayMs = 2000.0
+
+    @Option(help: "Seed of the log propagation delays.")
+    var seed: UInt64 = 1
+
+    @Option(name: .customLong("update-delay-ms"), help: "How long a configuration update stays InProgress, in ms.")
+    var updateDelayMs = 1000.0
+
+    @Option(name: .customLong("idle-timeout-s"), help: "Retire an execution environment after this many idle seconds.")
+    var idleTimeoutS = 300.0
+
+    @Option(name: .customLong("logs-rate-limit"), help: "CloudWatch Logs requests per second before ThrottlingException (0 = unlimited).")
+    var logsRateLimit = 5.0
+
+    @Option(name: .customLong("concurrency-limit"), help: "Concurrent executions before TooManyRequestsException.")
+    var concurrencyLimit = 64
+
+    @Option(help: ArgumentHelp("How workers are limited: auto, cgroup or duty-cycle (SIGSTOP/SIGCONT + RSS watchdog).", valueName: "mode"))
+    var isolation = "auto"
+
+    @Option(name: .customLong("worker-handler"), help: ArgumentHelp("Internal: run as a worker process for this handler.", visibility: .private))
+    var workerHandler: String?
+
+    /// Usage errors exit with 2 (the project's convention) instead of ArgumentParser's 64.
+    static func main() async {
+        do {
+            let parsed = try parseAsRoot()
+            if let command = parsed as? LambdaEmulator { try await command.run() } else { var c = parsed; try c.run() }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data("lambda-emulator: \(fullMessage(for: error))\n".utf8))
+                Glibc.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
+
+    func run() async throws {
+        if let workerHandler { WorkerMain.run(handler: workerHandler) }
+        let options: EmulatorOptions
+        do {
+            options = try makeOptions()
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            FileHandle.standardError.write(Data("lambda-emulator: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        do {
+            try await Emulator.run(options)
+        } catch {
+            FileHandle.standardError.write(Data("lambda-emulator: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+
+    func makeOptions() throws -> EmulatorOptions {
+        var o = EmulatorOptions()
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
+        guard concurrencyLimit >= 1 else { throw ValidationError("--concurrency-limit must be at least 1") }
+        guard logDelayMs >= 0, updateDelayMs >= 0, idleTimeoutS > 0, logsRateLimit >= 0 else {
+            throw ValidationError("delays, rates and timeouts must not be negative")
+        }
+        guard let mode = IsolationMode(rawValue: isolation) else { throw ValidationError("--isolation must be auto, cgroup or duty-cycle") }
+        o.host = host; o.port = port; o.portFile = portFile; o.stateDirectory = stateDir
+        o.region = region; o.logDelayMeanMs = logDelayMs; o.seed = seed; o.updateDelayMs = updateDelayMs
+        o.idleTimeoutSeconds = idleTimeoutS; o.logsRateLimit = logsRateLimit; o.concurrencyLimit = concurrencyLimit
+        o.isolation = mode
+        if let config {
+            guard let data = FileManager.default.contents(atPath: config) else {
+                throw EmulatorError("\(config): cannot read")
+            }
+            o.config = try EmulatorConfig.parse(Array(data), file: config)
+        }
+        if noAuth {
+            o.credentials = nil
+        } else {
+            let key = accessKeyId ?? o.config.accessKeyId ?? EmulatorOptions.defaultAccessKeyId
+            var secret = o.config.secretAccessKey ?? EmulatorOptions.defaultSecretAccessKey
+            if let file = secretAccessKeyFile {
+                guard let data = FileManager.default.contents(atPath: file) else { throw EmulatorError("\(file): cannot read") }
+                secret = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            o.credentials = [key: secret]
+        }
+        return o
+    }
+}

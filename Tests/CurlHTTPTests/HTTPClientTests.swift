@@ -1,0 +1,116 @@
+import CurlHTTP
+import Foundation
+import Testing
+
+@Suite(.serialized)
+struct HTTPClientTests {
+    func json(_ response: HTTPResponse?) -> [String: Any] {
+        guard let response else { return [:] }
+        return (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
+    }
+
+    @Test func postSendsBodyAndHeadersAsGiven() async throws {
+        let server = try LocalServer(); defer { server.stop() }
+        let client = HTTPClient()
+        let body = Array(#"{"cmds":{"sleep":1},"ü":"x"}"#.utf8)
+        let outcome = await client.send(HTTPRequest(method: "POST", url: server.base + "/echo?a=1",
+                                                    headers: [("X-Custom", "v1"), ("Content-Type", "application/json")],
+                                                    body: body))
+        let response = try #require(outcome.response)
+        #expect(response.status == 200)
+        #expect(response.header("x-amzn-requestid")?.hasPrefix("req-") == true)
+        let echo = json(response)
+        #expect(echo["method"] as? String == "POST")
+        #expect(echo["path"] as? String == "/echo?a=1")
+        #expect(echo["body"] as? String == String(decoding: body, as: UTF8.self))
+        let headers = echo["headers"] as? [String: String] ?? [:]
+        #expect(headers["x-custom"] == "v1")
+        #expect(headers["content-type"] == "application/json")
+        #expect(headers["expect"] == nil)
+        #expect(outcome.startedNanos != nil && outcome.finishedNanos >= outcome.startedNanos!)
+    }
+
+    @Test func methodsAndEmptyBodies() async throws {
+        let server = try LocalServer(); defer { server.stop() }
+        let client = HTTPClient()
+        for method in ["GET", "PUT", "DELETE", "POST"] {
+            let body: [UInt8] = method == "PUT" ? Array(#"{"MemorySize":512}"#.utf8) : []
+            let echo = json(await client.send(HTTPRequest(method: method, url: server.base + "/echo", body: body)).response)
+            #expect(echo["method"] as? String == method)
+            #expect(echo["body"] as? String == String(decoding: body, as: UTF8.self))
+            let headers = echo["headers"] as? [String: String] ?? [:]
+            #expect(headers["content-type"] == nil, "libcurl must not label bodies as forms")
+        }
+    }
+
+    @Test func sequentialRequestsReuseOneConnection() async throws {
+        let server = try LocalServer(); defer { server.stop() }
+        let client = HTTPClient()
+        for _ in 0..<20 {
+            #expect(await client.send(HTTPRequest(method: "GET", url: server.base + "/echo")).response?.status == 200)
+        }
+        let count = await client.send(HTTPRequest(method: "GET", url: server.base + "/connections")).response?.bodyText
+        #expect(count == "1")
+    }
+
+    @Test func manyRequestsInFlightAtOnce() async throws {
+        let server = try LocalServer(); defer { server.stop() }
+        let client = HTTPClient()
+        let start = Date()
+        let statuses = await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<40 {
+                group.addTask { await client.send(HTTPRequest(method: "GET", url: server.base + "/sleep/300")).response?.status ?? 0 }
+            }
+            return await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(statuses == Array(repeating: 200, count: 40))
+        #expect(Date().timeIntervalSince(start) < 3.0, "40 x 300 ms requests must overlap")
+    }
+
+    @Test func timeoutAndTransportErrors() async throws {
+        let server = try LocalServer(); defer { server.stop() }
+        let client = HTTPClient()
+        let slow = await client.send(HTTPRequest(method: "GET", url: server.base + "/sleep/3000", timeout: 0.2))
+        #expect(slow.error?.kind == .timeout)
+        let refused = await client.send(HTTPRequest(method: "GET", url: "http://127.0.0.1:1/"))
+        #expect(refused.error?.kind == .transport)
+        #expect(refused.error?.message.isEmpty == false)
+        let badScheme = await client.send(HTTPRequest(method: "GET", url: "ftp://127.0.0.1/"))
+        #expect(badScheme.error?.kind == .transport)
+    }
+
+    @Test func startsAtTheDueTime() async throws {
+        let server = try LocalServer(); defer { server.stop() }
+        let client = HTTPClient()
+        _ = await client.send(HTTPRequest(method: "GET", url: server.base + "/echo"))  // warm the connection
+        var lags: [Double] = []
+        for k in 1...10 {
+            let due = MonotonicClock.nanoseconds() + UInt64(20_000_000 + k * 1_000_000)
+            let outcome: HTTPOutcome = await withCheckedContinuation { c in
+                client.submit(HTTPRequest(method: "GET", url: server.base + "/echo"), due: due) { c.resume(returning: $0) }
+            }
+            let started = try #require(outcome.startedNanos)
+            #expect(started >= due)
+            lags.append(Double(started - due) / 1e6)
+        }
+        #expect(lags.sorted()[5] < 5.0, "median start lag \(lags) ms")
+    }
+
+    @Test func cancellingScheduledAndInFlightRequests() async throws {
+        let server = try LocalServer(); defer { server.stop() }
+        let client = HTTPClient()
+        async let later: HTTPOutcome = withCheckedContinuation { c in
+            client.submit(HTTPRequest(method: "GET", url: server.base + "/echo"),
+                          due: MonotonicClock.nanoseconds() + 10_000_000_000) { c.resume(returning: $0) }
+        }
+        async let slow: HTTPOutcome = client.send(HTTPRequest(method: "GET", url: server.base + "/sleep/5000"))
+        try await Task.sleep(nanoseconds: 300_000_000)
+        client.cancelScheduled()
+        #expect(await later.error?.kind == .notStarted)
+        client.cancelAll()
+        #expect(await slow.error?.kind == .cancelled)
+        client.shutdown()
+        let after = await client.send(HTTPRequest(method: "GET", url: server.base + "/echo"))
+        #expect(after.error?.kind == .notStarted)
+    }
+}

@@ -1,0 +1,111 @@
+# rightsize pipeline: plan -> invoke -> await-logs -> fit -> report, one file per stage.
+#
+#   make -f pipeline.mk                      # data/example.json on the local emulator
+#   make -f pipeline.mk WORKLOAD=w.json      # any workload (AWS or local)
+#   make -f pipeline.mk fit FIT_FLAGS='--max-duration-ms 200'   # re-fit cached logs (and re-render)
+#   make -f pipeline.mk report               # re-render only
+#   make -f pipeline.mk test                 # the whole test suite
+#
+# Each output depends on its input and on the tool's binary, so re-running does only
+# what changed. Tools write a temporary file and rename it, so an interrupted stage is
+# redone, never taken as finished. A workload with "target": "local" runs against
+# lambda-emulator, started per stage on a free port and always stopped (scripts/with-target.sh).
+
+WORKLOAD ?= data/example.json
+SWIFT_CONFIGURATION ?= release
+# Where the built tools are; tests pass BIN to use an existing (debug) build.
+ifndef BIN
+BIN := $(shell swift build -c $(SWIFT_CONFIGURATION) --show-bin-path 2>/dev/null)
+endif
+
+PLAN_FLAGS ?=
+INVOKE_FLAGS ?=
+AWAIT_FLAGS ?=
+FIT_FLAGS ?=
+PRICES ?=
+REPORT_FLAGS ?=
+EMULATOR_FLAGS ?=
+
+# The run's name and target come from the workload, read by plan itself (once it is built).
+ifneq ($(wildcard $(BIN)/plan),)
+NAME := $(shell $(BIN)/plan --print-name $(WORKLOAD))
+TARGET := $(shell $(BIN)/plan --print-target $(WORKLOAD))
+endif
+RUN_DIR ?= runs/$(NAME)
+WITH_TARGET := scripts/with-target.sh $(or $(TARGET),aws) $(RUN_DIR) $(BIN)/lambda-emulator $(EMULATOR_FLAGS) --
+
+.DEFAULT_GOAL := run
+.PHONY: run tools stages schedule invoke logs fit report test setup clean-run
+.DELETE_ON_ERROR:
+
+## The main job: set up, build, run every stage, say where the report is.
+run: tools
+	@$(MAKE) -f pipeline.mk --no-print-directory stages WORKLOAD=$(WORKLOAD)
+
+stages: $(RUN_DIR)/report.html
+	@echo "rightsize: report at $(RUN_DIR)/report.html"
+
+setup:
+	@bash scripts/setup.sh
+
+## Build the tools (a no-op when nothing changed; a rebuilt tool re-runs its stage).
+tools: setup
+	@swift build -c $(SWIFT_CONFIGURATION) 2>&1 | grep -vE '^(Building|Build complete|\[[0-9]+/[0-9]+\]|Write|Compiling|Linking|Planning|Fetching|Fetched|Computing|Computed|Creating|Working copy)' || true
+	@test -x $(BIN)/report || { echo "pipeline: build failed (run: swift build -c $(SWIFT_CONFIGURATION))" >&2; exit 1; }
+
+# Bring a stage's output up to date (running what it needs before it).
+schedule: $(RUN_DIR)/schedule.ndjson
+invoke: $(RUN_DIR)/invocations.ndjson
+logs: $(RUN_DIR)/logs.ndjson
+
+# Re-run fit (and then report) or only report on the cached data, even when nothing
+# changed: -W treats the stage's input as new without touching it.
+fit: $(RUN_DIR)/logs.ndjson
+	@$(MAKE) -f pipeline.mk --no-print-directory -W $(RUN_DIR)/logs.ndjson $(RUN_DIR)/report.html
+report: $(RUN_DIR)/models.json
+	@$(MAKE) -f pipeline.mk --no-print-directory -W $(RUN_DIR)/models.json $(RUN_DIR)/report.html
+
+$(RUN_DIR):
+	@mkdir -p $@
+
+$(RUN_DIR)/schedule.ndjson: $(WORKLOAD) $(BIN)/plan $(RUN_DIR)/plan.flags | $(RUN_DIR)
+	$(BIN)/plan $(PLAN_FLAGS) $(WORKLOAD) -o $@
+
+# invoke and await-logs answer Ctrl-C by writing a complete file of what they did (marked
+# interrupted). That file goes to X.part and becomes X only when the stage succeeded, so
+# an interrupted stage is redone next time whatever order the signal reaches the processes.
+$(RUN_DIR)/invocations.ndjson: $(RUN_DIR)/schedule.ndjson $(BIN)/invoke
+	$(WITH_TARGET) $(BIN)/invoke $(INVOKE_FLAGS) $< -o $@.part && mv $@.part $@
+
+# await-logs exits 3 when the wait timed out; its output is still complete for what it
+# found and the report says what is missing, so the pipeline goes on.
+$(RUN_DIR)/logs.ndjson: $(RUN_DIR)/invocations.ndjson $(BIN)/await-logs
+	$(WITH_TARGET) $(BIN)/await-logs $(AWAIT_FLAGS) $< -o $@.part || { s=$$?; [ $$s -eq 3 ] && echo "pipeline: log wait timed out; continuing with what was found" >&2 || exit $$s; }
+	mv $@.part $@
+
+$(RUN_DIR)/models.json: $(RUN_DIR)/logs.ndjson $(BIN)/fit $(RUN_DIR)/fit.flags $(PRICES)
+	$(BIN)/fit $(FIT_FLAGS) $(if $(PRICES),--prices $(PRICES)) $< -o $@
+
+$(RUN_DIR)/report.html: $(RUN_DIR)/models.json $(RUN_DIR)/logs.ndjson $(RUN_DIR)/invocations.ndjson $(BIN)/report $(RUN_DIR)/report.flags
+	$(BIN)/report $(REPORT_FLAGS) $(RUN_DIR)/models.json $(RUN_DIR)/logs.ndjson $(RUN_DIR)/invocations.ndjson -o $@
+
+# Options are recorded in files whose date changes only when the options do, so that
+# changing FIT_FLAGS re-runs fit and report and nothing else. This happens while make
+# reads this file (not in a recipe), so `make -n` shows exactly what would run.
+record_flags = $(shell printf '%s\n' '$(strip $(2))' | cmp -s - $(RUN_DIR)/$(1).flags 2>/dev/null || printf '%s\n' '$(strip $(2))' > $(RUN_DIR)/$(1).flags)
+ifneq ($(NAME),)
+ifeq ($(filter test setup tools clean-run,$(MAKECMDGOALS)),)
+$(shell mkdir -p $(RUN_DIR))
+$(call record_flags,plan,$(PLAN_FLAGS))
+$(call record_flags,fit,$(FIT_FLAGS) $(PRICES))
+$(call record_flags,report,$(REPORT_FLAGS))
+endif
+endif
+
+## The whole test suite (builds, then runs every test target).
+test: setup
+	swift build --build-tests
+	swift test --skip-build
+
+clean-run:
+	rm -rf $(RUN_DIR)
