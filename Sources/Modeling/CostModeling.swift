@@ -4,8 +4,8 @@ import Records
 ///
 /// cost(m) = GB-s price × m/1024 × billed(m)/1000 + request price, where billed(m) is the
 /// predicted warm duration rounded up to the billing granularity in expectation (d + g/2,
-/// at least g) plus, when a cold-start curve exists, the observed cold-start share × the
-/// predicted Init Duration (billed since August 2025).
+/// at least g) plus, when a cold-start curve exists, the cold-start share (observed, or
+/// --cold-start-share) × the predicted Init Duration (billed since August 2025).
 ///
 /// Intervals: a wild bootstrap of the runtime fit. Each replicate moves every size's centre
 /// to fitted + (random sign) × its residual + normal noise with the centre's standard error,
@@ -13,11 +13,14 @@ import Records
 extension FunctionFitter {
     struct RuleChoice { var cheapest: Int?; var fastest: Int?; var balanced: Int?; var bound: Int? }
 
-    mutating func costs(grid: [Int], chosen: FormFit, points: [SizePoint], observations: [MemoryObservation],
-                        memory: MemoryModel?, cold: ColdStartModel, current: Int?) -> ([CostPoint], Recommendations?) {
+    mutating func costs(grid: [Int], chosen: FormFit, looMape: Double?, points: [SizePoint],
+                        observations: [MemoryObservation], memory: MemoryModel?, cold: ColdStartModel,
+                        current: Int?) -> ([CostPoint], Recommendations?) {
+        // Durations closer than the model's cross-validated error are not told apart by "fastest".
+        let fastTolerance = max(settings.fastestTolerance, (looMape ?? 0) / 100)
         let observedSizes = observations.map(\.memoryMB)
         let g = pricing.billingGranularityMs
-        let share = cold.initCurve == nil ? 0 : cold.share
+        let share = cold.initCurve == nil ? 0 : (settings.coldStartShare ?? cold.share)
         let initForm = cold.initCurve.flatMap { c in CurveForm(rawValue: c.form).map { f in (f, f.parameterNames.map { c.parameters[$0] ?? 0 }) } }
         let initMs = grid.map { m in initForm.map { max(0, $0.0.predict($0.1, Double(m))) } ?? 0 }
         let memorySafe = grid.map { m in memory?.minimumSafeMB.map { m >= $0 } ?? (memory == nil) }
@@ -25,13 +28,16 @@ extension FunctionFitter {
         // their durations are censored at the timeout, so the curve cannot speak for them.
         let timeoutFloor = timeoutFloorMB(observations)
         if let timeoutFloor { warn("\(timeoutFloor) MB: 5% or more of the invocations timed out; sizes up to it are not recommended") }
+        // The range the runtime curve was fitted on; outside it the form is extrapolated, and only
+        // --extrapolate lets a recommendation go there (the cost curve shows it either way).
+        let lowObs = Int(points.map(\.memoryMB).min() ?? 0), highObs = Int(points.map(\.memoryMB).max() ?? 0)
         let excluded = grid.indices.map { k -> String? in
             if !memorySafe[k] { return "memory" }
             if let t = timeoutFloor, grid[k] <= t { return "timeouts" }
+            if !settings.extrapolate, grid[k] < lowObs || grid[k] > highObs { return "extrapolated" }
             return nil
         }
         let safe = excluded.map { $0 == nil }
-        let (lowObs, highObs) = (observedSizes.first ?? 0, observedSizes.last ?? 0)
 
         func curve(_ f: FormFit) -> (d: [Double], c: [Double]) {
             var d = [Double](repeating: 0, count: grid.count), c = d
@@ -43,7 +49,7 @@ extension FunctionFitter {
             return (d, c)
         }
         let (d, c) = curve(chosen)
-        let best = pick(d, c, safe)
+        let best = pick(d, c, safe, fastTolerance)
 
         // Bootstrap replicates.
         var rng = SplitMix64(seed: settings.bootstrapSeed ^ SplitMix64.hash(function.function + "\u{0}" + groupName))
@@ -56,11 +62,11 @@ extension FunctionFitter {
                 return q
             }
             guard resampled.allSatisfy({ $0.center > 0 }),
-                  let f = CurveFitter.fit(chosen.form, resampled, start: chosen.form == .parrotfish ? chosen.parameters : nil)
+                  let f = CurveFitter.fit(chosen.form, resampled, start: chosen.form.parameterCount == 3 ? chosen.parameters : nil)
             else { continue }
             let (bd, bc) = curve(f)
             guard bd.allSatisfy(\.isFinite) else { continue }
-            repD.append(bd); repC.append(bc); repChoices.append(pick(bd, bc, safe))
+            repD.append(bd); repC.append(bc); repChoices.append(pick(bd, bc, safe, fastTolerance))
         }
         let tail = (1 - settings.confidenceLevel) / 2
         func interval(_ reps: [[Double]], _ k: Int, _ point: Double) -> (Double, Double) {
@@ -100,7 +106,7 @@ extension FunctionFitter {
         let w = settings.balancedWeight
         let recs = Recommendations(
             cheapest: recommend(best.cheapest, "lowest predicted cost per invocation among eligible sizes", \.cheapest),
-            fastest: recommend(best.fastest, "cheapest size whose predicted duration is within \(significant(settings.fastestTolerance * 100))% of the fastest", \.fastest),
+            fastest: recommend(best.fastest, "cheapest size whose predicted duration is within \(significant(fastTolerance * 100, 3))% (the larger of \(significant(settings.fastestTolerance * 100))% and the leave-one-out MAPE) of the fastest", \.fastest),
             balanced: recommend(best.balanced, "minimises \(significant(w)) x cost/min cost + \(significant(1 - w)) x duration/min duration", \.balanced),
             underLatencyBound: recommend(best.bound, "cheapest size with predicted duration <= \(significant(settings.maxDurationMs ?? 0)) ms", \.bound))
         if best.cheapest == nil { warn("no eligible size on the grid (memory floor, timeouts): no recommendation") }
@@ -119,12 +125,12 @@ extension FunctionFitter {
         observations.last { Double($0.timeouts) >= 0.05 * Double($0.n) }?.memoryMB
     }
 
-    func pick(_ d: [Double], _ c: [Double], _ safe: [Bool]) -> RuleChoice {
+    func pick(_ d: [Double], _ c: [Double], _ safe: [Bool], _ fastTolerance: Double) -> RuleChoice {
         let idx = d.indices.filter { safe[$0] }
         func cheapest(_ among: [Int]) -> Int? { among.min { c[$0] < c[$1] || (c[$0] == c[$1] && $0 < $1) } }
         guard let cheap = cheapest(idx) else { return RuleChoice() }
         let dmin = idx.map { d[$0] }.min()!
-        let fast = cheapest(idx.filter { d[$0] <= dmin * (1 + settings.fastestTolerance) })
+        let fast = cheapest(idx.filter { d[$0] <= dmin * (1 + fastTolerance) })
         let w = settings.balancedWeight, cmin = c[cheap]
         let score: (Int) -> Double = { k in w * c[k] / cmin + (1 - w) * (dmin > 0 ? d[k] / dmin : 1) }
         let balanced = idx.min { score($0) < score($1) || (score($0) == score($1) && $0 < $1) }

@@ -24,6 +24,9 @@ enum CurveForm: String, CaseIterable, Sendable {
     case cpuShare = "cpu_share"
     /// y = a + b/m.
     case inverse
+    /// y = a + b·k/min(m, k): the CPU-share law with its plateau at a fitted size k instead of
+    /// 1769 MB (multi-threaded code keeps gaining up to 2+ vCPUs; a busy host saturates earlier).
+    case cpuShareKnee = "cpu_share_knee"
     /// Parrotfish: y = a0 + a1·exp(−m/a2).
     case parrotfish
 
@@ -31,6 +34,7 @@ enum CurveForm: String, CaseIterable, Sendable {
         switch self {
         case .cpuShare: "t = a + b*1769/min(m,1769)"
         case .inverse: "t = a + b/m"
+        case .cpuShareKnee: "t = a + b*k/min(m,k)"
         case .parrotfish: "t = a0 + a1*exp(-m/a2)"
         }
     }
@@ -38,6 +42,7 @@ enum CurveForm: String, CaseIterable, Sendable {
     var parameterNames: [String] {
         switch self {
         case .cpuShare, .inverse: ["a", "b"]
+        case .cpuShareKnee: ["a", "b", "k"]
         case .parrotfish: ["a0", "a1", "a2"]
         }
     }
@@ -48,7 +53,47 @@ enum CurveForm: String, CaseIterable, Sendable {
         switch self {
         case .cpuShare: p[0] + p[1] * 1769 / min(m, 1769)
         case .inverse: p[0] + p[1] / m
+        case .cpuShareKnee: p[0] + p[1] * p[2] / min(m, p[2])
         case .parrotfish: p[0] + p[1] * exp(-m / p[2])
+        }
+    }
+}
+
+extension CurveForm {
+    /// g(m; θ) of the 3-parameter forms y = a + b·g(m; θ).
+    func basis(_ m: Double, _ theta: Double) -> Double {
+        switch self {
+        case .cpuShareKnee: theta / min(m, theta)
+        case .parrotfish: exp(-m / theta)
+        case .cpuShare: 1769 / min(m, 1769)
+        case .inverse: 1 / m
+        }
+    }
+
+    /// Bounds of θ: the knee within Lambda's memory range, Parrotfish's scale wide but finite.
+    var thetaBounds: (lower: Double, upper: Double) {
+        self == .cpuShareKnee ? (128, 10240) : (16, 65536)
+    }
+
+    /// Starting values of θ to scan.
+    func thetaScan(observed: [Double]) -> [Double] {
+        var out: [Double] = []
+        var t = self == .cpuShareKnee ? 128.0 : 32.0
+        while t <= thetaBounds.upper { out.append(t); t *= self == .cpuShareKnee ? 1.25 : 1.5 }
+        if self == .cpuShareKnee { out += observed }
+        return out
+    }
+
+    /// ∂y/∂(a, b, θ) of the 3-parameter forms.
+    func gradient(_ p: [Double], _ m: Double) -> [Double] {
+        switch self {
+        case .cpuShareKnee:
+            return m < p[2] ? [1, p[2] / m, p[1] / m] : [1, 1, 0]
+        case .parrotfish:
+            let e = exp(-m / p[2])
+            return [1, e, p[1] * e * m / (p[2] * p[2])]
+        case .cpuShare: return [1, 1769 / min(m, 1769)]
+        case .inverse: return [1, 1 / m]
         }
     }
 }
@@ -73,7 +118,6 @@ struct FormFit: Sendable {
 /// within-size part that does not depend on the parameters plus nᵢ(ȳᵢ−f)²), in relative
 /// terms (noise proportional to duration), and costs O(sizes) instead of O(invocations).
 enum CurveFitter {
-    static let parrotfishScaleBounds = (lower: 16.0, upper: 65536.0)
 
     static func fit(_ form: CurveForm, _ points: [SizePoint], start: [Double]? = nil) -> FormFit? {
         guard points.count >= form.parameterCount, points.allSatisfy({ $0.center > 0 }) else { return nil }
@@ -90,8 +134,8 @@ enum CurveFitter {
                   f.rank == 2 else { return nil }
             params = f.coefficients
             unitCovariance = unitScaled(f.covariance, f.residualSumOfSquares, f.degreesOfFreedom, design, w)
-        case .parrotfish:
-            guard let f = fitParrotfish(ms, ys, w, start: start) else { return nil }
+        case .parrotfish, .cpuShareKnee:
+            guard let f = fitNonlinear(form, ms, ys, w, start: start) else { return nil }
             params = f.parameters
             unitCovariance = f.covariance
             let s2 = f.residualSumOfSquares / Double(max(f.degreesOfFreedom, 1))
@@ -137,30 +181,29 @@ enum CurveFitter {
     }
 
     static func jacobianInverse(_ form: CurveForm, _ p: [Double], _ ms: [Double], _ w: [Double]) -> Matrix? {
-        guard form == .parrotfish else { return nil }
+        guard form.parameterCount == 3 else { return nil }
         var j = Matrix(rows: ms.count, columns: 3)
         for (i, m) in ms.enumerated() {
-            let e = exp(-m / p[2]), sw = w[i].squareRoot()
-            j[i, 0] = sw; j[i, 1] = sw * e; j[i, 2] = sw * p[1] * e * m / (p[2] * p[2])
+            let g = form.gradient(p, m), sw = w[i].squareRoot()
+            for c in 0..<3 { j[i, c] = sw * g[c] }
         }
         return HouseholderQR(j, rankTolerance: 1e-15).inverseNormalMatrix()
     }
 
-    /// Parrotfish's form is linear in (a0, a1) for a fixed scale a2: scan a2, solve the linear
-    /// part exactly, and start Levenberg–Marquardt from the best few scans (the form is known
-    /// to be hard from a blind start: a2 and a1 trade off along a curved valley).
-    static func fitParrotfish(_ ms: [Double], _ ys: [Double], _ w: [Double], start: [Double]?) -> NonlinearFit? {
-        let bounds = parrotfishScaleBounds
+    /// The 3-parameter forms are y = a + b·g(m; θ), linear in (a, b) for a fixed θ: scan θ,
+    /// solve (a, b) exactly at each, and start Levenberg–Marquardt (θ bounded) from the best
+    /// three scans. Parrotfish's form is known to be hard from a blind start (b and θ trade off
+    /// along a curved valley); the knee's objective is only piecewise smooth in θ.
+    static func fitNonlinear(_ form: CurveForm, _ ms: [Double], _ ys: [Double], _ w: [Double], start: [Double]?) -> NonlinearFit? {
+        let bounds = form.thetaBounds
         var starts: [[Double]] = []
         if let start { starts.append(start) } else {
             var scans: [(Double, [Double])] = []
-            var a2 = 32.0
-            while a2 <= 32768 {
-                let design = Matrix(rowArrays: ms.map { [1, exp(-$0 / a2)] })
+            for theta in form.thetaScan(observed: ms) {
+                let design = Matrix(rowArrays: ms.map { [1, form.basis($0, theta)] })
                 if let f = try? LinearLeastSquares.fit(design: design, response: ys, weights: w, hasIntercept: true), f.rank == 2 {
-                    scans.append((f.residualSumOfSquares, f.coefficients + [a2]))
+                    scans.append((f.residualSumOfSquares, f.coefficients + [theta]))
                 }
-                a2 *= 1.5
             }
             starts = scans.sorted { $0.0 < $1.0 }.prefix(3).map(\.1)
         }
@@ -177,9 +220,9 @@ enum CurveFitter {
             var r = [Double](repeating: 0, count: ms.count)
             var j = Matrix(rows: ms.count, columns: 3)
             for i in 0..<ms.count {
-                let e = exp(-ms[i] / p[2])
-                r[i] = sw[i] * (p[0] + p[1] * e - ys[i])
-                j[i, 0] = sw[i]; j[i, 1] = sw[i] * e; j[i, 2] = sw[i] * p[1] * e * ms[i] / (p[2] * p[2])
+                r[i] = sw[i] * (form.predict(p, ms[i]) - ys[i])
+                let g = form.gradient(p, ms[i])
+                for c in 0..<3 { j[i, c] = sw[i] * g[c] }
             }
             return (r, j)
         }
@@ -214,8 +257,9 @@ enum CurveFitter {
         var selection: String
     }
 
-    /// Fits every form, scores each by LOO MAPE, chooses the smallest (ties: the simpler, in
-    /// CurveForm order). With 2 sizes no LOO is possible: the CPU-share law is taken as the prior.
+    /// Fits every form, scores each by LOO MAPE, chooses the smallest (ties: CurveForm order), a
+    /// 3-parameter form only when it beats the best 2-parameter one by more than 1 percentage
+    /// point. With 2 sizes no LOO is possible: the CPU-share law is taken as the prior.
     static func choose(_ points: [SizePoint]) -> Choice? {
         var cands: [(form: CurveForm, fit: FormFit?, loo: Double?, note: String?)] = []
         for form in CurveForm.allCases {
@@ -227,9 +271,14 @@ enum CurveFitter {
             cands.append((form, f, loo, note))
         }
         let scored = cands.filter { $0.fit != nil && $0.loo != nil }
-        if let best = scored.min(by: { $0.loo! < $1.loo! }) {
+        let simple = scored.filter { $0.form.parameterCount == 2 }.min(by: { $0.loo! < $1.loo! })
+        let complex = scored.filter { $0.form.parameterCount == 3 }.min(by: { $0.loo! < $1.loo! })
+        // Parsimony: with a handful of sizes a third parameter can fit the noise (and then bend
+        // between the sizes), so it must beat the best 2-parameter form by more than the margin.
+        let margin = 1.0
+        if let best = simple.map({ s in complex.map { $0.loo! < s.loo! - margin ? $0 : s } ?? s }) ?? complex {
             return Choice(chosen: best.fit!, looMape: best.loo, candidates: cands,
-                          selection: "smallest leave-one-memory-size-out MAPE among \(scored.count) forms")
+                          selection: "smallest leave-one-memory-size-out MAPE among \(scored.count) forms; a 3-parameter form must beat the best 2-parameter one by more than \(Int(margin)) percentage point")
         }
         if let prior = cands.first(where: { $0.form == .cpuShare && $0.fit != nil }) ?? cands.first(where: { $0.fit != nil }) {
             return Choice(chosen: prior.fit!, looMape: nil, candidates: cands,

@@ -18,6 +18,10 @@ public struct FitSettings: Sendable {
     public var fastestTolerance = 0.01
     public var minInvocationsPerSize = 3
     public var currentMemoryMB: Int?
+    /// Let recommendations pick sizes outside the measured range (extrapolating the runtime form).
+    public var extrapolate = false
+    /// Expected share of cold starts in production; nil = the share observed in the run.
+    public var coldStartShare: Double?
     /// Per-payload groups are modelled when a function has 2...this many distinct payloads.
     public var maxPayloadGroups = 8
 
@@ -29,7 +33,8 @@ public struct FitSettings: Sendable {
                        bootstrapSeed: bootstrapSeed, confidenceLevel: confidenceLevel,
                        memorySafetySigmas: memorySafetySigmas, memorySafetyFraction: memorySafetyFraction,
                        fastestTolerance: fastestTolerance, minInvocationsPerSize: minInvocationsPerSize,
-                       currentMemoryMB: currentMemoryMB)
+                       currentMemoryMB: currentMemoryMB, coldStartShare: coldStartShare,
+                       extrapolate: extrapolate)
     }
 
     /// The memory sizes costs are computed at: the grid plus every observed size plus the current one.

@@ -45,7 +45,7 @@ struct FunctionFitter {
         var recommendations: Recommendations?
         if let c = choice {
             let grid = settings.grid(adding: sizes + (current.map { [$0] } ?? []))
-            (costCurve, recommendations) = costs(grid: grid, chosen: c.chosen, points: points, observations: observations,
+            (costCurve, recommendations) = costs(grid: grid, chosen: c.chosen, looMape: c.looMape, points: points, observations: observations,
                                                  memory: memory, cold: cold, current: current)
         }
         return FunctionModel(function: function.function, payloadGroup: groupName, payload: payloadText,

@@ -85,26 +85,40 @@ public struct LogData: Sendable {
     }
 
     /// Reads logs.ndjson (path nil or "-" = stdin). Bad lines throw InputError (file:line: field: problem).
-    public static func read(path: String?) throws -> LogData {
+    /// `parallel`: decode on worker threads (see ParallelDecoding); false decodes on this thread.
+    public static func read(path: String?, parallel: Bool = true) throws -> LogData {
         var data = LogData()
         let reader = try NDJSONReader(path: path)
         // A regular file is hashed on another core while this one parses; stdin line by line.
         let fileHash = path.flatMap { $0 == "-" ? nil : FileHash.start($0) }
         let hasher = StreamingSHA256()
         let name = reader.name
-        try ParallelDecoding.forEachRecord(reader, line: { bytes in
-            if fileHash == nil { hasher.update(bytes); hasher.update(newline: ()) }
-        }) { number, record in
-            data.counts[record.kind, default: 0] += 1
+        var logs = 0, runs = 0, waits = 0
+        func take(_ number: Int, _ record: Record) throws {
             switch record {
-            case .log(let l): data.add(l)
-            case .run(let h): if data.header == nil { data.header = h }
-            case .logWait(let w): data.logWaits.append(w)
+            case .log(let l): logs += 1; data.add(l)
+            case .run(let h): runs += 1; if data.header == nil { data.header = h }
+            case .logWait(let w): waits += 1; data.logWaits.append(w)
             case .schedule, .invocation, .invokeSummary:
                 throw InputError(file: name, line: number, field: "record",
                                  problem: "\"\(record.kind)\" line: fit reads logs.ndjson (run await-logs on invocations first)")
             }
         }
+        if parallel {
+            try ParallelDecoding.forEachRecord(reader, line: { bytes in
+                if fileHash == nil { hasher.update(bytes); hasher.update(newline: ()) }
+            }, take)
+        } else {
+            try reader.forEachLine { number, bytes in
+                if fileHash == nil { hasher.update(bytes); hasher.update(newline: ()) }
+                let record: Record
+                do { record = try Record.decode(bytes) } catch let f as FieldFailure {
+                    throw InputError(file: name, line: number, field: f.field, problem: f.problem)
+                }
+                try take(number, record)
+            }
+        }
+        for (kind, n) in [("log", logs), ("run", runs), ("log_wait", waits)] where n > 0 { data.counts[kind] = n }
         data.sha256 = fileHash?.wait() ?? hasher.finish()
         guard data.logRecordCount > 0 else {
             throw InputError(file: name, problem: "no log records (expected logs.ndjson lines with \"record\":\"log\")")

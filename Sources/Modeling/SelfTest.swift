@@ -30,7 +30,7 @@ public enum SelfTest {
                   let cheapest = m.recommendations?.cheapest else {
                 text += "\(f.name): no model\n"; passed = false; continue
             }
-            let grid = settings.grid(adding: memorySizes)
+            let grid = settings.grid(adding: memorySizes).filter { $0 >= memorySizes.min()! && $0 <= memorySizes.max()! }
             let truth = grid.min { a, b in
                 f.trueCost(Double(a), gbSecondUSD: pricing.gbSecondUSD, requestUSD: pricing.requestUSD, granularityMs: pricing.billingGranularityMs)
                     < f.trueCost(Double(b), gbSecondUSD: pricing.gbSecondUSD, requestUSD: pricing.requestUSD, granularityMs: pricing.billingGranularityMs)

@@ -116,17 +116,23 @@ public struct FitOptionsUsed: Codable, Hashable, Sendable {
     /// Minimum warm successful invocations for a memory size to enter a fit.
     public var minInvocationsPerSize: Int
     public var currentMemoryMB: Int?
+    /// --cold-start-share: the cold-start share costs assume (null = the share observed in the run).
+    public var coldStartShare: Double?
+    /// --extrapolate: recommendations may lie outside the measured memory sizes.
+    public var extrapolate: Bool?
 
     public init(gridMinMB: Int, gridMaxMB: Int, gridStepMB: Int, maxDurationMs: Double?, balancedWeight: Double,
                 trimFraction: Double, bootstrapResamples: Int, bootstrapSeed: UInt64, confidenceLevel: Double,
                 memorySafetySigmas: Double, memorySafetyFraction: Double, fastestTolerance: Double,
-                minInvocationsPerSize: Int, currentMemoryMB: Int?) {
+                minInvocationsPerSize: Int, currentMemoryMB: Int?, coldStartShare: Double? = nil,
+                extrapolate: Bool? = nil) {
         self.gridMinMB = gridMinMB; self.gridMaxMB = gridMaxMB; self.gridStepMB = gridStepMB
         self.maxDurationMs = maxDurationMs; self.balancedWeight = balancedWeight; self.trimFraction = trimFraction
         self.bootstrapResamples = bootstrapResamples; self.bootstrapSeed = bootstrapSeed
         self.confidenceLevel = confidenceLevel; self.memorySafetySigmas = memorySafetySigmas
         self.memorySafetyFraction = memorySafetyFraction; self.fastestTolerance = fastestTolerance
         self.minInvocationsPerSize = minInvocationsPerSize; self.currentMemoryMB = currentMemoryMB
+        self.coldStartShare = coldStartShare; self.extrapolate = extrapolate
     }
 
     enum CodingKeys: String, CodingKey {
@@ -144,6 +150,8 @@ public struct FitOptionsUsed: Codable, Hashable, Sendable {
         case fastestTolerance = "fastest_tolerance"
         case minInvocationsPerSize = "min_invocations_per_size"
         case currentMemoryMB = "current_memory_mb"
+        case coldStartShare = "cold_start_share"
+        case extrapolate
     }
 }
 

@@ -44,6 +44,12 @@ struct Fit: ParsableCommand {
     @Option(name: .customLong("current-memory-mb"), help: "The function's current memory size, for the savings (default: the first phase's size).")
     var currentMemoryMB: Int?
 
+    @Option(name: .customLong("cold-start-share"), help: "Share of invocations expected to be cold starts in production, 0...1, for the cost of Init Duration (default: the share observed in the run).")
+    var coldStartShare: Double?
+
+    @Flag(help: "Let recommendations pick sizes outside the measured range (the runtime form is then extrapolated).")
+    var extrapolate = false
+
     @Option(help: "Bootstrap replicates for the confidence intervals.")
     var bootstrap: Int = 200
 
@@ -58,11 +64,10 @@ struct Fit: ParsableCommand {
             FileHandle.standardError.write(Data("fit: \(error)\n".utf8))
             Foundation.exit(ExitStatus.badInput)
         } catch {
-            let code = exitCode(for: error)
-            if code == .success || code.rawValue == ExitStatus.failure { exit(withError: error) }
-            // Usage errors: ArgumentParser's message, and the house's status 2.
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
-            Foundation.exit(code == .validationFailure ? ExitStatus.badInput : code.rawValue)
+            // Usage errors: one line and status 2 (the project's convention) instead of ArgumentParser's 64.
+            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
+            FileHandle.standardError.write(Data("fit: \(message(for: error)) (see fit --help)\n".utf8))
+            Foundation.exit(ExitStatus.badInput)
         }
     }
 
@@ -73,6 +78,7 @@ struct Fit: ParsableCommand {
         if let m = maxDurationMs, !(m > 0) { throw ValidationError("--max-duration-ms must be positive") }
         if let c = currentMemoryMB, !(128...10240).contains(c) { throw ValidationError("--current-memory-mb must be 128...10240") }
         guard (0...100_000).contains(bootstrap) else { throw ValidationError("--bootstrap must be 0...100000") }
+        if let c = coldStartShare, !(0...1).contains(c) { throw ValidationError("--cold-start-share must be within 0...1") }
     }
 
     func run() throws {
@@ -82,6 +88,8 @@ struct Fit: ParsableCommand {
         settings.gridStepMB = gridStep
         settings.currentMemoryMB = currentMemoryMB
         settings.bootstrapResamples = bootstrap
+        settings.coldStartShare = coldStartShare
+        settings.extrapolate = extrapolate
         let table = try prices.map { try PriceTable.load(path: $0) } ?? PriceTable.builtIn
         let pricing = try table.pricing(region: region, architecture: architecture, origin: prices ?? "built-in")
 

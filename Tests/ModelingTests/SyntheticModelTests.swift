@@ -8,9 +8,11 @@ import TestSupport
 @Suite struct SyntheticModelTests {
     static let price = PriceTable.builtIn.regions["us-east-1"]!["x86_64"]!
 
-    /// The true cheapest size on fit's grid (128...10240 step 64 plus the measured sizes).
-    static func trueCheapest(_ f: SyntheticFunction, sizes: [Int], minimum: Int = 128) -> Int {
-        let grid = Set(Array(stride(from: 128, through: 10240, by: 64)) + sizes).filter { $0 >= minimum }.sorted()
+    /// The true cheapest size on fit's grid (128...10240 step 64 plus the measured sizes), within the
+    /// measured range (where fit recommends without --extrapolate) or on the whole grid.
+    static func trueCheapest(_ f: SyntheticFunction, sizes: [Int], wholeGrid: Bool = false) -> Int {
+        let grid = Set(Array(stride(from: 128, through: 10240, by: 64)) + sizes)
+            .filter { wholeGrid || ($0 >= sizes.min()! && $0 <= sizes.max()!) }.sorted()
         return grid.min { a, b in
             f.trueCost(Double(a), gbSecondUSD: price.gbSecondUSD, requestUSD: price.requestUSD, granularityMs: 1)
                 < f.trueCost(Double(b), gbSecondUSD: price.gbSecondUSD, requestUSD: price.requestUSD, granularityMs: 1)
@@ -41,6 +43,19 @@ import TestSupport
             #expect(cheapest.costPerMillionCILoUSD <= cheapest.costPerMillionUSD && cheapest.costPerMillionUSD <= cheapest.costPerMillionCIHiUSD)
             #expect(m.costCurve.count >= 159)
         }
+    }
+
+    @Test func recommendationsStayInTheMeasuredRangeUnlessAskedToExtrapolate() throws {
+        let f = SyntheticFunction.cpuBound()
+        let lines = FitRun.lines([f], sizes: [256, 768, 1536, 3008], perSize: 20)
+        let inside = try FitRun.run(lines: lines), outside = try FitRun.run(lines: lines, ["--extrapolate"])
+        defer { inside.dir.remove(); outside.dir.remove() }
+        let a = try #require(inside.models?.model(f.name)), b = try #require(outside.models?.model(f.name))
+        #expect(a.recommendations?.cheapest?.memoryMB == 256, "form \(a.runtime?.form ?? "-")")
+        #expect(a.costCurve.first { $0.memoryMB == 128 }?.excluded == "extrapolated")
+        #expect(b.recommendations?.cheapest?.memoryMB == Self.trueCheapest(f, sizes: [256, 768, 1536, 3008], wholeGrid: true))
+        #expect(b.recommendations?.cheapest?.extrapolated == true)
+        #expect(outside.result.stderr.contains("extrapolated"))
     }
 
     @Test func sameInputGivesTheSameBytes() throws {
@@ -89,6 +104,19 @@ import TestSupport
         // Grid 128, 1128, ..., 10128 plus the measured sizes and 10240.
         let sizes = try #require(models.model("sleep-bound")).costCurve.map(\.memoryMB)
         #expect(sizes == [128, 512, 1024, 1128, 2128, 3128, 4128, 5128, 6128, 7128, 8128, 9128, 10128, 10240])
+    }
+
+    @Test func coldStartsAreCostedWithTheChosenShare() throws {
+        let lines = FitRun.lines([.cpuBound()], sizes: [128, 512, 1024, 2048], perSize: 10, coldPerSize: 2)
+        let observed = try FitRun.run(lines: lines), none = try FitRun.run(lines: lines, ["--cold-start-share", "0"])
+        defer { observed.dir.remove(); none.dir.remove() }
+        let a = try #require(observed.models?.model("cpu-bound")), b = try #require(none.models?.model("cpu-bound"))
+        #expect(a.coldStart?.initCurve != nil && a.coldStart?.share == 0.2)
+        #expect(none.models?.options.coldStartShare == 0)
+        for (p, q) in zip(a.costCurve, b.costCurve) {
+            #expect(abs(q.billedMs - (q.durationMs + 0.5)) < 1e-3 * q.billedMs)   // warm only
+            #expect(p.billedMs > q.billedMs)                                        // + 20% x Init Duration
+        }
     }
 
     @Test func latencyBoundPicksTheCheapestFastEnoughSize() throws {
