@@ -108,7 +108,7 @@ endif
 test: setup
 	swift build --build-tests
 	swift test --skip-build --skip EndToEndTests
-	swift test --skip-build --filter EndToEndTests
+	swift test --skip-build --filter EndToEndTests --no-parallel
 
 clean-run:
 	rm -rf $(RUN_DIR)

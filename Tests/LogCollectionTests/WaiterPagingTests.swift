@@ -30,7 +30,7 @@ import Records
             .success(FilterLogEventsPage(events: [], nextToken: "t2")),                   // empty, but more to come
             .success(FilterLogEventsPage(events: [Self.event("r0", 0), Self.event("r1", 1)], nextToken: "t3")),
         ])
-        let outcome = try await LogWaiter.wait(plan, options: WaitOptions(timeoutS: 10, pollIntervalS: 0.1, requestsPerSecond: 100),
+        let outcome = try await LogWaiter.wait(plan, options: WaitOptions(timeoutS: 120, pollIntervalS: 0.1, requestsPerSecond: 100),  // a ceiling only: other suites may hold the cooperative threads
                                                fetch: service.fetch)
         #expect(!outcome.timedOut && outcome.joins[0].found == 2)
         #expect(outcome.throttles == 1 && outcome.apiCalls == [4])
