@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "Invoking", dependencies: ["Records", "AWS", "CurlHTTP"]), // open-loop executor
         .target(name: "LogCollection", dependencies: ["Records", "AWS", "SeededRandom"]),        // REPORT parsing, polling, join
         .target(name: "LeastSquares"),                              // QR, Levenberg-Marquardt
-        .target(name: "Modeling", dependencies: ["Records", "LeastSquares", "Hashing", "CCrypto"]),    // runtime/memory/cost models (CCrypto: streaming SHA-256 of the input)
+        .target(name: "Modeling", dependencies: ["Records", "LeastSquares", "Hashing", "SeededRandom"]),    // runtime/memory/cost models
         .target(name: "Rendering", dependencies: ["Records", "Hashing", "SeededRandom"]),      // HTML + SVG report
         .target(name: "Emulation", dependencies: [                  // lambda-emulator's server, workers, log store
             "Records", "SigV4", "CSQLite", "SeededRandom",

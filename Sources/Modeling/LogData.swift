@@ -1,3 +1,4 @@
+import Hashing
 import Records
 
 /// One REPORT line reduced to what the models use (compact: a million fit in ~50 MB).
@@ -45,10 +46,13 @@ public struct LogData: Sendable {
 
     public init() {}
 
-    mutating func add(_ l: LogRecord) {
-        let label = l.invocation.call.target.label
+    /// One log line's fields, projected from its bytes or taken from a decoded record.
+    /// Names and payloads become Strings only when they differ from the previous line's.
+    mutating func add(_ facts: CallFacts) {
+        guard let labelBytes = facts.label, let payloadBytes = facts.payload, let status = facts.status else { return }
         let slot: Int
-        if let last = lastFunction, last.label == label { slot = last.slot } else {
+        if let last = lastFunction, last.label.utf8.elementsEqual(labelBytes) { slot = last.slot } else {
+            let label = String(decoding: labelBytes, as: UTF8.self)
             if let known = functionIndex[label] { slot = known } else {
                 slot = functionList.count
                 functionList.append(FunctionLogs(function: label))
@@ -56,47 +60,65 @@ public struct LogData: Sendable {
             }
             lastFunction = (label, slot)
         }
-        Self.append(l, to: &functionList[slot])
+        let pid: Int32
+        if let last = functionList[slot].lastPayload, last.text.utf8.elementsEqual(payloadBytes) { pid = last.id } else {
+            pid = Self.payloadId(String(decoding: payloadBytes, as: UTF8.self), in: &functionList[slot])
+        }
+        Self.appendSample(to: &functionList[slot], phase: facts.phase, phaseMemoryMB: facts.memoryMB,
+                          reportMemoryMB: facts.reportMemoryMB, payload: pid, maxMemoryMB: facts.maxMemoryMB,
+                          status: status, durationMs: facts.durationMs, billedMs: facts.billedMs, initMs: facts.initMs)
     }
 
-    /// Mutates the function's logs in place (no copy of the samples array per record).
-    static func append(_ l: LogRecord, to f: inout FunctionLogs) {
-        let payloadText = l.invocation.call.payload.text
+    static func payloadId(_ text: String, in f: inout FunctionLogs) -> Int32 {
         let pid: Int32
-        if let last = f.lastPayload, last.text == payloadText { pid = last.id } else {
-            if let known = f.payloadIndex[payloadText] { pid = known } else {
-                pid = Int32(f.payloads.count)
-                f.payloads.append(payloadText)
-                f.payloadIndex[payloadText] = pid
-            }
-            f.lastPayload = (payloadText, pid)
+        if let known = f.payloadIndex[text] { pid = known } else {
+            pid = Int32(f.payloads.count)
+            f.payloads.append(text)
+            f.payloadIndex[text] = pid
         }
+        f.lastPayload = (text, pid)
+        return pid
+    }
+
+    static func appendSample(to f: inout FunctionLogs, phase: Int, phaseMemoryMB: Int, reportMemoryMB: Int, payload: Int32,
+                             maxMemoryMB: Int?, status: ReportStatus, durationMs: Double, billedMs: Double, initMs: Double?) {
         // The runtime curve uses the memory Lambda actually ran (REPORT's Memory Size),
         // falling back to the phase's when the REPORT does not state it.
-        let memory = l.report.memoryMB > 0 ? l.report.memoryMB : l.invocation.call.memoryMB
-        if l.invocation.call.phase != f.lastPhase {
-            f.phaseMemory[l.invocation.call.phase] = l.invocation.call.memoryMB
-            f.lastPhase = l.invocation.call.phase
+        let memory = reportMemoryMB > 0 ? reportMemoryMB : phaseMemoryMB
+        if phase != f.lastPhase {
+            f.phaseMemory[phase] = phaseMemoryMB
+            f.lastPhase = phase
         }
-        f.samples.append(Sample(memoryMB: Int32(clamping: memory), phase: Int32(clamping: l.invocation.call.phase),
-                                payload: pid, maxMemoryMB: Int32(clamping: l.report.maxMemoryMB ?? -1),
-                                status: l.report.status, durationMs: l.report.durationMs, billedMs: l.report.billedMs,
-                                initMs: l.report.initMs ?? .nan))
+        f.samples.append(Sample(memoryMB: Int32(clamping: memory), phase: Int32(clamping: phase), payload: payload,
+                                maxMemoryMB: Int32(clamping: maxMemoryMB ?? -1), status: status, durationMs: durationMs,
+                                billedMs: billedMs, initMs: initMs ?? .nan))
     }
 
     /// Reads logs.ndjson (path nil or "-" = stdin). Bad lines throw InputError (file:line: field: problem).
-    /// `parallel`: decode on worker threads (see ParallelDecoding); false decodes on this thread.
-    public static func read(path: String?, parallel: Bool = true) throws -> LogData {
+    ///
+    /// Log lines go through `CallProjection` (only the fields fit uses, no Record built); any
+    /// line it does not fully understand, and every other kind, goes to `Record.decode`, which
+    /// validates it and names the field at fault. A regular file is hashed on another core
+    /// while this one parses; stdin is hashed as it is read.
+    public static func read(path: String?) throws -> LogData {
         var data = LogData()
         let reader = try NDJSONReader(path: path)
-        // A regular file is hashed on another core while this one parses; stdin line by line.
-        let fileHash = path.flatMap { $0 == "-" ? nil : FileHash.start($0) }
-        let hasher = StreamingSHA256()
+        let fileHash = path.flatMap { $0 == "-" ? nil : BackgroundFileHash.start($0) }
+        let streamHash = SHA256.Incremental()
         let name = reader.name
         var logs = 0, runs = 0, waits = 0
-        func take(_ number: Int, _ record: Record) throws {
+        try reader.forEachLine(onRead: fileHash == nil ? { streamHash.update($0) } : nil) { number, bytes in
+            if let (kind, facts) = CallProjection.scan(bytes, calls: false), kind == .log {
+                logs += 1
+                data.add(facts)
+                return
+            }
+            let record: Record
+            do { record = try Record.decode(bytes) } catch let f as FieldFailure {
+                throw InputError(file: name, line: number, field: f.field, problem: f.problem)
+            }
             switch record {
-            case .log(let l): logs += 1; data.add(l)
+            case .log(let l): logs += 1; CallFacts.with(l.invocation, l.report) { data.add($0) }
             case .run(let h): runs += 1; if data.header == nil { data.header = h }
             case .logWait(let w): waits += 1; data.logWaits.append(w)
             case .schedule, .invocation, .invokeSummary:
@@ -104,22 +126,8 @@ public struct LogData: Sendable {
                                  problem: "\"\(record.kind)\" line: fit reads logs.ndjson (run await-logs on invocations first)")
             }
         }
-        if parallel {
-            try ParallelDecoding.forEachRecord(reader, line: { bytes in
-                if fileHash == nil { hasher.update(bytes); hasher.update(newline: ()) }
-            }, take)
-        } else {
-            try reader.forEachLine { number, bytes in
-                if fileHash == nil { hasher.update(bytes); hasher.update(newline: ()) }
-                let record: Record
-                do { record = try Record.decode(bytes) } catch let f as FieldFailure {
-                    throw InputError(file: name, line: number, field: f.field, problem: f.problem)
-                }
-                try take(number, record)
-            }
-        }
         for (kind, n) in [("log", logs), ("run", runs), ("log_wait", waits)] where n > 0 { data.counts[kind] = n }
-        data.sha256 = fileHash?.wait() ?? hasher.finish()
+        data.sha256 = fileHash?.wait() ?? streamHash.finalizeHex()
         guard data.logRecordCount > 0 else {
             throw InputError(file: name, problem: "no log records (expected logs.ndjson lines with \"record\":\"log\")")
         }

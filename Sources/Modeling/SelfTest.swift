@@ -19,7 +19,7 @@ public enum SelfTest {
                                            initDuration: { _ in 200 }, maxMemoryMB: 50, noise: 0.04)]
         var data = LogData()
         SyntheticLogs.generate(functions, memorySizes: memorySizes, perSize: 60, seed: 7) { record in
-            if case .log(let l) = record { data.add(l) }
+            if case .log(let l) = record { CallFacts.with(l.invocation, l.report) { data.add($0) } }
             if case .run(let h) = record { data.header = h }
         }
         let models = Fitter.models(data, inputPath: "synthetic", pricing: pricing, settings: settings)

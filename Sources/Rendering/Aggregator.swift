@@ -29,7 +29,7 @@ struct Aggregator {
     /// One line: the fast scanner when it understands the line, else the full decoder
     /// (which throws FieldFailure for a malformed line).
     mutating func add(_ line: UnsafeBufferPointer<UInt8>, logs: Bool, callsFromLogs: Bool) throws {
-        if let (kind, facts) = FastLineScanner.scan(line, calls: !logs || callsFromLogs) {
+        if let (kind, facts) = CallProjection.scan(line, calls: !logs || callsFromLogs) {
             switch kind {
             case .log where logs: addReport(facts, calls: callsFromLogs)
             case .invocation where !logs: addCall(facts)
@@ -44,28 +44,12 @@ struct Aggregator {
         switch record {
         case .run(let h): if data.header == nil || logs { data.header = h }
         case .log(let l) where logs:
-            Self.withFacts(l.invocation, l.report) { addReport($0, calls: callsFromLogs) }
+            CallFacts.with(l.invocation, l.report) { addReport($0, calls: callsFromLogs) }
         case .invocation(let i) where !logs:
-            Self.withFacts(i, nil) { addCall($0) }
+            CallFacts.with(i, nil) { addCall($0) }
         case .invokeSummary(let s): if data.invokeSummary == nil || !logs { data.invokeSummary = s }
         case .logWait(let w) where logs: data.logWaits.append(w)
         default: break
-        }
-    }
-
-    static func withFacts(_ i: Invocation, _ r: Report?, _ body: (CallFacts) -> Void) {
-        var label = i.call.target.label, instance = i.call.instance
-        label.withUTF8 { l in
-            instance.withUTF8 { n in
-                var f = CallFacts(label: l, instance: n, memoryMB: i.call.memoryMB, atS: i.call.atS, phaseStartUnixMs: i.phaseStartUnixMs,
-                                  sentUnixMs: i.sentUnixMs, lagMs: i.lagMs, latencyMs: i.latencyMs, scheduledLatencyMs: i.scheduledLatencyMs,
-                                  httpStatus: i.httpStatus, hasFunctionError: i.functionError != nil, error: i.error)
-                if let r {
-                    f.durationMs = r.durationMs; f.billedMs = r.billedMs; f.reportMemoryMB = r.memoryMB
-                    f.maxMemoryMB = r.maxMemoryMB; f.initMs = r.initMs; f.status = r.status
-                }
-                body(f)
-            }
         }
     }
 

@@ -3,43 +3,70 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Records
 
-/// The fields of a `log` or `invocation` line that the report uses.
-struct CallFacts {
-    var label: UnsafeBufferPointer<UInt8>? = nil    // target.function or target.url (the function's name)
-    var instance: UnsafeBufferPointer<UInt8>? = nil
-    var memoryMB = -1
-    var atS = Double.nan
-    var phaseStartUnixMs = Double.nan
-    var sentUnixMs: Double?
-    var lagMs: Double?
-    var latencyMs: Double?
-    var scheduledLatencyMs: Double?
-    var httpStatus: Int?
-    var hasFunctionError = false
-    var error: CallError?
+/// The fields of a `log` or `invocation` line that fit and report use. Byte views point
+/// into the line and are valid only while it is.
+public struct CallFacts {
+    public var label: UnsafeBufferPointer<UInt8>? = nil    // target.function or target.url (the function's name)
+    public var instance: UnsafeBufferPointer<UInt8>? = nil
+    public var memoryMB = -1
+    public var atS = Double.nan
+    public var phaseStartUnixMs = Double.nan
+    public var sentUnixMs: Double?
+    public var lagMs: Double?
+    public var latencyMs: Double?
+    public var scheduledLatencyMs: Double?
+    public var httpStatus: Int?
+    public var hasFunctionError = false
+    public var error: CallError?
     // REPORT fields (log lines only).
-    var durationMs = Double.nan
-    var billedMs = Double.nan
-    var reportMemoryMB = -1
-    var maxMemoryMB: Int?
-    var initMs: Double?
-    var status: ReportStatus?
+    public var durationMs = Double.nan
+    public var billedMs = Double.nan
+    public var reportMemoryMB = -1
+    public var maxMemoryMB: Int?
+    public var initMs: Double?
+    public var status: ReportStatus?
+    public var phase = -1
+    /// The payload's compact JSON text.
+    public var payload: UnsafeBufferPointer<UInt8>? = nil
+
+    public init() {}
+
+    /// The facts of a fully decoded record (the slow path), in the same form as the projection's.
+    public static func with<T>(_ i: Invocation, _ r: Report?, _ body: (CallFacts) throws -> T) rethrows -> T {
+        var label = i.call.target.label, instance = i.call.instance, payload = i.call.payload.text
+        return try label.withUTF8 { l in
+            try instance.withUTF8 { n in
+                try payload.withUTF8 { p in
+                    var f = CallFacts()
+                    f.label = l; f.instance = n; f.payload = p
+                    f.memoryMB = i.call.memoryMB; f.phase = i.call.phase; f.atS = i.call.atS
+                    f.phaseStartUnixMs = i.phaseStartUnixMs; f.sentUnixMs = i.sentUnixMs; f.lagMs = i.lagMs
+                    f.latencyMs = i.latencyMs; f.scheduledLatencyMs = i.scheduledLatencyMs; f.httpStatus = i.httpStatus
+                    f.hasFunctionError = i.functionError != nil; f.error = i.error
+                    if let r {
+                        f.durationMs = r.durationMs; f.billedMs = r.billedMs; f.reportMemoryMB = r.memoryMB
+                        f.maxMemoryMB = r.maxMemoryMB; f.initMs = r.initMs; f.status = r.status
+                    }
+                    return try body(f)
+                }
+            }
+        }
+    }
 }
 
-/// Reads the few fields the report needs straight from a line's bytes, skipping the rest
-/// without building strings: the full `Record.decode` costs ~10 µs a line, too slow for a
-/// million-call run in 2 s. Any line this fast path does not fully understand (escapes in
+/// Reads the few fields fit and report need straight from a line's bytes, skipping the rest
+/// without building strings: the full `Record.decode` costs several µs a line, too slow
+/// for fitting a million calls in 1 s or reporting them in 2 s. Any line this fast path does not fully understand (escapes in
 /// a needed string, a missing or malformed field, another record kind) returns nil, and
 /// the caller decodes it with `Record.decode`, which also produces the precise error.
-struct FastLineScanner {
-    enum Kind { case log, invocation, other }
+public enum CallProjection {
+    public enum Kind: Sendable { case log, invocation, other }
 
     /// nil = use the full decoder for this line.
     /// `calls` = also read the call-level fields (a log line's invocation part is not
     /// needed when invocations.ndjson is given; skipping it saves most number parsing).
-    static func scan(_ line: UnsafeBufferPointer<UInt8>, calls: Bool = true) -> (Kind, CallFacts)? {
+    public static func scan(_ line: UnsafeBufferPointer<UInt8>, calls: Bool = true) -> (Kind, CallFacts)? {
         guard let base = line.baseAddress else { return nil }
         var s = Cursor(p: base, end: base + line.count)
         var f = CallFacts()
@@ -59,7 +86,8 @@ struct FastLineScanner {
                 if calls, eq(key, "at_s") { guard let v = s.number() else { return nil }; f.atS = v }
                 else { guard s.skipValue() else { return nil } }
             case 5:
-                if calls, eq(key, "error") {
+                if eq(key, "phase") { guard let v = s.number(), let i = Int(exactly: v) else { return nil }; f.phase = i }
+                else if calls, eq(key, "error") {
                     if s.null() { f.error = nil } else {
                         guard let e = s.plainString(), let ce = CallError(rawValue: String(decoding: e, as: UTF8.self)) else { return nil }
                         f.error = ce
@@ -80,7 +108,13 @@ struct FastLineScanner {
                 } else { guard s.skipValue() else { return nil } }
             case 7:
                 if eq(key, "init_ms") { guard let v = s.optNumber() else { return nil }; f.initMs = v }
-                else { guard s.skipValue() else { return nil } }
+                else if eq(key, "payload") {
+                    let start = s.p
+                    guard s.skipValue() else { return nil }
+                    let span = UnsafeBufferPointer(start: start, count: s.p - start)
+                    guard RawJSON.isCompact(span) else { return nil }  // as RawJSON keeps it
+                    f.payload = span
+                } else { guard s.skipValue() else { return nil } }
             case 8:
                 if calls, eq(key, "instance") { guard let v = s.plainString() else { return nil }; f.instance = v }
                 else { guard s.skipValue() else { return nil } }
@@ -127,12 +161,14 @@ struct FastLineScanner {
         }
         s.skipSpace()
         guard s.p == s.end, let kind else { return nil }
-        // Required fields; a line missing one goes to the full decoder for its error.
-        guard f.label != nil, f.memoryMB >= 128 else { return nil }
-        if calls { guard f.instance != nil, f.atS.isFinite, f.phaseStartUnixMs.isFinite else { return nil } }
+        // The checks `validate()` makes on these fields; a line failing one goes to the full
+        // decoder, which reports it.
+        guard f.label != nil, f.memoryMB >= 128, f.memoryMB <= 10240, f.phase >= 0, f.payload != nil else { return nil }
+        if calls { guard f.instance != nil, f.atS.isFinite, f.atS >= 0, f.phaseStartUnixMs.isFinite else { return nil } }
         if kind == .log {
             guard f.durationMs >= 0, f.billedMs >= 0, f.reportMemoryMB >= 0, f.status != nil else { return nil }
             if let i = f.initMs, !(i >= 0) { return nil }
+            if let m = f.maxMemoryMB, m < 0 { return nil }
         }
         return (kind, f)
     }
@@ -180,7 +216,7 @@ struct FastLineScanner {
             guard take(UInt8(ascii: "\"")) else { return nil }
             let start = p
             while end - p >= 8 {  // skip ordinary bytes eight at a time
-                let k = FastLineScanner.firstSpecial(UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+                let k = CallProjection.firstSpecial(UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
                 p += k
                 if k < 8 { break }
             }
@@ -263,7 +299,7 @@ struct FastLineScanner {
             p += 1
             while p < end {
                 if end - p >= 8 {
-                    let k = FastLineScanner.firstSpecial(UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+                    let k = CallProjection.firstSpecial(UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
                     p += k
                     if k == 8 { continue }
                 }
@@ -286,8 +322,8 @@ struct FastLineScanner {
                 skipSpace()
                 guard take(UInt8(ascii: ":")) else { return nil }
                 skipSpace()
-                if FastLineScanner.eq(key, "function") { guard let v = plainString() else { return nil }; function = v }
-                else if FastLineScanner.eq(key, "url") { guard let v = plainString() else { return nil }; url = v }
+                if CallProjection.eq(key, "function") { guard let v = plainString() else { return nil }; function = v }
+                else if CallProjection.eq(key, "url") { guard let v = plainString() else { return nil }; url = v }
                 else { guard skipValue() else { return nil } }
                 skipSpace()
                 if take(UInt8(ascii: ",")) { continue }
