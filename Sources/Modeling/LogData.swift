@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Hashing
 import Records
 
@@ -51,7 +54,7 @@ public struct LogData: Sendable {
     mutating func add(_ facts: CallFacts) {
         guard let labelBytes = facts.label, let payloadBytes = facts.payload, let status = facts.status else { return }
         let slot: Int
-        if let last = lastFunction, last.label.utf8.elementsEqual(labelBytes) { slot = last.slot } else {
+        if let last = lastFunction, Self.same(last.label, labelBytes) { slot = last.slot } else {
             let label = String(decoding: labelBytes, as: UTF8.self)
             if let known = functionIndex[label] { slot = known } else {
                 slot = functionList.count
@@ -61,12 +64,18 @@ public struct LogData: Sendable {
             lastFunction = (label, slot)
         }
         let pid: Int32
-        if let last = functionList[slot].lastPayload, last.text.utf8.elementsEqual(payloadBytes) { pid = last.id } else {
+        if let last = functionList[slot].lastPayload, Self.same(last.text, payloadBytes) { pid = last.id } else {
             pid = Self.payloadId(String(decoding: payloadBytes, as: UTF8.self), in: &functionList[slot])
         }
         Self.appendSample(to: &functionList[slot], phase: facts.phase, phaseMemoryMB: facts.memoryMB,
                           reportMemoryMB: facts.reportMemoryMB, payload: pid, maxMemoryMB: facts.maxMemoryMB,
                           status: status, durationMs: facts.durationMs, billedMs: facts.billedMs, initMs: facts.initMs)
+    }
+
+    /// Byte equality of a String and a buffer (memcmp; the generic elementsEqual is far slower).
+    static func same(_ text: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var text = text
+        return text.withUTF8 { t in t.count == bytes.count && (t.count == 0 || memcmp(t.baseAddress!, bytes.baseAddress!, t.count) == 0) }
     }
 
     static func payloadId(_ text: String, in f: inout FunctionLogs) -> Int32 {
@@ -96,41 +105,74 @@ public struct LogData: Sendable {
 
     /// Reads logs.ndjson (path nil or "-" = stdin). Bad lines throw InputError (file:line: field: problem).
     ///
-    /// Log lines go through `CallProjection` (only the fields fit uses, no Record built); any
-    /// line it does not fully understand, and every other kind, goes to `Record.decode`, which
-    /// validates it and names the field at fault. A regular file is hashed on another core
-    /// while this one parses; stdin is hashed as it is read.
+    /// A regular file is read on every core (Records' ParallelNDJSON: chunks at line
+    /// boundaries, merged in file order, with the file's SHA-256 as one more job); standard
+    /// input is streamed and hashed as it is read.
     public static func read(path: String?) throws -> LogData {
         var data = LogData()
-        let reader = try NDJSONReader(path: path)
-        let fileHash = path.flatMap { $0 == "-" ? nil : BackgroundFileHash.start($0) }
-        let streamHash = SHA256.Incremental()
-        let name = reader.name
-        var logs = 0, runs = 0, waits = 0
-        try reader.forEachLine(onRead: fileHash == nil ? { streamHash.update($0) } : nil) { number, bytes in
-            if let (kind, facts) = CallProjection.scan(bytes, calls: false), kind == .log {
-                logs += 1
-                data.add(facts)
-                return
+        let name: String
+        if let file = try MappedFile.regular(path) {
+            name = file.path
+            let result = try ParallelNDJSON.run([file], whole: { _, bytes in SHA256.hex(bytes) }) { _, lines in
+                var part = LogData()
+                try lines.forEachLine { try part.take($0) }
+                return part
+            }[0]
+            for part in result.parts { data.merge(part) }
+            data.sha256 = result.whole
+        } else {
+            let reader = try NDJSONReader(path: path)
+            name = reader.name
+            let hash = SHA256.Incremental()
+            try reader.forEachLine(onRead: { hash.update($0) }) { number, line in
+                do { try data.take(line) } catch let f as FieldFailure {
+                    throw InputError(file: name, line: number, field: f.field, problem: f.problem)
+                }
             }
-            let record: Record
-            do { record = try Record.decode(bytes) } catch let f as FieldFailure {
-                throw InputError(file: name, line: number, field: f.field, problem: f.problem)
-            }
-            switch record {
-            case .log(let l): logs += 1; CallFacts.with(l.invocation, l.report) { data.add($0) }
-            case .run(let h): runs += 1; if data.header == nil { data.header = h }
-            case .logWait(let w): waits += 1; data.logWaits.append(w)
-            case .schedule, .invocation, .invokeSummary:
-                throw InputError(file: name, line: number, field: "record",
-                                 problem: "\"\(record.kind)\" line: fit reads logs.ndjson (run await-logs on invocations first)")
-            }
+            data.sha256 = hash.finalizeHex()
         }
-        for (kind, n) in [("log", logs), ("run", runs), ("log_wait", waits)] where n > 0 { data.counts[kind] = n }
-        data.sha256 = fileHash?.wait() ?? streamHash.finalizeHex()
         guard data.logRecordCount > 0 else {
             throw InputError(file: name, problem: "no log records (expected logs.ndjson lines with \"record\":\"log\")")
         }
         return data
+    }
+
+    /// One line. Log lines go through `CallProjection` (only the fields fit uses, no Record
+    /// built); any line it does not fully understand, and every other kind, goes to
+    /// `Record.decode`, which validates it and names the field at fault.
+    mutating func take(_ line: UnsafeBufferPointer<UInt8>) throws {
+        if let (kind, facts) = CallProjection.scan(line, calls: false), kind == .log {
+            counts["log", default: 0] += 1
+            add(facts)
+            return
+        }
+        let record = try Record.decode(line)
+        switch record {
+        case .log(let l): CallFacts.with(l.invocation, l.report) { add($0) }
+        case .run(let h): if header == nil { header = h }
+        case .logWait(let w): logWaits.append(w)
+        case .schedule, .invocation, .invokeSummary:
+            throw FieldFailure(field: "record", problem: "\"\(record.kind)\" line: fit reads logs.ndjson (run await-logs on invocations first)")
+        }
+        counts[record.kind, default: 0] += 1
+    }
+
+    /// Appends a later chunk of the same file (payload ids renumbered into this one's).
+    mutating func merge(_ o: LogData) {
+        if header == nil { header = o.header }
+        logWaits += o.logWaits
+        counts.merge(o.counts, uniquingKeysWith: +)
+        for f in o.functionList {
+            let slot: Int
+            if let known = functionIndex[f.function] { slot = known } else {
+                slot = functionList.count
+                functionList.append(FunctionLogs(function: f.function))
+                functionIndex[f.function] = slot
+            }
+            let ids = f.payloads.map { Self.payloadId($0, in: &functionList[slot]) }
+            functionList[slot].samples += f.samples.map { var x = $0; x.payload = ids[Int(x.payload)]; return x }
+            functionList[slot].phaseMemory.merge(f.phaseMemory) { first, _ in first }
+        }
+        lastFunction = nil
     }
 }

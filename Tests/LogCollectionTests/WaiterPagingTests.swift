@@ -30,7 +30,7 @@ import Records
             .success(FilterLogEventsPage(events: [], nextToken: "t2")),                   // empty, but more to come
             .success(FilterLogEventsPage(events: [Self.event("r0", 0), Self.event("r1", 1)], nextToken: "t3")),
         ])
-        let outcome = try await LogWaiter.wait(plan, options: WaitOptions(timeoutS: 120, pollIntervalS: 0.1, requestsPerSecond: 100),  // a ceiling only: other suites may hold the cooperative threads
+        let outcome = try await LogWaiter.wait(plan, options: WaitOptions(timeoutS: 300, pollIntervalS: 0.1, requestsPerSecond: 100),  // a ceiling only: other suites may hold the cooperative threads
                                                fetch: service.fetch)
         #expect(!outcome.timedOut && outcome.joins[0].found == 2)
         #expect(outcome.throttles == 1 && outcome.apiCalls == [4])
@@ -45,12 +45,12 @@ import Records
         let plan = WaitPlanner.plan([Make.lambda(seq: 0, function: "f", requestId: "r0", sentMs: 1_000)], marginMs: 0)
         let flaky = ScriptedService(Array(repeating: .failure(TransientError(Boom())), count: 5))
         await #expect(throws: Boom.self) {
-            _ = try await LogWaiter.wait(plan, options: WaitOptions(timeoutS: 30, requestsPerSecond: 100, maxFailures: 3), fetch: flaky.fetch)
+            _ = try await LogWaiter.wait(plan, options: WaitOptions(timeoutS: 300, requestsPerSecond: 100, maxFailures: 3), fetch: flaky.fetch)
         }
         #expect(flaky.requests.count == 3)
         let rejected = ScriptedService([.failure(Boom())])
         await #expect(throws: Boom.self) {
-            _ = try await LogWaiter.wait(plan, options: WaitOptions(timeoutS: 30, requestsPerSecond: 100), fetch: rejected.fetch)
+            _ = try await LogWaiter.wait(plan, options: WaitOptions(timeoutS: 300, requestsPerSecond: 100), fetch: rejected.fetch)
         }
         #expect(rejected.requests.count == 1)
     }
