@@ -1,6 +1,7 @@
 import CurlHTTP
 import Foundation
 import Testing
+import TestSupport
 
 @Suite(.serialized)
 struct HTTPClientTests {

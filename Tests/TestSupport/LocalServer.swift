@@ -1,5 +1,4 @@
 import Foundation
-import TestSupport
 
 /// A small HTTP/1.1 keep-alive server (Python's standard library) for exercising the
 /// client over real sockets. Routes:
@@ -8,15 +7,15 @@ import TestSupport
 ///   /flaky/<key>/<n>/<code>     <code> for the first n requests with this key, then 200
 ///   /sleep/<ms>                 200 after ms milliseconds
 ///   /connections                number of TCP connections accepted so far
-final class LocalServer: @unchecked Sendable {
+public final class LocalServer: @unchecked Sendable {
     // @unchecked: immutable after init.
-    let pid: pid_t
-    let port: Int
-    let directory: TemporaryDirectory
-    var base: String { "http://127.0.0.1:\(port)" }
+    public let pid: pid_t
+    public let port: Int
+    public let directory: TemporaryDirectory
+    public var base: String { "http://127.0.0.1:\(port)" }
 
     /// Spawned with posix_spawn (Foundation's Process.waitUntilExit can hang off the main thread).
-    init() throws {
+    public init() throws {
         directory = try TemporaryDirectory("curlhttp-server")
         try directory.write("server.py", Self.script)
         var fds: [Int32] = [0, 0]
@@ -46,7 +45,7 @@ final class LocalServer: @unchecked Sendable {
         port = p
     }
 
-    func stop() {
+    public func stop() {
         kill(pid, SIGKILL)
         var status: Int32 = 0
         waitpid(pid, &status, 0)
