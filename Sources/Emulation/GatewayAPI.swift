@@ -1,10 +1,12 @@
+import SigV4
+
 /// API-Gateway-style routes: `POST /{stage}/{resource}` invokes the bound function and
 /// answers its result. As on API Gateway, the request id in the answer is the gateway's.
 extension Router {
     func gateway(_ request: HTTPRequest, requestId: String) async -> HTTPReply {
         let parts = request.path.split(separator: "/", maxSplits: 1).map(String.init)
         guard parts.count == 2,
-              let route = options.config.routes.first(where: { $0.stage == parts[0] && $0.resource == percentDecode(parts[1]) }),
+              let route = options.config.routes.first(where: { $0.stage == parts[0] && $0.resource == PercentEncoding.decode(parts[1]) }),
               request.method == "POST" else {
             return AWSError.gateway(403, "Missing Authentication Token", requestId: requestId, errorType: "MissingAuthenticationTokenException")
         }

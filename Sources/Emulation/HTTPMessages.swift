@@ -1,3 +1,5 @@
+import SigV4
+
 /// One HTTP request as the router sees it (the body already collected).
 struct HTTPRequest: Sendable {
     var method: String
@@ -30,7 +32,7 @@ struct HTTPRequest: Sendable {
     var queryItems: [(String, String)] {
         query.split(separator: "&").map { item in
             let parts = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            return (percentDecode(String(parts[0])), parts.count > 1 ? percentDecode(String(parts[1])) : "")
+            return (PercentEncoding.decode(String(parts[0])), parts.count > 1 ? PercentEncoding.decode(String(parts[1])) : "")
         }
     }
 }
@@ -39,23 +41,6 @@ extension String {
     fileprivate func caseInsensitiveCompare(_ other: String) -> Bool {
         self.utf8.count == other.utf8.count && self.lowercased() == other.lowercased()
     }
-}
-
-/// Decodes %XX escapes (and '+' is kept as is, as AWS paths do).
-func percentDecode(_ s: String) -> String {
-    guard s.contains("%") else { return s }
-    var out: [UInt8] = []
-    let bytes = Array(s.utf8)
-    var i = 0
-    while i < bytes.count {
-        if bytes[i] == UInt8(ascii: "%"), i + 2 < bytes.count,
-           let v = UInt8(String(decoding: bytes[(i + 1)...(i + 2)], as: UTF8.self), radix: 16) {
-            out.append(v); i += 3
-        } else {
-            out.append(bytes[i]); i += 1
-        }
-    }
-    return String(decoding: out, as: UTF8.self)
 }
 
 /// One HTTP response.

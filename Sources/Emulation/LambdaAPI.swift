@@ -1,3 +1,4 @@
+import SigV4
 import Records
 
 /// The Lambda API (REST-JSON, `/2015-03-31/functions/...`).
@@ -10,7 +11,7 @@ extension Router {
             guard request.method == "GET" else { return unknownOperation(requestId) }
             return listFunctions(request, requestId: requestId)
         }
-        let (name, qualifier) = Self.functionName(percentDecode(parts[3]))
+        let (name, qualifier) = Self.functionName(PercentEncoding.decode(parts[3]))
         let action = parts.count > 4 ? parts[4] : ""
         let query = Dictionary(request.queryItems, uniquingKeysWith: { a, _ in a })
         if let q = qualifier ?? query["Qualifier"], q != "$LATEST" {

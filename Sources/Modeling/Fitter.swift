@@ -32,6 +32,6 @@ public enum Fitter {
             workloadSHA256: data.header?.workloadSHA256, seed: data.header?.seed, run: data.header?.run,
             tools: (data.header?.tools ?? []) + ["fit \(RightsizeVersion.current)"])
         return ModelsFile(provenance: provenance, pricing: pricing, options: settings.used, functions: functions,
-                          logWait: data.logWaits.map(LogWaitEntry.init), warnings: warnings)
+                          logWait: data.logWaits, warnings: warnings)
     }
 }

@@ -14,12 +14,12 @@ public struct ModelsFile: Codable, Hashable, Sendable {
     public var options: FitOptionsUsed
     public var functions: [FunctionModel]
     /// The await-logs outcome per function, copied from logs.ndjson's `log_wait` lines.
-    public var logWait: [LogWaitEntry]
+    public var logWait: [LogWaitSummary]
     /// File-level warnings (e.g. "no run header"); per-function ones are in `functions[].warnings`.
     public var warnings: [String]
 
     public init(format: String = ModelsFile.formatName, provenance: ModelProvenance, pricing: PricingUsed,
-                options: FitOptionsUsed, functions: [FunctionModel], logWait: [LogWaitEntry], warnings: [String]) {
+                options: FitOptionsUsed, functions: [FunctionModel], logWait: [LogWaitSummary], warnings: [String]) {
         self.format = format; self.provenance = provenance; self.pricing = pricing; self.options = options
         self.functions = functions; self.logWait = logWait; self.warnings = warnings
     }
@@ -531,29 +531,3 @@ public struct Recommendation: Codable, Hashable, Sendable {
     }
 }
 
-/// A `log_wait` line of logs.ndjson, as models.json carries it.
-public struct LogWaitEntry: Codable, Hashable, Sendable {
-    public var function: String
-    public var logGroup: String
-    public var expected: Int
-    public var found: Int
-    public var timedOut: Bool
-    public var unmatched: Int
-    public var unparseable: Int
-    public var waitedS: Double
-    public var apiCalls: Int
-
-    public init(_ s: LogWaitSummary) {
-        function = s.function; logGroup = s.logGroup; expected = s.expected; found = s.found
-        timedOut = s.timedOut; unmatched = s.unmatched; unparseable = s.unparseable; waitedS = s.waitedS
-        apiCalls = s.apiCalls
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case function, expected, found, unmatched, unparseable
-        case logGroup = "log_group"
-        case timedOut = "timed_out"
-        case waitedS = "waited_s"
-        case apiCalls = "api_calls"
-    }
-}

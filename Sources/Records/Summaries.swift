@@ -46,8 +46,9 @@ public struct InvokeSummary: Hashable, Sendable {
     }
 }
 
-/// One per function in logs.ndjson: how the wait for REPORT lines ended.
-public struct LogWaitSummary: Hashable, Sendable {
+/// One per function in logs.ndjson: how the wait for REPORT lines ended (fit copies
+/// them into models.json, hence Codable, with the same keys).
+public struct LogWaitSummary: Codable, Hashable, Sendable {
     public var function: String
     public var logGroup: String
     public var expected: Int
@@ -66,5 +67,13 @@ public struct LogWaitSummary: Hashable, Sendable {
         self.function = function; self.logGroup = logGroup; self.expected = expected; self.found = found
         self.timedOut = timedOut; self.unmatched = unmatched; self.unparseable = unparseable
         self.waitedS = waitedS; self.apiCalls = apiCalls
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case function, expected, found, unmatched, unparseable
+        case logGroup = "log_group"
+        case timedOut = "timed_out"
+        case waitedS = "waited_s"
+        case apiCalls = "api_calls"
     }
 }

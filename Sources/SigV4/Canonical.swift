@@ -21,21 +21,6 @@ enum Canonical {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func percentDecode(_ s: Substring) -> [UInt8] {
-        var out: [UInt8] = []
-        let bytes = Array(s.utf8)
-        var i = 0
-        while i < bytes.count {
-            if bytes[i] == UInt8(ascii: "%"), i + 2 < bytes.count,
-               let v = UInt8(String(decoding: bytes[(i + 1)...(i + 2)], as: UTF8.self), radix: 16) {
-                out.append(v); i += 3
-            } else {
-                out.append(bytes[i]); i += 1
-            }
-        }
-        return out
-    }
-
     /// Canonical URI: dot segments and repeated slashes removed (unless `normalize` is off, as
     /// for S3), then every byte but unreserved ones and '/' percent-encoded. Applied to the wire
     /// path, this is the "double encoding" that AWS services other than S3 expect.
@@ -63,7 +48,7 @@ enum Canonical {
             let eq = part.firstIndex(of: "=")
             let name = eq.map { part[..<$0] } ?? part
             let value = eq.map { part[part.index(after: $0)...] } ?? ""
-            pairs.append((uriEncode(percentDecode(name), keepSlash: false), uriEncode(percentDecode(value), keepSlash: false)))
+            pairs.append((uriEncode(PercentEncoding.decodeBytes(name), keepSlash: false), uriEncode(PercentEncoding.decodeBytes(value), keepSlash: false)))
         }
         pairs.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
         return pairs.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
@@ -103,5 +88,28 @@ enum Canonical {
         let text = [r.method.uppercased(), path(r.path, normalize: normalize), query(r.query), block, signed, payloadHash]
             .joined(separator: "\n")
         return (text, signed)
+    }
+}
+
+/// %XX decoding of URI paths and query parts ('+' is kept as is, as AWS paths do).
+/// Shared by signing (canonical query) and the emulator's routing.
+public enum PercentEncoding {
+    public static func decodeBytes<S: StringProtocol>(_ s: S) -> [UInt8] {
+        var out: [UInt8] = []
+        let bytes = Array(s.utf8)
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "%"), i + 2 < bytes.count,
+               let v = UInt8(String(decoding: bytes[(i + 1)...(i + 2)], as: UTF8.self), radix: 16) {
+                out.append(v); i += 3
+            } else {
+                out.append(bytes[i]); i += 1
+            }
+        }
+        return out
+    }
+
+    public static func decode<S: StringProtocol>(_ s: S) -> String {
+        s.contains("%") ? String(decoding: decodeBytes(s), as: UTF8.self) : String(s)
     }
 }
