@@ -1,5 +1,6 @@
 import CurlHTTP
 import Foundation
+import TestSupport
 import Testing
 
 @Suite(.serialized)
@@ -112,5 +113,25 @@ struct HTTPClientTests {
         client.shutdown()
         let after = await client.send(HTTPRequest(method: "GET", url: server.base + "/echo"))
         #expect(after.error?.kind == .notStarted)
+    }
+
+    @Test func tlsPeersAreVerified() async throws {
+        let dir = try TemporaryDirectory("tls"); defer { dir.remove() }
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        openssl.arguments = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                             "-keyout", dir.file("key.pem"), "-out", dir.file("cert.pem")]
+        openssl.standardError = FileHandle.nullDevice
+        openssl.standardOutput = FileHandle.nullDevice
+        try openssl.run()
+        while openssl.isRunning { usleep(10_000) }
+        try #require(openssl.terminationStatus == 0)
+        let server = try LocalServer(tls: (dir.file("cert.pem"), dir.file("key.pem"))); defer { server.stop() }
+        let client = HTTPClient()
+        // A self-signed certificate is not trusted: the request fails before anything is sent.
+        let outcome = await client.send(HTTPRequest(method: "GET", url: "https://127.0.0.1:\(server.port)/echo"))
+        let error = try #require(outcome.error)
+        #expect(error.kind == .transport)
+        #expect(error.message.lowercased().contains("certificate"))
     }
 }
