@@ -199,7 +199,8 @@ public final class OpenLoopInvoker: Sendable {
     static func handle(_ outcome: HTTPOutcome, call k: Int, due: UInt64, request: HTTPRequest, state: RunState,
                        options: InvokeOptions, http: HTTPClient) {
         let attempts = state.recordAttempt(k, outcome: outcome, due: due)
-        if let response = outcome.response, response.status == 429, attempts <= options.retryThrottled, !state.interrupted {
+        if let response = outcome.response, Outcomes.isThrottle(response), attempts <= options.retryThrottled,
+           !state.interrupted {
             let delay = RetryPolicy(maxAttempts: options.retryThrottled + 1)
                 .delay(afterAttempt: attempts, retryAfter: RetryPolicy.retryAfter(response))
             let retryDue = MonotonicClock.nanoseconds() + UInt64(delay * 1e9)
