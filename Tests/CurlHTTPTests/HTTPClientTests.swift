@@ -134,4 +134,22 @@ struct HTTPClientTests {
         #expect(error.kind == .transport)
         #expect(error.message.lowercased().contains("certificate"))
     }
+
+    @Test func lastReferenceDroppedOnTheLoopThreadDoesNotDeadlock() async throws {
+        let server = try LocalServer(); defer { server.stop() }
+        let status: Int = await withCheckedContinuation { continuation in
+            var client: HTTPClient? = HTTPClient()
+            // The completion holds the only reference once `client` is cleared: the client is
+            // released (and shut down) on its own loop thread.
+            let held = client!
+            held.submit(HTTPRequest(method: "GET", url: server.base + "/echo")) { outcome in
+                _ = held
+                continuation.resume(returning: outcome.response?.status ?? 0)
+            }
+            client = nil
+            _ = client
+        }
+        #expect(status == 200)
+        try await Task.sleep(nanoseconds: 100_000_000)
+    }
 }
