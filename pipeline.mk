@@ -71,13 +71,17 @@ $(RUN_DIR):
 $(RUN_DIR)/schedule.ndjson: $(WORKLOAD) $(BIN)/plan $(RUN_DIR)/plan.flags | $(RUN_DIR)
 	$(BIN)/plan $(PLAN_FLAGS) $(WORKLOAD) -o $@
 
+# invoke and await-logs answer Ctrl-C by writing a complete file of what they did (marked
+# interrupted). That file goes to X.part and becomes X only when the stage succeeded, so
+# an interrupted stage is redone next time whatever order the signal reaches the processes.
 $(RUN_DIR)/invocations.ndjson: $(RUN_DIR)/schedule.ndjson $(BIN)/invoke
-	$(WITH_TARGET) $(BIN)/invoke $(INVOKE_FLAGS) $< -o $@
+	$(WITH_TARGET) $(BIN)/invoke $(INVOKE_FLAGS) $< -o $@.part && mv $@.part $@
 
 # await-logs exits 3 when the wait timed out; its output is still complete for what it
 # found and the report says what is missing, so the pipeline goes on.
 $(RUN_DIR)/logs.ndjson: $(RUN_DIR)/invocations.ndjson $(BIN)/await-logs
-	$(WITH_TARGET) $(BIN)/await-logs $(AWAIT_FLAGS) $< -o $@ || { s=$$?; [ $$s -eq 3 ] && echo "pipeline: log wait timed out; continuing with what was found" >&2 || exit $$s; }
+	$(WITH_TARGET) $(BIN)/await-logs $(AWAIT_FLAGS) $< -o $@.part || { s=$$?; [ $$s -eq 3 ] && echo "pipeline: log wait timed out; continuing with what was found" >&2 || exit $$s; }
+	mv $@.part $@
 
 $(RUN_DIR)/models.json: $(RUN_DIR)/logs.ndjson $(BIN)/fit $(RUN_DIR)/fit.flags $(PRICES)
 	$(BIN)/fit $(FIT_FLAGS) $(if $(PRICES),--prices $(PRICES)) $< -o $@

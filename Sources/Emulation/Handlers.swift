@@ -181,11 +181,11 @@ struct FunctionHandler: Sendable {
     }
 }
 
-/// Deterministic CPU-bound work: `units` x 500 steps of a 64-bit mixing function, so
-/// `{"cpu": {"n": 100000}}` is roughly 50-130 ms of one core (release/debug build).
+/// Deterministic CPU-bound work: `n` x 100,000 steps of a 64-bit mixing function, so
+/// `{"cpu": {"n": 600}}` (data/payloads/cpu.json) is roughly 60-120 ms of one core.
 enum CPUWork {
     @inline(never)
-    static let stepsPerUnit = 500
+    static let stepsPerUnit = 100_000
 
     static func run(steps total: Int) -> UInt64 {
         var x: UInt64 = 0x9E37_79B9_7F4A_7C15

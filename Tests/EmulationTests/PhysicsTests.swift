@@ -37,12 +37,12 @@ struct PhysicsTests {
     @Test func cpuBoundTimeScalesWithMemoryUpToOneVCPU() throws {
         let (emulator, dir) = try Self.start()
         defer { emulator.stop(); dir.remove() }
-        let cpu = #"{"cmds":{"cpu":{"n":40000}}}"#
+        let cpu = #"{"cmds":{"cpu":{"n":200}}}"#
         let full = try Self.duration("m1769", cpu, port: emulator.port, runs: 6)
         let big = try Self.duration("m3008", cpu, port: emulator.port, runs: 6)
         let small = try Self.duration("m128", cpu, port: emulator.port)
         let ratio = small / full
-        print("cpu n=40000: 128 MB \(small) ms, 1769 MB \(full) ms, 3008 MB \(big) ms; 128/1769 = \(ratio)")
+        print("cpu n=200: 128 MB \(small) ms, 1769 MB \(full) ms, 3008 MB \(big) ms; 128/1769 = \(ratio)")
         #expect(ratio >= 10 && ratio <= 16, "128 MB should take 10-16x as long as 1769 MB (ideal 13.8), got \(ratio)")
         #expect(big / full > 0.7 && big / full < 1.4, "single-threaded work does not speed up past one vCPU")
         // The kernel quota: a spinning worker at 128 MB gets 128/1769 of a core.
@@ -95,10 +95,10 @@ struct PhysicsTests {
         let (emulator, dir) = try Self.start(["--isolation", "duty-cycle"])
         defer { emulator.stop(); dir.remove() }
         #expect(emulator.errors.contains("duty cycle"))
-        let cpu = #"{"cmds":{"cpu":{"n":40000}}}"#
+        let cpu = #"{"cmds":{"cpu":{"n":200}}}"#
         let full = try Self.duration("m1769", cpu, port: emulator.port)
         let small = try Self.duration("m128", cpu, port: emulator.port, runs: 1)
-        print("duty cycle, cpu n=40000: 128 MB \(small) ms, 1769 MB \(full) ms; ratio \(small / full)")
+        print("duty cycle, cpu n=200: 128 MB \(small) ms, 1769 MB \(full) ms; ratio \(small / full)")
         #expect(small / full >= 2, "duty cycle ratio \(small / full) (ideal 13.8; other load slows the unthrottled 1769 MB run)")
         // The share of a core the worker obtains is what the duty cycle enforces: at most 128/1769.
         let share = try RawHTTP.invoke("m128", #"{"cmds":{"cpuu":{"n":400}}}"#, port: emulator.port)

@@ -25,7 +25,7 @@ enum PipelineFixture {
 
     /// Writes the workload and its payloads into `dir`; returns the workload's path.
     static func write(into dir: TemporaryDirectory, name: String) throws -> String {
-        try dir.write("cpu.json", #"{"cmds": {"cpu": {"n": 150}}}"#)
+        try dir.write("cpu.json", #"{"cmds": {"cpu": {"n": 40000}}}"#)
         try dir.write("sleep.json", #"{"ms": 60}"#)
         try dir.write("w.json", workload(name: name))
         return dir.file("w.json")
