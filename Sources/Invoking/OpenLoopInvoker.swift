@@ -168,7 +168,11 @@ public final class OpenLoopInvoker: Sendable {
                 batchCalls.append(k)
                 next += 1
             }
-            if !batch.isEmpty { submit(batch, calls: batchCalls) }
+            if !batch.isEmpty {
+                submit(batch, calls: batchCalls)
+                // Ctrl-C between the check above and this submission: cancel what was just queued.
+                if state.interrupted { http.cancelScheduled() }
+            }
             if next < indices.count {
                 let due = startNs + UInt64(schedule.calls[indices[next]].atS * 1e9)
                 let now = MonotonicClock.nanoseconds()
