@@ -62,6 +62,7 @@ final class EventLoop: @unchecked Sendable {
     }
 
     func run() {
+        queue.setLoopThread()
         setTimerSlack()
         var events = [epoll_event](repeating: epoll_event(), count: 256)
         while true {

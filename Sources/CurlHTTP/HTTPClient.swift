@@ -77,6 +77,8 @@ public final class HTTPClient: Sendable {
     public func shutdown() {
         guard queue.shutDown() else { return }
         loop.wakeUp()
+        // Called from a completion (the loop thread itself): the loop stops after it returns.
+        if queue.isLoopThread() { return }
         finished.wait()
     }
 }
@@ -100,6 +102,18 @@ final class WorkQueue: @unchecked Sendable {
     private var incoming: [Submission] = []
     private var commands = LoopCommands()
     private var isShutDown = false
+    private var loopThread: pthread_t?
+
+    func setLoopThread() {
+        lock.lock(); defer { lock.unlock() }
+        loopThread = pthread_self()
+    }
+
+    func isLoopThread() -> Bool {
+        lock.lock(); defer { lock.unlock() }
+        guard let loopThread else { return false }
+        return pthread_equal(loopThread, pthread_self()) != 0
+    }
 
     /// False (nothing queued) once shut down.
     func add(_ submissions: [Submission]) -> Bool {

@@ -168,7 +168,11 @@ public final class OpenLoopInvoker: Sendable {
                 batchCalls.append(k)
                 next += 1
             }
-            if !batch.isEmpty { submit(batch, calls: batchCalls) }
+            if !batch.isEmpty {
+                submit(batch, calls: batchCalls)
+                // Ctrl-C between the check above and this submission: cancel what was just queued.
+                if state.interrupted { http.cancelScheduled() }
+            }
             if next < indices.count {
                 let due = startNs + UInt64(schedule.calls[indices[next]].atS * 1e9)
                 let now = MonotonicClock.nanoseconds()
@@ -199,7 +203,8 @@ public final class OpenLoopInvoker: Sendable {
     static func handle(_ outcome: HTTPOutcome, call k: Int, due: UInt64, request: HTTPRequest, state: RunState,
                        options: InvokeOptions, http: HTTPClient) {
         let attempts = state.recordAttempt(k, outcome: outcome, due: due)
-        if let response = outcome.response, response.status == 429, attempts <= options.retryThrottled, !state.interrupted {
+        if let response = outcome.response, Outcomes.isThrottle(response), attempts <= options.retryThrottled,
+           !state.interrupted {
             let delay = RetryPolicy(maxAttempts: options.retryThrottled + 1)
                 .delay(afterAttempt: attempts, retryAfter: RetryPolicy.retryAfter(response))
             let retryDue = MonotonicClock.nanoseconds() + UInt64(delay * 1e9)

