@@ -29,8 +29,9 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
         // Library modules, one concern each.
-        .target(name: "Records"),
-        .target(name: "SeededRandom"),                              // SplitMix64: reproducible random numbers                                   // record types, JSON, NDJSON, atomic output, CLI errors
+        .target(name: "Records"),                                   // record types, JSON, NDJSON, atomic output, CLI errors
+        .target(name: "SeededRandom"),                              // SplitMix64: reproducible random numbers
+        .target(name: "OrderStatistics"),                           // fast sorts of large samples, quantiles
         .target(name: "Planning", dependencies: ["Records", "Hashing"]),       // workload -> schedule (generators, RNGs, merge)
         .target(name: "CurlHTTP", dependencies: ["CCurl"]),         // HTTP client over libcurl multi
         .target(name: "Hashing", dependencies: ["CCrypto"]),        // SHA-256 and HMAC-SHA256 over OpenSSL
@@ -39,8 +40,8 @@ let package = Package(
         .target(name: "Invoking", dependencies: ["Records", "AWS", "CurlHTTP"]), // open-loop executor
         .target(name: "LogCollection", dependencies: ["Records", "AWS", "SeededRandom"]),        // REPORT parsing, polling, join
         .target(name: "LeastSquares"),                              // QR, Levenberg-Marquardt
-        .target(name: "Modeling", dependencies: ["Records", "LeastSquares", "Hashing", "SeededRandom"]),    // runtime/memory/cost models
-        .target(name: "Rendering", dependencies: ["Records", "Hashing", "SeededRandom"]),      // HTML + SVG report
+        .target(name: "Modeling", dependencies: ["Records", "LeastSquares", "Hashing", "SeededRandom", "OrderStatistics"]),    // runtime/memory/cost models
+        .target(name: "Rendering", dependencies: ["Records", "Hashing", "SeededRandom", "OrderStatistics"]),      // HTML + SVG report
         .target(name: "Emulation", dependencies: [                  // lambda-emulator's server, workers, log store
             "Records", "SigV4", "CSQLite", "SeededRandom",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -69,6 +70,7 @@ let package = Package(
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom"]),
+        .testTarget(name: "OrderStatisticsTests", dependencies: ["OrderStatistics", "SeededRandom"]),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], resources: [.copy("Fixtures")]),
         .testTarget(name: "AWSTests", dependencies: ["AWS", "TestSupport", "lambda-emulator"]),
         .testTarget(name: "InvokingTests", dependencies: ["Invoking", "Records", "TestSupport", "invoke", "plan", "lambda-emulator"]),

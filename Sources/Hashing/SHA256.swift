@@ -82,6 +82,14 @@ extension SHA256 {
         }
     }
 
+    /// SHA-256 of bytes handed over in pieces by `pieces` (e.g. a mapped file's
+    /// `forEachPiece`, which lets each piece's pages go once it is hashed).
+    public static func hex(pieces: ((UnsafeRawBufferPointer) -> Void) -> Void) -> String {
+        let h = Incremental()
+        pieces { h.update($0) }
+        return h.finalizeHex()
+    }
+
     /// SHA-256 of a file's bytes, read in chunks; nil if it cannot be read.
     public static func hexOfFile(_ path: String) -> String? {
         guard let f = fopen(path, "rb") else { return nil }

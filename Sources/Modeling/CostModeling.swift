@@ -1,4 +1,5 @@
 import Records
+import SeededRandom
 
 /// Cost per invocation over the memory grid, its bootstrap intervals, and the recommendations.
 ///
@@ -52,7 +53,7 @@ extension FunctionFitter {
         let best = pick(d, c, safe, fastTolerance)
 
         // Bootstrap replicates.
-        var rng = SplitMix64(seed: settings.bootstrapSeed ^ SplitMix64.hash(function.function + "\u{0}" + groupName))
+        var rng = SplitMix64(seed: settings.bootstrapSeed ^ SplitMix64.seed(from: function.function + "\u{0}" + groupName))
         var repD: [[Double]] = [], repC: [[Double]] = [], repChoices: [RuleChoice] = []
         for _ in 0..<settings.bootstrapResamples {
             let resampled = points.map { p -> SizePoint in

@@ -1,3 +1,4 @@
+import OrderStatistics
 import Records
 #if canImport(Glibc)
 import Glibc
@@ -20,7 +21,7 @@ struct FunctionFitter {
 
     mutating func build() -> FunctionModel {
         let sizes = Set(samples.map { Int($0.memoryMB) }).sorted()
-        let bySize = Dictionary(grouping: samples, by: { Int($0.memoryMB) })
+        let bySize = Self.grouped(samples)
         let (observations, points) = observe(sizes, bySize)
         let current = settings.currentMemoryMB ?? function.phaseMemory.min(by: { $0.key < $1.key })?.value
 
@@ -55,6 +56,27 @@ struct FunctionFitter {
 
     mutating func warn(_ s: String) { warnings.append(s) }
 
+    /// Samples by memory size, in input order (records come in runs of one size: the
+    /// dictionary is consulted only when the size changes).
+    static func grouped(_ samples: [Sample]) -> [Int: [Sample]] {
+        var slotOf: [Int32: Int] = [:]
+        var groups: [[Sample]] = []
+        var last: (memory: Int32, slot: Int)?
+        for x in samples {
+            let slot: Int
+            if let last, last.memory == x.memoryMB { slot = last.slot } else {
+                if let known = slotOf[x.memoryMB] { slot = known } else {
+                    slot = groups.count
+                    slotOf[x.memoryMB] = slot
+                    groups.append([])
+                }
+                last = (x.memoryMB, slot)
+            }
+            groups[slot].append(x)
+        }
+        return Dictionary(uniqueKeysWithValues: slotOf.map { (Int($0.key), groups[$0.value]) })
+    }
+
     // MARK: Observations and fit points
 
     func observe(_ sizes: [Int], _ bySize: [Int: [Sample]]) -> ([MemoryObservation], [SizePoint]) {
@@ -84,9 +106,8 @@ struct FunctionFitter {
                 }
                 if x.maxMemoryMB >= 0 { memoryHistogram.add(Int(x.maxMemoryMB)) }
             }
-            var durations = warm.map(\.1)
-            durations.sort()
-            inits.sort()
+            let durations = radixSorted(warm.map(\.1))
+            inits = radixSorted(inits)
             let point = singlePayload ? robustCenter(sorted: durations, memoryMB: Double(m))
                                       : robustCenter(warm, memoryMB: Double(m))
             obs.append(MemoryObservation(
@@ -125,7 +146,7 @@ struct FunctionFitter {
         var center = 0.0, kept = 0, variance = 0.0
         var trimmedCells: [(share: Double, values: ArraySlice<Double>, mean: Double)] = []
         for key in cells.keys.sorted() {
-            let sorted = cells[key]!.map(\.1).sorted()
+            let sorted = radixSorted(cells[key]!.map(\.1))
             let t = Sorted.trimmed(sorted, settings.trimFraction)
             let share = Double(sorted.count) / Double(values.count)
             let mean = t.mean!

@@ -43,9 +43,12 @@ public struct LogData: Sendable {
     var lastFunction: (label: String, slot: Int)?
     public var header: RunHeader?
     public var logWaits: [LogWaitSummary] = []
-    public var counts: [String: Int] = [:]
+    /// Lines per record kind. Log lines are counted apart: a dictionary update per line
+    /// would cost more than collecting the line.
+    public var counts: [String: Int] { logRecordCount > 0 ? otherCounts.merging(["log": logRecordCount], uniquingKeysWith: +) : otherCounts }
+    var otherCounts: [String: Int] = [:]
+    public private(set) var logRecordCount = 0
     public var sha256: String = ""
-    public var logRecordCount: Int { counts["log"] ?? 0 }
 
     public init() {}
 
@@ -113,9 +116,10 @@ public struct LogData: Sendable {
         let name: String
         if let file = try MappedFile.regular(path) {
             name = file.path
-            let result = try ParallelNDJSON.run([file], whole: { _, bytes in SHA256.hex(bytes) }) { _, lines in
+            let result = try ParallelNDJSON.run([file], whole: { _, file in SHA256.hex(pieces: file.forEachPiece) }) { _, lines in
                 var part = LogData()
-                try lines.forEachLine { try part.take($0) }
+                var keys = CallProjection.KeyLayout()
+                try lines.forEachLine { try part.take($0, keys: &keys) }
                 return part
             }[0]
             for part in result.parts { data.merge(part) }
@@ -124,8 +128,9 @@ public struct LogData: Sendable {
             let reader = try NDJSONReader(path: path)
             name = reader.name
             let hash = SHA256.Incremental()
+            var keys = CallProjection.KeyLayout()
             try reader.forEachLine(onRead: { hash.update($0) }) { number, line in
-                do { try data.take(line) } catch let f as FieldFailure {
+                do { try data.take(line, keys: &keys) } catch let f as FieldFailure {
                     throw InputError(file: name, line: number, field: f.field, problem: f.problem)
                 }
             }
@@ -140,9 +145,9 @@ public struct LogData: Sendable {
     /// One line. Log lines go through `CallProjection` (only the fields fit uses, no Record
     /// built); any line it does not fully understand, and every other kind, goes to
     /// `Record.decode`, which validates it and names the field at fault.
-    mutating func take(_ line: UnsafeBufferPointer<UInt8>) throws {
-        if let (kind, facts) = CallProjection.scan(line, calls: false), kind == .log {
-            counts["log", default: 0] += 1
+    mutating func take(_ line: UnsafeBufferPointer<UInt8>, keys: inout CallProjection.KeyLayout) throws {
+        if let (kind, facts) = CallProjection.scan(line, calls: false, keys: &keys), kind == .log {
+            logRecordCount += 1
             add(facts)
             return
         }
@@ -154,14 +159,15 @@ public struct LogData: Sendable {
         case .schedule, .invocation, .invokeSummary:
             throw FieldFailure(field: "record", problem: "\"\(record.kind)\" line: fit reads logs.ndjson (run await-logs on invocations first)")
         }
-        counts[record.kind, default: 0] += 1
+        if case .log = record { logRecordCount += 1 } else { otherCounts[record.kind, default: 0] += 1 }
     }
 
     /// Appends a later chunk of the same file (payload ids renumbered into this one's).
     mutating func merge(_ o: LogData) {
         if header == nil { header = o.header }
         logWaits += o.logWaits
-        counts.merge(o.counts, uniquingKeysWith: +)
+        otherCounts.merge(o.otherCounts, uniquingKeysWith: +)
+        logRecordCount += o.logRecordCount
         for f in o.functionList {
             let slot: Int
             if let known = functionIndex[f.function] { slot = known } else {
@@ -170,7 +176,11 @@ public struct LogData: Sendable {
                 functionIndex[f.function] = slot
             }
             let ids = f.payloads.map { Self.payloadId($0, in: &functionList[slot]) }
-            functionList[slot].samples += f.samples.map { var x = $0; x.payload = ids[Int(x.payload)]; return x }
+            if ids.elementsEqual(ids.indices.lazy.map(Int32.init)) {
+                functionList[slot].samples += f.samples
+            } else {
+                functionList[slot].samples += f.samples.map { var x = $0; x.payload = ids[Int(x.payload)]; return x }
+            }
             functionList[slot].phaseMemory.merge(f.phaseMemory) { first, _ in first }
         }
         lastFunction = nil

@@ -3,16 +3,12 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import OrderStatistics
 
 /// Small order statistics used by the models. Inputs must be sorted ascending.
 enum Sorted {
-    /// Linear-interpolation quantile (type 7, as numpy's default).
-    static func quantile(_ s: [Double], _ q: Double) -> Double? {
-        guard !s.isEmpty else { return nil }
-        let h = Double(s.count - 1) * q
-        let lo = Int(h.rounded(.down)), hi = min(lo + 1, s.count - 1)
-        return s[lo] + (h - Double(lo)) * (s[hi] - s[lo])
-    }
+    /// Linear-interpolation quantile (type 7, as numpy's default); nil when empty.
+    static func quantile(_ s: [Double], _ q: Double) -> Double? { Quantiles(sorted: s).at(q) }
 
     /// Symmetric trimmed sample: drops floor(fraction·n) values from each tail.
     static func trimmed(_ s: [Double], _ fraction: Double) -> ArraySlice<Double> {
@@ -30,34 +26,6 @@ extension Collection where Element == Double {
     }
 }
 
-/// SplitMix64: a tiny, seedable, platform-independent generator, so bootstrap
-/// intervals are the same bytes on every run.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in (0, 1).
-    mutating func uniform() -> Double { (Double(next() >> 11) + 0.5) / 9_007_199_254_740_992 }
-    mutating func normal() -> Double {
-        let u1 = uniform(), u2 = uniform()
-        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
-    }
-    mutating func sign() -> Double { next() & 1 == 0 ? -1 : 1 }
-
-    /// FNV-1a of a string, to derive a per-function stream from one seed.
-    static func hash(_ s: String) -> UInt64 {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325
-        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01B3 }
-        return h
-    }
-}
-
 /// Rounds to `digits` significant digits: models.json carries what the data supports,
 /// and the bytes do not depend on the last bits of floating-point noise.
 func significant(_ x: Double, _ digits: Int = 7) -> Double {
@@ -71,12 +39,21 @@ func significant(_ x: Double?) -> Double? { x.map { significant($0) } }
 
 /// Max Memory Used values (whole MB) counted in a histogram: the median without sorting.
 struct MemoryHistogram {
-    var counts: [Int: Int] = [:]
+    /// counts[mb] for mb below `denseLimit` (an array: a dictionary update per record is
+    /// the slowest part of a million-record pass); rarer larger values in `sparse`.
+    var counts: [Int] = []
+    var sparse: [Int: Int] = [:]
     var total = 0
     var max: Int?
+    static let denseLimit = 1 << 16
 
     mutating func add(_ mb: Int) {
-        counts[mb, default: 0] += 1
+        if mb < Self.denseLimit {
+            if mb >= counts.count { counts += repeatElement(0, count: Swift.max(mb + 1, 2 * counts.count) - counts.count) }
+            counts[mb] += 1
+        } else {
+            sparse[mb, default: 0] += 1
+        }
         total += 1
         if max == nil || mb > max! { max = mb }
     }
@@ -87,8 +64,10 @@ struct MemoryHistogram {
         let lo = (total - 1) / 2, hi = total / 2
         var seen = 0
         var loValue: Int?
-        for mb in counts.keys.sorted() {
-            seen += counts[mb]!
+        let values = counts.indices.lazy.filter { self.counts[$0] > 0 }.map { ($0, self.counts[$0]) }
+            + sparse.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        for (mb, n) in values {
+            seen += n
             if loValue == nil && seen > lo { loValue = mb }
             if seen > hi { return (Double(loValue!) + Double(mb)) / 2 }
         }

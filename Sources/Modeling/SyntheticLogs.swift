@@ -4,6 +4,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import SeededRandom
 
 /// Log records generated with the emulator's physics, for `fit --selftest`, the tests and
 /// the benchmark: a known truth to check the models against.
@@ -67,7 +68,7 @@ public enum SyntheticLogs {
                                                              invocationType: "RequestResponse", qualifier: nil),
                                              payload: payload, payloadIndex: 0, seed: seed)
                     var d = f.duration(Double(m)) * exp(f.noise * rng.normal() - f.noise * f.noise / 2)
-                    if rng.uniform() < outlierRate { d *= 3 + 2 * rng.uniform() }   // a slow neighbour, GC, ...
+                    if rng.openUnit() < outlierRate { d *= 3 + 2 * rng.openUnit() }   // a slow neighbour, GC, ...
                     d = (d * 100).rounded() / 100
                     let cold = k < coldPerSize
                     let initMs = cold ? ((f.initDuration(Double(m)) * exp(0.05 * rng.normal())) * 100).rounded() / 100 : nil

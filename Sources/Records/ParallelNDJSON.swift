@@ -5,40 +5,6 @@ import Darwin
 #endif
 import Dispatch
 
-/// A regular file mapped read-only; unmapped when released.
-public final class MappedFile: @unchecked Sendable {  // immutable after init: the bytes are only read
-    public let path: String
-    let base: UnsafePointer<UInt8>?
-    public let count: Int
-
-    /// nil when `path` is not a regular file (standard input, a pipe): stream those instead.
-    public static func regular(_ path: String?) throws -> MappedFile? {
-        guard let path, path != "-" else { return nil }
-        var st = stat()
-        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
-        return try MappedFile(path: path)
-    }
-
-    public init(path: String) throws {
-        self.path = path
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw InputError(file: path, problem: "cannot open: \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var st = stat()
-        guard fstat(fd, &st) == 0 else { throw InputError(file: path, problem: "cannot stat: \(String(cString: strerror(errno)))") }
-        count = Int(st.st_size)
-        if count == 0 { base = nil; return }
-        guard let p = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
-            throw InputError(file: path, problem: "cannot map: \(String(cString: strerror(errno)))")
-        }
-        base = UnsafePointer(p.assumingMemoryBound(to: UInt8.self))
-    }
-
-    deinit { if let base { munmap(UnsafeMutableRawPointer(mutating: base), count) } }
-
-    public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
-}
-
 /// The lines of one chunk of a mapped file.
 public struct ChunkLines {
     let base: UnsafePointer<UInt8>
@@ -80,10 +46,11 @@ struct ChunkLineFailure: Error {
 public enum ParallelNDJSON {
     public static let chunkBytes = 24 << 20
 
+    enum Outcome<Whole, Part> { case whole(Whole), chunk(Result<Part, Error>) }
     enum Job: Sendable { case whole(file: Int), chunk(file: Int, start: Int, end: Int) }
 
     public static func run<Whole, Part>(_ files: [MappedFile], chunkBytes: Int = chunkBytes,
-                                        whole: @escaping @Sendable (Int, UnsafeRawBufferPointer) -> Whole,
+                                        whole: @escaping @Sendable (Int, MappedFile) -> Whole,
                                         parse: @escaping @Sendable (Int, ChunkLines) throws -> Part) throws -> [(whole: Whole, parts: [Part])] {
         var jobs: [Job] = files.indices.map { Job.whole(file: $0) }  // the long sequential jobs first
         for (k, f) in files.enumerated() {
@@ -97,31 +64,30 @@ public enum ParallelNDJSON {
                 start = end
             }
         }
-        let slots = Slots(count: jobs.count)
-        let work = jobs
-        DispatchQueue.concurrentPerform(iterations: work.count) { j in
-            switch work[j] {
-            case .whole(let k): slots.set(j, .success(whole(k, files[k].bytes)))
+        let outcomes: [Outcome<Whole, Part>] = jobs.concurrentMap { job in
+            switch job {
+            case .whole(let k): return .whole(whole(k, files[k]))
             case .chunk(let k, let start, let end):
-                slots.set(j, Result { try parse(k, ChunkLines(base: files[k].base! + start, count: end - start)) })
+                defer { files[k].release(start..<end) }
+                return .chunk(Result { try parse(k, ChunkLines(base: files[k].base! + start, count: end - start)) })
             }
         }
         var out: [(whole: Whole, parts: [Part])] = []
         for (k, file) in files.enumerated() {
             var parts: [Part] = []
             var wholeResult: Whole?
-            var linesBefore = 0
-            for (j, job) in jobs.enumerated() {
-                switch job {
-                case .whole(let f) where f == k: wholeResult = try (slots.get(j).get() as! Whole)
-                case .chunk(let f, let start, let end) where f == k:
-                    switch slots.get(j) {
-                    case .success(let part): parts.append(part as! Part)
+            for (job, outcome) in zip(jobs, outcomes) {
+                switch (job, outcome) {
+                case (.whole(let f), .whole(let w)) where f == k: wholeResult = w
+                case (.chunk(let f, let start, _), .chunk(let result)) where f == k:
+                    switch result {
+                    case .success(let part): parts.append(part)
                     case .failure(let e as ChunkLineFailure):
-                        throw InputError(file: file.path, line: linesBefore + e.line, field: e.field, problem: e.problem)
+                        // Lines before the chunk are counted only now: the first bad line is rare.
+                        let before = newlines(in: file.base!, start)
+                        throw InputError(file: file.path, line: before + e.line, field: e.field, problem: e.problem)
                     case .failure(let e): throw e
                     }
-                    linesBefore += newlines(in: file.base! + start, end - start)
                 default: continue
                 }
             }
@@ -138,21 +104,4 @@ public enum ParallelNDJSON {
         }
         return n
     }
-
-    /// One result per job, written by the worker threads.
-    final class Slots: @unchecked Sendable {  // every access holds `lock`
-        private let lock = PthreadLock()
-        private var results: [Result<Any, Error>?]
-        init(count: Int) { results = Array(repeating: nil, count: count) }
-        func set(_ j: Int, _ r: Result<Any, Error>) { lock.with { results[j] = r } }
-        func get(_ j: Int) -> Result<Any, Error> { lock.with { results[j]! } }
-    }
-}
-
-/// A pthread mutex (Records does not import Foundation).
-final class PthreadLock: @unchecked Sendable {
-    private let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    init() { pthread_mutex_init(m, nil) }
-    deinit { pthread_mutex_destroy(m); m.deallocate() }
-    func with<T>(_ body: () -> T) -> T { pthread_mutex_lock(m); defer { pthread_mutex_unlock(m) }; return body() }
 }

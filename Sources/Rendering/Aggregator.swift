@@ -11,6 +11,8 @@ struct Aggregator {
     // The last name seen, so consecutive lines for one function need no hashing.
     var lastLabel: [UInt8] = [], lastFunction = -1
     var lastInstanceBytes: [UInt8] = [], lastInstance = -1
+    /// The previous line's keys (CallProjection reads lines with the same keys faster).
+    var keys = CallProjection.KeyLayout()
 
     static func read(path: String, logs: Bool, callsFromLogs: Bool) throws -> (data: RunData, sha256: String, bytes: Int) {
         var a = Aggregator()
@@ -29,7 +31,7 @@ struct Aggregator {
     /// One line: the fast scanner when it understands the line, else the full decoder
     /// (which throws FieldFailure for a malformed line).
     mutating func add(_ line: UnsafeBufferPointer<UInt8>, logs: Bool, callsFromLogs: Bool) throws {
-        if let (kind, facts) = CallProjection.scan(line, calls: !logs || callsFromLogs) {
+        if let (kind, facts) = CallProjection.scan(line, calls: !logs || callsFromLogs, keys: &keys) {
             switch kind {
             case .log where logs: addReport(facts, calls: callsFromLogs)
             case .invocation where !logs: addCall(facts)

@@ -1,3 +1,4 @@
+import OrderStatistics
 import Records
 import SeededRandom
 

@@ -9,7 +9,7 @@ enum ParallelLoad {
     static func load(_ files: [(path: String, isLogs: Bool)], callsFromLogs: Bool) throws -> [(data: RunData, sha256: String, bytes: Int)] {
         let mapped = try files.map { try MappedFile(path: $0.path) }
         let kinds = files.map(\.isLogs)
-        let results = try ParallelNDJSON.run(mapped, whole: { _, bytes in SHA256.hex(bytes) }) { k, lines in
+        let results = try ParallelNDJSON.run(mapped, whole: { _, file in SHA256.hex(pieces: file.forEachPiece) }) { k, lines in
             var a = Aggregator()
             try lines.forEachLine { try a.add($0, logs: kinds[k], callsFromLogs: callsFromLogs) }
             return a.finish()

@@ -1,4 +1,5 @@
 import Foundation
+import OrderStatistics
 import Records
 import SeededRandom
 
@@ -80,15 +81,12 @@ public struct RunData {
         keys.sort { ($0.function, $0.memory, $0.field) < ($1.function, $1.memory, $1.field) }
         var arrays: [[Double]] = keys.map { functions[$0.function]!.byMemory[$0.memory]!.sample($0.field) }
         arrays.append(calls.lagMs)
-        let sorted = SortSlots(count: arrays.count)
-        let input = arrays
         // Largest first, so the long sorts start early.
-        let order = input.indices.sorted { input[$0].count > input[$1].count }
-        DispatchQueue.concurrentPerform(iterations: order.count) { j in
-            sorted.set(order[j], sortedValues(input[order[j]]))
-        }
-        for (k, key) in keys.enumerated() { functions[key.function]!.byMemory[key.memory]!.setSample(key.field, sorted.get(k)) }
-        calls.lagMs = sorted.get(keys.count)
+        let order = arrays.indices.sorted { arrays[$0].count > arrays[$1].count }
+        var sorted = arrays
+        for (k, values) in zip(order, order.concurrentMap { sortedValues(arrays[$0]) }) { sorted[k] = values }
+        for (k, key) in keys.enumerated() { functions[key.function]!.byMemory[key.memory]!.setSample(key.field, sorted[k]) }
+        calls.lagMs = sorted[keys.count]
     }
 
     /// Adopts the call-level half of `other` (read from invocations.ndjson).
@@ -236,75 +234,4 @@ public struct CallStats {
         if let s = i.httpStatus { httpStatuses[s, default: 0] += 1 }
         if i.hasFunctionError { functionErrors += 1 }
     }
-}
-
-/// Quantiles of a sample (sorted once; linear interpolation between order statistics).
-public struct Quantiles {
-    public let sorted: [Double]
-    /// `values` must be sorted ascending (RunData's samples are, once loaded).
-    public init(sorted values: [Double]) { sorted = values }
-    public init(_ values: [Double]) { sorted = values.sorted() }
-    public var count: Int { sorted.count }
-    public var isEmpty: Bool { sorted.isEmpty }
-    public func callAsFunction(_ q: Double) -> Double {
-        guard !sorted.isEmpty else { return .nan }
-        let pos = q * Double(sorted.count - 1)
-        let i = Int(pos), f = pos - Double(i)
-        return i + 1 < sorted.count ? sorted[i] + f * (sorted[i + 1] - sorted[i]) : sorted[i]
-    }
-    public var mean: Double { sorted.isEmpty ? .nan : sorted.reduce(0, +) / Double(sorted.count) }
-    public var max: Double { sorted.last ?? .nan }
-}
-
-/// Sorted arrays written by the sorting threads, each into its own slot.
-final class SortSlots: @unchecked Sendable {  // every access holds `lock`
-    private let lock = NSLock()
-    private var slots: [[Double]]
-    init(count: Int) { slots = Array(repeating: [], count: count) }
-    func set(_ k: Int, _ a: [Double]) { lock.lock(); slots[k] = a; lock.unlock() }
-    func get(_ k: Int) -> [Double] { lock.lock(); defer { lock.unlock() }; return slots[k] }
-}
-
-/// Sorted copy; integral values in a small range (Max Memory Used in MB) are counted
-/// instead of compared, which is several times faster for a million values.
-func sortedValues(_ values: [Double]) -> [Double] {
-    guard let lo = values.min(), let hi = values.max(), hi - lo < 65536,
-          values.allSatisfy({ $0 == $0.rounded() }) else { return radixSorted(values) }
-    var counts = [Int](repeating: 0, count: Int(hi - lo) + 1)
-    for v in values { counts[Int(v - lo)] += 1 }
-    var out: [Double] = []
-    out.reserveCapacity(values.count)
-    for (k, n) in counts.enumerated() where n > 0 { out.append(contentsOf: repeatElement(lo + Double(k), count: n)) }
-    return out
-}
-
-/// Ascending sort of finite doubles by LSD radix on their bit patterns (11-bit digits,
-/// 6 passes): about three times faster than a comparison sort for a million values.
-func radixSorted(_ values: [Double]) -> [Double] {
-    let n = values.count
-    guard n > 256 else { return values.sorted() }
-    // Order-preserving map to unsigned keys: flip all bits of negatives, the sign bit of the rest.
-    var keys = values.map { v -> UInt64 in
-        let b = v.bitPattern
-        return b >> 63 == 1 ? ~b : b | (1 << 63)
-    }
-    var scratch = [UInt64](repeating: 0, count: n)
-    var counts = [Int](repeating: 0, count: 2048)
-    keys.withUnsafeMutableBufferPointer { a in
-        scratch.withUnsafeMutableBufferPointer { b in
-            var src = a, dst = b
-            for pass in 0..<6 {
-                let shift = UInt64(pass * 11)
-                for k in 0..<2048 { counts[k] = 0 }
-                for k in src { counts[Int((k >> shift) & 2047)] += 1 }
-                if counts.contains(n) { continue }  // every key has the same digit: nothing to move
-                var sum = 0
-                for d in 0..<2048 { let c = counts[d]; counts[d] = sum; sum += c }
-                for k in src { let d = Int((k >> shift) & 2047); dst[counts[d]] = k; counts[d] += 1 }
-                swap(&src, &dst)
-            }
-            if src.baseAddress != a.baseAddress { a.baseAddress!.update(from: src.baseAddress!, count: n) }
-        }
-    }
-    return keys.map { k in Double(bitPattern: k >> 63 == 1 ? k & ~(1 << 63) : ~k) }
 }

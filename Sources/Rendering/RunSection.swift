@@ -1,3 +1,4 @@
+import OrderStatistics
 import Records
 
 /// "The run": how the measurements were made and how faithful the run was to its plan.

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// SplitMix64 (Steele, Lea and Flood 2014): a tiny, fast, platform-independent generator.
 ///
 /// Everything in rightsize that draws random numbers (bootstrap resamples, report
@@ -22,6 +28,15 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
 
     /// Uniform in (0, 1): never 0 or 1, so safe for log(u) and log(1 - u).
     public mutating func openUnit() -> Double { (Double(next() >> 11) + 0.5) * 0x1.0p-53 }
+
+    /// Standard normal (Box–Muller on two `openUnit` draws; the C library's log and cos).
+    public mutating func normal() -> Double {
+        let u1 = openUnit(), u2 = openUnit()
+        return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
+    }
+
+    /// −1 or +1 with equal chance (Rademacher), e.g. for a wild bootstrap.
+    public mutating func sign() -> Double { next() & 1 == 0 ? -1 : 1 }
 
     /// A stable 64-bit seed from a name (FNV-1a), to give each function or instance its
     /// own stream derived from one run seed.

@@ -70,7 +70,10 @@ struct FitBench: ParsableCommand {
         print("fit: exit \(status >> 8), wall \(String(format: "%.3f", wall)) s, cpu \(String(format: "%.3f", cpu)) s, peak RSS \(usage.ru_maxrss / 1024) MB")
         let count = try profile(path)
         print("throughput: \(String(format: "%.0f", Double(count) / wall)) records/s, \(String(format: "%.0f", Double(bytes) / 1e6 / wall)) MB/s")
-        print("target: 1,000,000 records <= 1 s: \(wall <= 1 && count >= 1_000_000 ? "met" : (count >= 999_990 ? "NOT met" : "n/a (fewer records)"))")
+        // The generator makes equal counts per function and size (999,990 for 1,000,000), so
+        // the target is judged as a rate.
+        let rate = Double(count) / wall
+        print("target: 1,000,000 records <= 1 s, i.e. >= 1,000,000 records/s: \(count < 900_000 ? "n/a (fewer records)" : rate >= 1_000_000 ? "met" : "NOT met")")
     }
 
     /// Where the time goes, in this process: splitting lines, decoding records, and modelling.

@@ -58,4 +58,33 @@ import Testing
         #expect(project(encode(.run(Samples.header))) == nil)
         #expect(project(encode(.schedule(Samples.call))) == nil)
     }
+
+    /// One KeyLayout carried across lines that change their keys: every line must read as it
+    /// would on its own (the layout only saves work, it never decides a value).
+    @Test func aSharedKeyLayoutReadsEveryLineAsAFreshOne() {
+        let log = encode(.log(Samples.log))
+        let invocation = encode(.invocation(Samples.invocation))
+        let lines = [
+            log, log,
+            log.replacingOccurrences(of: #""phase":"#, with: #""phase" : "#),                 // spaces around the colon
+            log.replacingOccurrences(of: #""memory_mb":"#, with: #""memory_mb_x":1,"memory_mb":"#), // a key inserted
+            log.replacingOccurrences(of: #""duration_ms":"#, with: #""duration_mx":"#),        // same length, other key
+            invocation, log,
+            String(log.replacingOccurrences(of: #""record":"log","#, with: "").dropLast()) + #","record":"log"}"#, // reordered
+            log, #"{"record":"log"}"#, log,
+        ]
+        var keys = CallProjection.KeyLayout()
+        for (n, line) in lines.enumerated() {
+            var copy = line
+            let shared = copy.withUTF8 { CallProjection.scan($0, calls: true, keys: &keys).map { ($0.0, Summary($0.1)) } }
+            let fresh = project(line)
+            // NaN (no REPORT on an invocation line) never compares equal: compare its bits.
+            func bits(_ s: Summary?) -> [UInt64] { [s?.durationMs.bitPattern ?? 0, s?.billedMs.bitPattern ?? 0, s?.atS.bitPattern ?? 0] }
+            var (a, b) = (shared?.1, fresh?.1)
+            #expect(bits(a) == bits(b))
+            a?.durationMs = 0; a?.billedMs = 0; a?.atS = 0; b?.durationMs = 0; b?.billedMs = 0; b?.atS = 0
+            #expect(shared?.0 == fresh?.0 && a == b, "line \(n + 1): \(line)")
+        }
+        #expect(!keys.entries.isEmpty)
+    }
 }

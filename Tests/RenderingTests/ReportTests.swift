@@ -244,17 +244,6 @@ import TestSupport
         #expect(HTMLChecker(out).problems.isEmpty)
     }
 
-    @Test func sortsLikeTheStandardLibrary() {
-        var rng = SplitMix64(seed: 7)
-        let mixed = (0..<5000).map { k -> Double in
-            let u = rng.unit()
-            return k % 7 == 0 ? -u * 1e3 : k % 11 == 0 ? 0 : k % 13 == 0 ? -0.0 : u * 1e6 + (k % 3 == 0 ? 0.5 : 0)
-        }
-        #expect(radixSorted(mixed) == mixed.sorted())
-        let integral = (0..<3000).map { _ in Double(Int(rng.unit() * 300) + 40) }
-        #expect(sortedValues(integral) == integral.sorted())
-        #expect(sortedValues(mixed) == mixed.sorted())
-    }
 
     @Test func niceTicks() {
         #expect(Chart.niceStep(7.3) == 10)

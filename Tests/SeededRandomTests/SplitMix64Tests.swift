@@ -24,4 +24,20 @@ import SeededRandom
         #expect(SplitMix64.seed(from: "a") == 0xAF63_DC4C_8601_EC8C)
         #expect(SplitMix64.seed(from: "faas_measure") != SplitMix64.seed(from: "faas_sleep"))
     }
+
+    @Test func normalsAndSignsHaveTheirMoments() {
+        var g = SplitMix64(seed: 9)
+        let n = 200_000
+        var sum = 0.0, squares = 0.0, signs = 0.0
+        for _ in 0..<n {
+            let z = g.normal()
+            sum += z; squares += z * z
+            let s = g.sign()
+            #expect(s == 1 || s == -1)
+            signs += s
+        }
+        #expect(abs(sum / Double(n)) < 0.01)              // mean 0 (sd of the mean 0.0022)
+        #expect(abs(squares / Double(n) - 1) < 0.015)      // variance 1 (sd 0.0032)
+        #expect(abs(signs / Double(n)) < 0.01)
+    }
 }
