@@ -64,7 +64,7 @@ let package = Package(
         // Tests: one target per module, plus end-to-end tests that run the built tools.
         .target(name: "TestSupport", dependencies: ["Records"], path: "Tests/TestSupport"),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CCurl", "CCrypto", "CSQLite"]),
-        .testTarget(name: "RecordsTests", dependencies: ["Records", "TestSupport"]),
+        .testTarget(name: "RecordsTests", dependencies: ["Records", "SeededRandom", "TestSupport"]),
         .testTarget(name: "PlanningTests", dependencies: ["Planning", "Records", "TestSupport", "plan"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),

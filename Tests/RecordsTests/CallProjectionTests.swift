@@ -1,3 +1,4 @@
+import SeededRandom
 import Testing
 @testable import Records
 
@@ -86,5 +87,41 @@ import Testing
             #expect(shared?.0 == fresh?.0 && a == b, "line \(n + 1): \(line)")
         }
         #expect(!keys.entries.isEmpty)
+    }
+
+    /// Randomly damaged lines (bytes deleted, inserted, replaced) between intact ones: with a
+    /// shared layout each must still read exactly as on its own, or be declined the same way.
+    @Test func damagedLinesReadTheSameWithASharedLayout() {
+        let lines = [encode(.log(Samples.log)), encode(.invocation(Samples.invocation))].map { Array($0.utf8) }
+        var rng = SplitMix64(seed: 11)
+        let alphabet = Array(#"{}[]":,0123456789.-e "abcdefghijklmnopqrstuvwxyz_"#.utf8)
+        var keys = CallProjection.KeyLayout()
+        var accepted = 0
+        for round in 0..<4000 {
+            var line = lines[round % 2]
+            if round % 3 != 0 {
+                for _ in 0..<(1 + Int(rng.next() % 3)) {
+                    let at = Int(rng.next() % UInt64(line.count))
+                    let byte = alphabet[Int(rng.next() % UInt64(alphabet.count))]
+                    switch rng.next() % 3 {
+                    case 0: line.remove(at: at)
+                    case 1: line.insert(byte, at: at)
+                    default: line[at] = byte
+                    }
+                }
+            }
+            let shared = line.withUnsafeBufferPointer { CallProjection.scan($0, calls: true, keys: &keys) }
+            let fresh = line.withUnsafeBufferPointer { CallProjection.scan($0, calls: true) }
+            #expect((shared == nil) == (fresh == nil), "round \(round): \(String(decoding: line, as: UTF8.self))")
+            guard let shared, let fresh else { continue }
+            accepted += 1
+            let (a, b) = (Summary(shared.1), Summary(fresh.1))
+            #expect(shared.0 == fresh.0)
+            #expect(a.label == b.label && a.payload == b.payload && a.instance == b.instance && a.memoryMB == b.memoryMB
+                    && a.phase == b.phase && a.status == b.status && a.initMs == b.initMs && a.maxMemoryMB == b.maxMemoryMB
+                    && a.durationMs.bitPattern == b.durationMs.bitPattern && a.atS.bitPattern == b.atS.bitPattern,
+                    "round \(round): \(String(decoding: line, as: UTF8.self))")
+        }
+        #expect(accepted > 1400)  // the intact third, and damage in skipped values
     }
 }
