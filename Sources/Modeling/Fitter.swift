@@ -16,11 +16,8 @@ public enum Fitter {
             guard f.payloads.count > 1, note == nil else { continue }
             for pid in f.payloads.indices { jobs.append(Job(function: f, payload: pid)) }
         }
-        // Largest first, so the long builds start early.
-        let order = jobs.indices.sorted { jobs[$0].function.samples.count > jobs[$1].function.samples.count }
-        var functions = jobs.map { _ in FunctionModel?.none }
-        let built = order.concurrentMap { k -> FunctionModel in
-            let job = jobs[k], f = job.function
+        let functions = jobs.concurrentMap(longestFirst: { $0.function.samples.count }) { job -> FunctionModel in
+            let f = job.function
             guard let pid = job.payload else {
                 var all = FunctionFitter(function: f, samples: f.samples, groupName: "all", payloadText: nil,
                                          settings: settings, pricing: pricing)
@@ -35,7 +32,6 @@ public enum Fitter {
                                      groupName: "payload \(pid)", payloadText: f.payloads[pid], settings: settings, pricing: pricing)
             return one.build()
         }
-        for (k, model) in zip(order, built) { functions[k] = model }
         var warnings: [String] = []
         if data.header == nil { warnings.append("no run header: provenance lacks the workload hash and seed") }
         let provenance = ModelProvenance(
@@ -43,7 +39,7 @@ public enum Fitter {
             inputs: [ModelInput(path: inputPath, sha256: data.sha256, records: data.counts)],
             workloadSHA256: data.header?.workloadSHA256, seed: data.header?.seed, run: data.header?.run,
             tools: (data.header?.tools ?? []) + ["fit \(RightsizeVersion.current)"])
-        return ModelsFile(provenance: provenance, pricing: pricing, options: settings.used, functions: functions.map { $0! },
+        return ModelsFile(provenance: provenance, pricing: pricing, options: settings.used, functions: functions,
                           logWait: data.logWaits, warnings: warnings)
     }
 }

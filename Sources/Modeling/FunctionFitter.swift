@@ -56,25 +56,16 @@ struct FunctionFitter {
 
     mutating func warn(_ s: String) { warnings.append(s) }
 
-    /// Samples by memory size, in input order (records come in runs of one size: the
-    /// dictionary is consulted only when the size changes).
+    /// Samples by memory size, in input order.
     static func grouped(_ samples: [Sample]) -> [Int: [Sample]] {
-        var slotOf: [Int32: Int] = [:]
+        var sizes = SlotIndex<Int32>()
         var groups: [[Sample]] = []
-        var last: (memory: Int32, slot: Int)?
         for x in samples {
-            let slot: Int
-            if let last, last.memory == x.memoryMB { slot = last.slot } else {
-                if let known = slotOf[x.memoryMB] { slot = known } else {
-                    slot = groups.count
-                    slotOf[x.memoryMB] = slot
-                    groups.append([])
-                }
-                last = (x.memoryMB, slot)
-            }
+            let (slot, isNew) = sizes.slot(x.memoryMB)
+            if isNew { groups.append([]) }
             groups[slot].append(x)
         }
-        return Dictionary(uniqueKeysWithValues: slotOf.map { (Int($0.key), groups[$0.value]) })
+        return Dictionary(uniqueKeysWithValues: zip(sizes.keys.map(Int.init), groups))
     }
 
     // MARK: Observations and fit points
@@ -192,24 +183,16 @@ struct FunctionFitter {
 
     func coldStartModel(_ sizes: [Int]) -> ColdStartModel {
         // One pass: invocations per phase, Init Durations per phase and per memory size.
-        // Records come phase by phase: look the phase up only when it changes (a dictionary
-        // access per record would cost more than the rest of this pass).
-        var slot: [Int: Int] = [:]
-        var phaseOf: [Int] = [], n: [Int] = [], firstMemory: [Int] = []
-        var lastPhase = -1, last = -1
+        var phaseSlots = SlotIndex<Int>()
+        var n: [Int] = [], firstMemory: [Int] = []
         var cold: [Sample] = []
         for x in samples {
-            let phase = Int(x.phase)
-            if phase != lastPhase {
-                if let known = slot[phase] { last = known } else {
-                    last = n.count; slot[phase] = last
-                    phaseOf.append(phase); n.append(0); firstMemory.append(Int(x.memoryMB))
-                }
-                lastPhase = phase
-            }
-            n[last] += 1
+            let (slot, isNew) = phaseSlots.slot(Int(x.phase))
+            if isNew { n.append(0); firstMemory.append(Int(x.memoryMB)) }
+            n[slot] += 1
             if x.isCold { cold.append(x) }
         }
+        let phaseOf = phaseSlots.keys
         let coldN = cold.count
         let initsByPhase = Dictionary(grouping: cold, by: { Int($0.phase) })
         let initsBySize = Dictionary(grouping: cold, by: { Int($0.memoryMB) }).mapValues { $0.map(\.initMs) }

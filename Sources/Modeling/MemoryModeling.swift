@@ -7,10 +7,8 @@ extension FunctionFitter {
         // One pass: per (memory, payload) cell, count, mean and sum of squared deviations (Welford);
         // cell means weighted by counts give the same least squares as every sample.
         struct Key: Hashable { var m: Int32; var p: Int32 }
-        // Records come in runs of one cell: look the cell up only when it changes.
-        var cellSlot: [Key: Int] = [:]
+        var cellSlots = SlotIndex<Key>()
         var cellStats: [Welford] = []
-        var last: (key: Key, slot: Int)?
         var total = Welford()
         var oomAt: Int?
         var maxObserved = 0
@@ -18,21 +16,13 @@ extension FunctionFitter {
             if x.status == .oom { oomAt = max(oomAt ?? 0, Int(x.memoryMB)) }
             guard x.maxMemoryMB >= 0 else { continue }
             let v = Double(x.maxMemoryMB)
-            let key = Key(m: x.memoryMB, p: x.payload)
-            let slot: Int
-            if let last, last.key == key { slot = last.slot } else {
-                if let known = cellSlot[key] { slot = known } else {
-                    slot = cellStats.count
-                    cellSlot[key] = slot
-                    cellStats.append(Welford())
-                }
-                last = (key, slot)
-            }
+            let (slot, isNew) = cellSlots.slot(Key(m: x.memoryMB, p: x.payload))
+            if isNew { cellStats.append(Welford()) }
             cellStats[slot].add(v)
             total.add(v)
             maxObserved = max(maxObserved, Int(x.maxMemoryMB))
         }
-        let cells = cellSlot.mapValues { cellStats[$0] }
+        let cells = Dictionary(uniqueKeysWithValues: zip(cellSlots.keys, cellStats))
         guard total.count > 0 else {
             warn("no Max Memory Used values: no memory model")
             return nil

@@ -3,7 +3,8 @@ import Dispatch
 extension Array {
     /// `transform` applied to every element on every core (Dispatch's concurrentPerform);
     /// the results come back in element order, so they do not depend on the scheduling.
-    /// Elements are handed out roughly in order: put the longest jobs first.
+    /// Elements are handed out roughly in order: put the longest jobs first (or use
+    /// `concurrentMap(longestFirst:_:)`).
     public func concurrentMap<T>(_ transform: (Element) -> T) -> [T] {
         guard count > 1 else { return map(transform) }
         let slots = UnsafeMutableBufferPointer<T>.allocate(capacity: count)
@@ -23,6 +24,21 @@ extension Array {
             _ = buffer.moveInitialize(fromContentsOf: slots)
             initialized = count
         }
+    }
+
+    /// `concurrentMap` with the elements handed out by decreasing `cost`, so the longest
+    /// jobs start first and no core is left with one long job at the end; the results
+    /// still come back in element order.
+    public func concurrentMap<T>(longestFirst cost: (Element) -> Int, _ transform: (Element) -> T) -> [T] {
+        let costs = map(cost)
+        let order = indices.sorted { costs[$0] > costs[$1] }
+        let results = withoutActuallyEscaping(transform) { transform in
+            let body = UncheckedSendable(transform)
+            return order.concurrentMap { body.value(self[$0]) }
+        }
+        var inOrder = [T?](repeating: nil, count: count)
+        for (k, result) in zip(order, results) { inOrder[k] = result }
+        return inOrder.map { $0! }
     }
 }
 

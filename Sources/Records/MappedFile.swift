@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Dispatch
 
 /// A regular file mapped read-only; unmapped when released.
 public final class MappedFile: @unchecked Sendable {  // immutable after init: the bytes are only read

@@ -81,10 +81,7 @@ public struct RunData {
         keys.sort { ($0.function, $0.memory, $0.field) < ($1.function, $1.memory, $1.field) }
         var arrays: [[Double]] = keys.map { functions[$0.function]!.byMemory[$0.memory]!.sample($0.field) }
         arrays.append(calls.lagMs)
-        // Largest first, so the long sorts start early.
-        let order = arrays.indices.sorted { arrays[$0].count > arrays[$1].count }
-        var sorted = arrays
-        for (k, values) in zip(order, order.concurrentMap { sortedValues(arrays[$0]) }) { sorted[k] = values }
+        let sorted = arrays.concurrentMap(longestFirst: \.count) { sortedValues($0) }
         for (k, key) in keys.enumerated() { functions[key.function]!.byMemory[key.memory]!.setSample(key.field, sorted[k]) }
         calls.lagMs = sorted[keys.count]
     }
