@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Hashing
 import Records
 
@@ -25,22 +22,19 @@ struct FunctionLogs: Sendable {
     var function: String
     var samples: [Sample] = []
     /// Distinct payloads (compact JSON text), in order of first appearance.
-    var payloads: [String] = []
-    var payloadIndex: [String: Int32] = [:]
+    var payloadSlots = NameSlots()
+    var payloads: [String] { payloadSlots.names }
     /// phase -> the phase's configured memory (from the schedule).
     var phaseMemory: [Int: Int] = [:]
-    /// The previous record's payload and phase: consecutive records mostly repeat them, and a
-    /// byte comparison is cheaper than hashing the payload text into `payloadIndex`.
-    var lastPayload: (text: String, id: Int32)?
+    /// The previous record's phase: consecutive records mostly repeat it.
     var lastPhase = -1
 }
 
 /// Everything fit reads from logs.ndjson.
 public struct LogData: Sendable {
-    /// Per function, in order of first appearance; `functionIndex` maps the label to its slot.
+    /// Per function, in order of first appearance (the slots of `functionSlots`).
     var functionList: [FunctionLogs] = []
-    var functionIndex: [String: Int] = [:]
-    var lastFunction: (label: String, slot: Int)?
+    var functionSlots = NameSlots()
     public var header: RunHeader?
     public var logWaits: [LogWaitSummary] = []
     /// Lines per record kind. Log lines are counted apart: a dictionary update per line
@@ -56,40 +50,17 @@ public struct LogData: Sendable {
     /// Names and payloads become Strings only when they differ from the previous line's.
     mutating func add(_ facts: CallFacts) {
         guard let labelBytes = facts.label, let payloadBytes = facts.payload, let status = facts.status else { return }
-        let slot: Int
-        if let last = lastFunction, Self.same(last.label, labelBytes) { slot = last.slot } else {
-            let label = String(decoding: labelBytes, as: UTF8.self)
-            if let known = functionIndex[label] { slot = known } else {
-                slot = functionList.count
-                functionList.append(FunctionLogs(function: label))
-                functionIndex[label] = slot
-            }
-            lastFunction = (label, slot)
-        }
-        let pid: Int32
-        if let last = functionList[slot].lastPayload, Self.same(last.text, payloadBytes) { pid = last.id } else {
-            pid = Self.payloadId(String(decoding: payloadBytes, as: UTF8.self), in: &functionList[slot])
-        }
+        let slot = function(functionSlots.slot(labelBytes))
+        let pid = Int32(functionList[slot].payloadSlots.slot(payloadBytes).slot)
         Self.appendSample(to: &functionList[slot], phase: facts.phase, phaseMemoryMB: facts.memoryMB,
                           reportMemoryMB: facts.reportMemoryMB, payload: pid, maxMemoryMB: facts.maxMemoryMB,
                           status: status, durationMs: facts.durationMs, billedMs: facts.billedMs, initMs: facts.initMs)
     }
 
-    /// Byte equality of a String and a buffer (memcmp; the generic elementsEqual is far slower).
-    static func same(_ text: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var text = text
-        return text.withUTF8 { t in t.count == bytes.count && (t.count == 0 || memcmp(t.baseAddress!, bytes.baseAddress!, t.count) == 0) }
-    }
-
-    static func payloadId(_ text: String, in f: inout FunctionLogs) -> Int32 {
-        let pid: Int32
-        if let known = f.payloadIndex[text] { pid = known } else {
-            pid = Int32(f.payloads.count)
-            f.payloads.append(text)
-            f.payloadIndex[text] = pid
-        }
-        f.lastPayload = (text, pid)
-        return pid
+    /// The function at a slot of `functionSlots`, its logs started when the slot is new.
+    mutating func function(_ slot: (slot: Int, isNew: Bool)) -> Int {
+        if slot.isNew { functionList.append(FunctionLogs(function: functionSlots.names[slot.slot])) }
+        return slot.slot
     }
 
     static func appendSample(to f: inout FunctionLogs, phase: Int, phaseMemoryMB: Int, reportMemoryMB: Int, payload: Int32,
@@ -169,13 +140,8 @@ public struct LogData: Sendable {
         otherCounts.merge(o.otherCounts, uniquingKeysWith: +)
         logRecordCount += o.logRecordCount
         for f in o.functionList {
-            let slot: Int
-            if let known = functionIndex[f.function] { slot = known } else {
-                slot = functionList.count
-                functionList.append(FunctionLogs(function: f.function))
-                functionIndex[f.function] = slot
-            }
-            let ids = f.payloads.map { Self.payloadId($0, in: &functionList[slot]) }
+            let slot = function(functionSlots.slot(f.function))
+            let ids = f.payloads.map { Int32(functionList[slot].payloadSlots.slot($0).slot) }
             if ids.elementsEqual(ids.indices.lazy.map(Int32.init)) {
                 functionList[slot].samples += f.samples
             } else {
@@ -183,6 +149,5 @@ public struct LogData: Sendable {
             }
             functionList[slot].phaseMemory.merge(f.phaseMemory) { first, _ in first }
         }
-        lastFunction = nil
     }
 }

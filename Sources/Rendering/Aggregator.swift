@@ -4,13 +4,9 @@ import Records
 /// Builds one file's share of RunData while streaming it.
 struct Aggregator {
     var data = RunData()
-    var functionIndex: [String: Int] = [:]
-    var functionList: [FunctionRun] = []
-    var instanceIndex: [String: Int] = [:]
-    var instanceList: [InstanceTimeline] = []
-    // The last name seen, so consecutive lines for one function need no hashing.
-    var lastLabel: [UInt8] = [], lastFunction = -1
-    var lastInstanceBytes: [UInt8] = [], lastInstance = -1
+    /// Per function and per instance, by their slots in `functionSlots` and `instanceSlots`.
+    var functionSlots = NameSlots(), functionList: [FunctionRun] = []
+    var instanceSlots = NameSlots(), instanceList: [InstanceTimeline] = []
     /// The previous line's keys (CallProjection reads lines with the same keys faster).
     var keys = CallProjection.KeyLayout()
 
@@ -56,28 +52,14 @@ struct Aggregator {
     }
 
     mutating func function(_ label: UnsafeBufferPointer<UInt8>) -> Int {
-        if lastFunction >= 0, label.elementsEqual(lastLabel) { return lastFunction }
-        let name = String(decoding: label, as: UTF8.self)
-        let k: Int
-        if let found = functionIndex[name] { k = found } else {
-            k = functionList.count
-            functionIndex[name] = k
-            functionList.append(FunctionRun(name: name))
-        }
-        lastLabel = Array(label); lastFunction = k
+        let (k, isNew) = functionSlots.slot(label)
+        if isNew { functionList.append(FunctionRun(name: functionSlots.names[k])) }
         return k
     }
 
     mutating func instance(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        if lastInstance >= 0, bytes.elementsEqual(lastInstanceBytes) { return lastInstance }
-        let name = String(decoding: bytes, as: UTF8.self)
-        let k: Int
-        if let found = instanceIndex[name] { k = found } else {
-            k = instanceList.count
-            instanceIndex[name] = k
-            instanceList.append(InstanceTimeline(name: name))
-        }
-        lastInstanceBytes = Array(bytes); lastInstance = k
+        let (k, isNew) = instanceSlots.slot(bytes)
+        if isNew { instanceList.append(InstanceTimeline(name: instanceSlots.names[k])) }
         return k
     }
 
