@@ -8,25 +8,18 @@ import Darwin
 /// payload texts), in order of first appearance. Consecutive lines mostly repeat a name, so
 /// it is compared with the previous one's bytes first: no String is built or hashed per line.
 public struct NameSlots: Sendable {
+    private var index = SlotIndex<String>()
     /// The names, by slot.
-    public private(set) var names: [String] = []
-    private var slotOf: [String: Int] = [:]
-    private var last = -1
+    public var names: [String] { index.keys }
 
     public init() {}
 
     public mutating func slot(_ bytes: UnsafeBufferPointer<UInt8>) -> (slot: Int, isNew: Bool) {
-        if last >= 0, Self.same(names[last], bytes) { return (last, false) }
-        return slot(String(decoding: bytes, as: UTF8.self))
+        if let last = index.lastSlot, Self.same(index.keys[last], bytes) { return (last, false) }
+        return index.slot(String(decoding: bytes, as: UTF8.self))
     }
 
-    public mutating func slot(_ name: String) -> (slot: Int, isNew: Bool) {
-        if let known = slotOf[name] { last = known; return (known, false) }
-        last = names.count
-        slotOf[name] = last
-        names.append(name)
-        return (last, true)
-    }
+    public mutating func slot(_ name: String) -> (slot: Int, isNew: Bool) { index.slot(name) }
 
     /// Byte equality of a String and a buffer (memcmp; the generic elementsEqual is far slower).
     static func same(_ text: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
