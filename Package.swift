@@ -1,14 +1,17 @@
 // swift-tools-version: 6.0
 // rightsize: profile serverless functions and pick their memory size.
-// Layout: thin executables (Sources/<tool>), one-concern library modules, and
-// system-library modules (Sources/C*) for libcurl, OpenSSL's libcrypto and SQLite.
+// Layout (ARCHITECTURE.md): thin executables (Sources/<tool>), library modules with one
+// concern each, and system-library modules (Sources/C*) for libcurl, OpenSSL's libcrypto,
+// SQLite and the Linux system calls Glibc does not export. Linux only: the HTTP client
+// runs on epoll and timerfd, the emulator on cgroups and /proc. The benchmarks are a
+// package of their own (Benchmarks/) that depends on this one.
 import PackageDescription
 
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let heap: Target.Dependency = .product(name: "HeapModule", package: "swift-collections")
 
 let package = Package(
     name: "rightsize",
-    platforms: [.macOS(.v13)],
     products: [
         .executable(name: "plan", targets: ["plan"]),
         .executable(name: "invoke", targets: ["invoke"]),
@@ -16,10 +19,18 @@ let package = Package(
         .executable(name: "fit", targets: ["fit"]),
         .executable(name: "report", targets: ["report"]),
         .executable(name: "lambda-emulator", targets: ["lambda-emulator"]),
-        .executable(name: "rightsize-bench", targets: ["rightsize-bench"]),
+        // For Benchmarks/, which measures the stages' library code directly.
+        .library(
+            name: "RightsizeLibraries",
+            targets: [
+                "JSON", "RecordSchema", "NDJSONIO", "ToolSupport", "Clocks", "SeededRandom", "OrderStatistics",
+                "Hashing", "SigV4", "CurlHTTP", "AWS", "Planning", "Invoking", "LogCollection", "LeastSquares",
+                "Modeling", "Rendering", "SyntheticData",
+            ]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
@@ -27,63 +38,94 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CLinux"),  // epoll, timerfd, eventfd, prctl, rlimit
 
-        // Library modules, one concern each.
-        .target(name: "Records"),                                   // record types, JSON, NDJSON, atomic output, CLI errors
-        .target(name: "SeededRandom"),                              // SplitMix64: reproducible random numbers
-        .target(name: "OrderStatistics"),                           // fast sorts of large samples, quantiles
-        .target(name: "Planning", dependencies: ["Records", "Hashing"]),       // workload -> schedule (generators, RNGs, merge)
-        .target(name: "CurlHTTP", dependencies: ["CCurl"]),         // HTTP client over libcurl multi
-        .target(name: "Hashing", dependencies: ["CCrypto"]),        // SHA-256 and HMAC-SHA256 over OpenSSL
-        .target(name: "SigV4", dependencies: ["Hashing"]),          // Signature V4 signing and verifying
-        .target(name: "AWS", dependencies: ["SigV4", "CurlHTTP"]),  // credentials, endpoints, Lambda + Logs clients
-        .target(name: "Invoking", dependencies: ["Records", "AWS", "CurlHTTP"]), // open-loop executor
-        .target(name: "LogCollection", dependencies: ["Records", "AWS", "SeededRandom"]),        // REPORT parsing, polling, join
-        .target(name: "LeastSquares"),                              // QR, Levenberg-Marquardt
-        .target(name: "Modeling", dependencies: ["Records", "LeastSquares", "Hashing", "SeededRandom", "OrderStatistics"]),    // runtime/memory/cost models
-        .target(name: "Rendering", dependencies: ["Records", "Hashing", "SeededRandom", "OrderStatistics"]),      // HTML + SVG report
-        .target(name: "Emulation", dependencies: [                  // lambda-emulator's server, workers, log store
-            "Records", "SigV4", "CSQLite", "SeededRandom",
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
-        ]),
+        // Primitives: each exists once, here.
+        .target(name: "JSON"),  // scanner, writer, field table, raw JSON, the line-aware tree
+        .target(name: "Clocks"),  // monotonic, wall and thread-CPU clocks, sleeping
+        .target(name: "SeededRandom"),  // SplitMix64, Xoshiro256**, MT19937, portable log
+        .target(name: "OrderStatistics"),  // sorts of large samples, the one quantile definition
+        .target(name: "ToolSupport", dependencies: [argumentParser]),  // exit codes, one-line errors, main
+        .target(name: "Hashing", dependencies: ["CCrypto"]),  // SHA-256 and HMAC-SHA256 over OpenSSL
+        .target(name: "SigV4", dependencies: ["Hashing"]),  // Signature V4 signing, verifying, dates
+        .target(name: "LeastSquares"),  // QR, Levenberg-Marquardt
+
+        // Records: what the stages pass each other, and reading and writing them.
+        .target(name: "RecordSchema", dependencies: ["JSON"]),  // record kinds, models.json types
+        .target(name: "NDJSONIO", dependencies: ["JSON", "RecordSchema", "ToolSupport"]),  // files, projection
+
+        // Clients and stages.
+        .target(name: "CurlHTTP", dependencies: ["CCurl", "CLinux", "Clocks", heap]),  // HTTP over libcurl multi
+        .target(name: "AWS", dependencies: ["SigV4", "CurlHTTP", "JSON", "SeededRandom"]),  // credentials, clients
+        .target(name: "Planning", dependencies: ["JSON", "RecordSchema", "NDJSONIO", "ToolSupport", "Hashing", "SeededRandom", heap]),
+        .target(name: "Invoking", dependencies: ["RecordSchema", "NDJSONIO", "ToolSupport", "AWS", "CurlHTTP", "Clocks", "OrderStatistics"]),
+        .target(name: "LogCollection", dependencies: ["JSON", "RecordSchema", "NDJSONIO", "ToolSupport", "AWS", "CurlHTTP", "Clocks"]),
+        .target(name: "Modeling", dependencies: ["RecordSchema", "NDJSONIO", "ToolSupport", "LeastSquares", "Hashing", "SeededRandom", "OrderStatistics", "SyntheticData"]),
+        .target(name: "Rendering", dependencies: ["JSON", "RecordSchema", "NDJSONIO", "ToolSupport", "Hashing", "SeededRandom", "OrderStatistics"]),
+        // Known-truth records for fit --selftest, the tests and the benchmarks (never a stage's data path).
+        .target(name: "SyntheticData", dependencies: ["JSON", "RecordSchema", "NDJSONIO", "SeededRandom"]),
+        .target(
+            name: "Emulation",
+            dependencies: [  // lambda-emulator: server, workers, log store; no record types
+                "JSON", "SigV4", "ToolSupport", "Clocks", "CSQLite", "CLinux", "SeededRandom",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
 
         // Executables: argument parsing and wiring only.
-        .executableTarget(name: "plan", dependencies: ["Planning", "Records", argumentParser]),
-        .executableTarget(name: "invoke", dependencies: ["Invoking", "Records", "AWS", argumentParser]),
-        .executableTarget(name: "await-logs", dependencies: ["LogCollection", "Records", "AWS", argumentParser]),
-        .executableTarget(name: "fit", dependencies: ["Modeling", "Records", argumentParser]),
-        .executableTarget(name: "report", dependencies: ["Rendering", "Records", argumentParser]),
-        .executableTarget(name: "lambda-emulator", dependencies: ["Emulation", argumentParser]),
-        .executableTarget(name: "rightsize-bench", dependencies: [
-            "Records", "Planning", "LogCollection", "Modeling", "Rendering", "LeastSquares", "Invoking", "AWS", "CurlHTTP",
-            argumentParser,
-        ]),
+        .executableTarget(name: "plan", dependencies: ["Planning", "NDJSONIO", "RecordSchema", "ToolSupport", argumentParser]),
+        .executableTarget(name: "invoke", dependencies: ["Invoking", "NDJSONIO", "RecordSchema", "ToolSupport", "AWS", "CurlHTTP", argumentParser]),
+        .executableTarget(name: "await-logs", dependencies: ["LogCollection", "NDJSONIO", "ToolSupport", "AWS", argumentParser]),
+        .executableTarget(name: "fit", dependencies: ["Modeling", "NDJSONIO", "ToolSupport", argumentParser]),
+        .executableTarget(name: "report", dependencies: ["Rendering", "NDJSONIO", "ToolSupport", argumentParser]),
+        .executableTarget(name: "lambda-emulator", dependencies: ["Emulation", "ToolSupport", argumentParser]),
 
         // Tests: one target per module, plus end-to-end tests that run the built tools.
-        .target(name: "TestSupport", dependencies: ["Records"], path: "Tests/TestSupport"),
-        .testTarget(name: "SystemLibraryTests", dependencies: ["CCurl", "CCrypto", "CSQLite"]),
-        .testTarget(name: "RecordsTests", dependencies: ["Records", "SeededRandom", "TestSupport"]),
-        .testTarget(name: "PlanningTests", dependencies: ["Planning", "Records", "TestSupport", "plan"],
-                    resources: [.copy("Fixtures")]),
-        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "TestSupport"]),
+        .target(name: "TestSupport", dependencies: ["JSON", "RecordSchema", "NDJSONIO"], path: "Tests/TestSupport"),
+        .testTarget(name: "SystemLibraryTests", dependencies: ["CCurl", "CCrypto", "CSQLite", "CLinux"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "RecordSchemaTests", dependencies: ["RecordSchema", "JSON", "ToolSupport", "TestSupport"]),
+        .testTarget(name: "NDJSONIOTests", dependencies: ["NDJSONIO", "RecordSchema", "JSON", "ToolSupport", "SeededRandom", "TestSupport"]),
+        .testTarget(name: "ToolSupportTests", dependencies: ["ToolSupport"]),
+        .testTarget(name: "ClocksTests", dependencies: ["Clocks"]),
+        .testTarget(
+            name: "PlanningTests",
+            dependencies: [
+                "Planning", "JSON", "RecordSchema", "NDJSONIO", "ToolSupport", "SeededRandom", "TestSupport", "plan",
+            ],
+            resources: [.copy("Fixtures")]),
+        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "Clocks", "TestSupport"]),
         .testTarget(name: "HashingTests", dependencies: ["Hashing"]),
         .testTarget(name: "SeededRandomTests", dependencies: ["SeededRandom"]),
         .testTarget(name: "OrderStatisticsTests", dependencies: ["OrderStatistics", "SeededRandom"]),
         .testTarget(name: "SigV4Tests", dependencies: ["SigV4"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "AWSTests", dependencies: ["AWS", "TestSupport", "lambda-emulator"]),
-        .testTarget(name: "InvokingTests", dependencies: ["Invoking", "Records", "TestSupport", "invoke", "plan", "lambda-emulator"]),
-        .testTarget(name: "LogCollectionTests", dependencies: ["LogCollection", "Records", "TestSupport", "await-logs", "invoke", "plan", "lambda-emulator"],
-                    resources: [.copy("Fixtures")]),
+        .testTarget(name: "AWSTests", dependencies: ["AWS", "CurlHTTP", "TestSupport", "lambda-emulator"]),
+        .testTarget(
+            name: "InvokingTests",
+            dependencies: [
+                "Invoking", "JSON", "RecordSchema", "NDJSONIO", "ToolSupport", "TestSupport", "invoke", "plan", "lambda-emulator",
+            ]),
+        .testTarget(
+            name: "LogCollectionTests",
+            dependencies: [
+                "LogCollection", "AWS", "RecordSchema", "NDJSONIO", "TestSupport", "await-logs", "invoke", "plan", "lambda-emulator",
+            ],
+            resources: [.copy("Fixtures")]),
         .testTarget(name: "LeastSquaresTests", dependencies: ["LeastSquares"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "ModelingTests", dependencies: ["Modeling", "Records", "TestSupport", "fit"]),
-        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Records", "SeededRandom", "TestSupport", "report"]),
-        .testTarget(name: "EmulationTests", dependencies: ["Emulation", "TestSupport", "SigV4", "lambda-emulator"]),
-        .testTarget(name: "EndToEndTests", dependencies: [
-            "TestSupport", "Records",
-            "plan", "invoke", "await-logs", "fit", "report", "lambda-emulator",
-        ]),
+        .testTarget(
+            name: "ModelingTests", dependencies: ["Modeling", "JSON", "RecordSchema", "NDJSONIO", "SyntheticData", "TestSupport", "fit"]),
+        .testTarget(name: "SyntheticDataTests", dependencies: ["SyntheticData", "RecordSchema", "NDJSONIO", "TestSupport"]),
+        .testTarget(
+            name: "RenderingTests",
+            dependencies: ["Rendering", "RecordSchema", "NDJSONIO", "SyntheticData", "SeededRandom", "TestSupport", "report"]),
+        .testTarget(name: "EmulationTests", dependencies: ["Emulation", "JSON", "TestSupport", "SigV4", "lambda-emulator"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "TestSupport", "RecordSchema", "NDJSONIO",
+                "plan", "invoke", "await-logs", "fit", "report", "lambda-emulator",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -58,6 +58,7 @@ public struct AWSRequestSender: Sendable {
     public func send(operation: String, method: String, path: String, query: String = "",
                      headers: [(name: String, value: String)] = [], body: [UInt8] = []) async throws -> HTTPResponse {
         var attempt = 0
+        var backoff = retry.backoff()
         while true {
             attempt += 1
             let request = signedRequest(method: method, path: path, query: query, headers: headers, body: body)
@@ -78,7 +79,7 @@ public struct AWSRequestSender: Sendable {
                 guard error.kind == .timeout || error.kind == .transport else { throw failure }
             }
             guard attempt < retry.maxAttempts else { throw failure }
-            let delay = retry.delay(afterAttempt: attempt, retryAfter: retryAfter)
+            let delay = backoff.next(retryAfterS: retryAfter)
             try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
         }
     }

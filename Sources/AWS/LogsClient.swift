@@ -1,3 +1,4 @@
+import JSON
 import CurlHTTP
 
 /// CloudWatch Logs over its JSON 1.1 protocol (`POST /`, `X-Amz-Target: Logs_20140328.<Op>`),
@@ -30,13 +31,14 @@ public struct LogsClient: Sendable {
 
         /// The request body, members in a fixed order.
         public var json: [UInt8] {
-            var members = ["\"logGroupName\":" + LogsClient.quoted(logGroupName)]
-            if let startTime { members.append("\"startTime\":\(startTime)") }
-            if let endTime { members.append("\"endTime\":\(endTime)") }
-            if let filterPattern { members.append("\"filterPattern\":" + LogsClient.quoted(filterPattern)) }
-            if let nextToken { members.append("\"nextToken\":" + LogsClient.quoted(nextToken)) }
-            if let limit { members.append("\"limit\":\(limit)") }
-            return Array(("{" + members.joined(separator: ",") + "}").utf8)
+            jsonObject { w in
+                w.key("logGroupName"); w.string(logGroupName)
+                if let startTime { w.key("startTime"); w.int(Int(startTime)) }
+                if let endTime { w.key("endTime"); w.int(Int(endTime)) }
+                if let filterPattern { w.key("filterPattern"); w.string(filterPattern) }
+                if let nextToken { w.key("nextToken"); w.string(nextToken) }
+                if let limit { w.key("limit"); w.int(limit) }
+            }
         }
     }
 
@@ -51,24 +53,5 @@ public struct LogsClient: Sendable {
                               headers: [("Content-Type", "application/x-amz-json-1.1"),
                                         ("X-Amz-Target", "Logs_20140328.\(operation)")],
                               body: body)
-    }
-
-    /// A JSON string literal.
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where u.value < 0x20:
-                let hex = String(u.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out + "\""
     }
 }

@@ -1,8 +1,7 @@
 import CurlHTTP
 import Foundation
 
-/// Control-plane retries: throttling and server errors, capped exponential backoff with
-/// full jitter (AWS's recommended "FullJitter"), honouring Retry-After.
+/// Control-plane retries: which responses are retried and how often; the delays are `Backoff`'s.
 public struct RetryPolicy: Sendable {
     /// Attempts in all, the first included.
     public var maxAttempts: Int
@@ -31,13 +30,8 @@ public struct RetryPolicy: Sendable {
         return false
     }
 
-    /// Delay before attempt `attempt + 1` (attempt counts from 1): random in [0, min(cap, base * 2^attempt)],
-    /// never below the server's Retry-After.
-    public func delay(afterAttempt attempt: Int, retryAfter: Double?) -> Double {
-        let ceiling = min(maxDelay, baseDelay * pow(2, Double(attempt - 1)))
-        let jittered = Double.random(in: 0...ceiling)
-        return max(jittered, min(retryAfter ?? 0, 60))
-    }
+    /// The delays of one request's retries (see `Backoff`).
+    public func backoff() -> Backoff { Backoff(baseS: baseDelay, maxS: maxDelay) }
 
     /// Retry-After in seconds (delta-seconds form; HTTP dates are ignored).
     public static func retryAfter(_ response: HTTPResponse) -> Double? {

@@ -10,12 +10,5 @@ static inline CURLcode rs_curl_getinfo_double(CURL *h, CURLINFO i, double *v) { 
 static inline CURLcode rs_curl_getinfo_ptr(CURL *h, CURLINFO i, void **v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLMcode rs_curl_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
 
-// CurlHTTP drives libcurl's socket interface from its own epoll loop, woken by an
-// eventfd (submissions) and a timerfd (precise due times); Glibc's module lacks these.
-#include <sys/epoll.h>
-#include <sys/timerfd.h>
-#include <sys/eventfd.h>
-#include <sys/prctl.h>
-static inline int rs_set_timer_slack_ns(unsigned long ns) { return prctl(PR_SET_TIMERSLACK, ns, 0, 0, 0); }
 static inline CURLMcode rs_curl_multi_setopt_ptr(CURLM *m, CURLMoption o, const void *v) { return curl_multi_setopt(m, o, v); }
 static inline CURLcode rs_curl_getinfo_off(CURL *h, CURLINFO i, curl_off_t *v) { return curl_easy_getinfo(h, i, v); }

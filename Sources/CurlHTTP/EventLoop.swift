@@ -1,5 +1,8 @@
 import CCurl
+import CLinux
+import HeapModule
 import Glibc
+import Clocks
 
 /// libcurl's multi socket interface driven by epoll, on one thread.
 ///
@@ -252,41 +255,19 @@ private let timerCallback: @convention(c) (UnsafeMutableRawPointer?, Int, Unsafe
     return 0
 }
 
-/// A binary min-heap of transfers by (due, submission order).
+/// Scheduled transfers, earliest due first; equal due times leave in submission order.
 struct TransferHeap {
-    private var items: [Transfer] = []
-    var isEmpty: Bool { items.isEmpty }
-    var peekDue: UInt64? { items.first?.due }
-
-    private static func less(_ a: Transfer, _ b: Transfer) -> Bool {
-        a.due != b.due ? a.due < b.due : a.sequence < b.sequence
-    }
-
-    mutating func push(_ t: Transfer) {
-        items.append(t)
-        var k = items.count - 1
-        while k > 0 {
-            let parent = (k - 1) / 2
-            guard Self.less(items[k], items[parent]) else { break }
-            items.swapAt(k, parent)
-            k = parent
+    private struct Entry: Comparable {
+        let transfer: Transfer
+        static func < (a: Entry, b: Entry) -> Bool {
+            a.transfer.due != b.transfer.due ? a.transfer.due < b.transfer.due : a.transfer.sequence < b.transfer.sequence
         }
+        static func == (a: Entry, b: Entry) -> Bool { a.transfer === b.transfer }
     }
+    private var heap = Heap<Entry>()
 
-    mutating func pop() -> Transfer? {
-        guard !items.isEmpty else { return nil }
-        items.swapAt(0, items.count - 1)
-        let top = items.removeLast()
-        var k = 0
-        while true {
-            let l = 2 * k + 1, r = l + 1
-            var m = k
-            if l < items.count, Self.less(items[l], items[m]) { m = l }
-            if r < items.count, Self.less(items[r], items[m]) { m = r }
-            if m == k { break }
-            items.swapAt(k, m)
-            k = m
-        }
-        return top
-    }
+    var isEmpty: Bool { heap.isEmpty }
+    var peekDue: UInt64? { heap.min?.transfer.due }
+    mutating func push(_ t: Transfer) { heap.insert(Entry(transfer: t)) }
+    mutating func pop() -> Transfer? { heap.popMin()?.transfer }
 }

@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import Clocks
 
 /// An HTTP client that keeps many requests in flight on one dedicated thread.
 ///

@@ -79,19 +79,3 @@ public struct HTTPOutcome: Sendable {
     public var error: HTTPError? { if case .failure(let e) = result { e } else { nil } }
 }
 
-/// CLOCK_MONOTONIC in nanoseconds: the time base of due times and outcomes.
-public enum MonotonicClock {
-    @inline(__always)
-    public static func nanoseconds() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
-    }
-
-    /// Wall-clock epoch milliseconds now (CLOCK_REALTIME).
-    public static func unixMilliseconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Double(ts.tv_sec) * 1000 + Double(ts.tv_nsec) / 1_000_000
-    }
-}

@@ -27,9 +27,9 @@ struct Authentication: Sendable {
             let sent = request.header("X-Amz-Date") ?? "?"
             let sentMs = Self.parseAmzDate(sent) ?? nowMs
             if sentMs < nowMs {
-                return .skewed("Signature expired: \(sent) is now earlier than \(Timestamps.amz(nowMs - Self.maxSkewSeconds * 1000)) (\(Timestamps.amz(nowMs)) - 5 min.)")
+                return .skewed("Signature expired: \(sent) is now earlier than \(AmzDate(unixMs: nowMs - Self.maxSkewSeconds * 1000).full) (\(AmzDate(unixMs: nowMs).full) - 5 min.)")
             }
-            return .skewed("Signature not yet current: \(sent) is still later than \(Timestamps.amz(nowMs + Self.maxSkewSeconds * 1000)) (\(Timestamps.amz(nowMs)) + 5 min.)")
+            return .skewed("Signature not yet current: \(sent) is still later than \(AmzDate(unixMs: nowMs + Self.maxSkewSeconds * 1000).full) (\(AmzDate(unixMs: nowMs).full) + 5 min.)")
         }
     }
 

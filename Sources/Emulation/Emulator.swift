@@ -1,12 +1,16 @@
+import CLinux
+import Synchronization
 import Foundation
 import NIOCore
 import NIOPosix
 
-/// lambda-emulator: starts the server, prints how to use it, runs until SIGINT/SIGTERM,
-/// then kills every worker, removes its cgroups and exits.
+/// lambda-emulator's server: `start` binds, prints how to use it and returns a handle; `stop`
+/// kills every worker, flushes the log store, removes the cgroups and closes every connection.
+/// Nothing here exits the process, so a test can run an emulator in-process.
 public enum Emulator {
-    public static func run(_ options: EmulatorOptions) async throws -> Never {
-        raiseFileLimit()
+    public static func start(_ options: EmulatorOptions) async throws -> RunningEmulator {
+        _ = rs_raise_open_file_limit()
+        signal(SIGPIPE, SIG_IGN)
         try FileManager.default.createDirectory(atPath: options.stateDirectory, withIntermediateDirectories: true)
         let logs = try LogStore(path: options.stateDirectory + "/logs.sqlite")
         let control = ResourceControl(mode: options.isolation)
@@ -23,23 +27,19 @@ public enum Emulator {
             channel = try await server.bind(host: options.host, port: options.port)
         } catch {
             pool.shutdown()
+            try? await group.shutdownGracefully()
             throw EmulatorError("cannot listen on \(options.host):\(options.port): \(error)")
         }
         let port = channel.channel.localAddress?.port ?? options.port
         let hostForURL = options.host.contains(":") ? "[\(options.host)]" : options.host
         let url = "http://\(hostForURL):\(port)"
-
-        let sources = installSignalHandlers(pool: pool, invoker: invoker, portFile: options.portFile)
-            + [startReaper(pool: pool, idleSeconds: options.idleTimeoutSeconds)]
-
+        let serving = Task { _ = try? await server.serve(channel) }
+        let emulator = RunningEmulator(
+            url: url, port: port, portFile: options.portFile, pool: pool, invoker: invoker, group: group, serving: serving,
+            reaper: startReaper(pool: pool, idleSeconds: options.idleTimeoutSeconds))
         printBanner(url: url, options: options, control: control)
         if let portFile = options.portFile { try writeAtomically(portFile, "\(port)\n") }
-
-        try await server.serve(channel)
-        withExtendedLifetime(sources) {}
-        pool.shutdown()
-        invoker.flushLogs()
-        exit(0)
+        return emulator
     }
 
     static func printBanner(url: String, options: EmulatorOptions, control: ResourceControl) {
@@ -68,34 +68,7 @@ public enum Emulator {
         guard rename(tmp, path) == 0 else { throw EmulatorError("cannot write \(path)") }
     }
 
-    private static func raiseFileLimit() {
-        var limit = rlimit()
-        if getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < limit.rlim_max {
-            limit.rlim_cur = limit.rlim_max
-            setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
-        }
-    }
-
-    private static func installSignalHandlers(pool: FunctionPool, invoker: Invoker, portFile: String?) -> [any DispatchSourceProtocol] {
-        signal(SIGPIPE, SIG_IGN)
-        var sources: [any DispatchSourceProtocol] = []
-        for sig in [SIGINT, SIGTERM] {
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler {
-                FileHandle.standardError.write(Data("lambda-emulator: stopping (\(sig == SIGINT ? "SIGINT" : "SIGTERM"))\n".utf8))
-                pool.shutdown()
-                invoker.flushLogs()
-                if let portFile { unlink(portFile) }
-                exit(0)
-            }
-            source.resume()
-            sources.append(source)
-        }
-        return sources
-    }
-
-    private static func startReaper(pool: FunctionPool, idleSeconds: Double) -> any DispatchSourceProtocol {
+    private static func startReaper(pool: FunctionPool, idleSeconds: Double) -> any DispatchSourceTimer {
         let interval = min(1.0, max(0.05, idleSeconds / 4))
         let timer = DispatchSource.makeTimerSource(queue: .global())
         timer.schedule(deadline: .now() + interval, repeating: interval)
@@ -108,4 +81,42 @@ public enum Emulator {
 public struct EmulatorError: Error, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
+}
+
+/// A started emulator. `stop()` may be called from any task, more than once; the first call
+/// does the work and later ones wait for it.
+public final class RunningEmulator: @unchecked Sendable {  // the reaper is only cancelled; `stopping` is locked
+    public let url: String
+    public let port: Int
+    private let portFile: String?
+    private let pool: FunctionPool
+    private let invoker: Invoker
+    private let group: MultiThreadedEventLoopGroup
+    private let serving: Task<Void, Never>
+    private let reaper: any DispatchSourceTimer
+    private let stopping = Mutex<Task<Void, Never>?>(nil)
+
+    init(url: String, port: Int, portFile: String?, pool: FunctionPool, invoker: Invoker, group: MultiThreadedEventLoopGroup,
+         serving: Task<Void, Never>, reaper: any DispatchSourceTimer) {
+        self.url = url; self.port = port; self.portFile = portFile; self.pool = pool; self.invoker = invoker
+        self.group = group; self.serving = serving; self.reaper = reaper
+    }
+
+    public func stop() async {
+        let task = stopping.withLock { current in
+            if let current { return current }
+            let task = Task { [self] in
+                reaper.cancel()
+                pool.shutdown()
+                invoker.flushLogs()
+                if let portFile { unlink(portFile) }
+                // Closes the listening socket and every connection, so `serve` returns.
+                try? await group.shutdownGracefully()
+                await serving.value
+            }
+            current = task
+            return task
+        }
+        await task.value
+    }
 }

@@ -1,4 +1,5 @@
-import Records
+import JSON
+import ToolSupport
 
 /// One function the emulator serves.
 public struct FunctionDefinition: Sendable, Equatable {
@@ -65,12 +66,12 @@ public struct EmulatorConfig: Sendable, Equatable {
 
     /// Parses a functions file; errors are `InputError(file, line, field, problem)`.
     public static func parse(_ bytes: [UInt8], file: String) throws -> EmulatorConfig {
-        let root: JSONValue
-        do { root = try JSONValue.parse(bytes) } catch let f as JSONScanner.Failure {
-            throw InputError(file: file, problem: f.problem)
+        let root: JSONNode
+        do { root = try JSONTree.parse(bytes) } catch let error as JSONSyntaxError {
+            throw InputError(file: file, line: error.line, field: error.path.isEmpty ? nil : error.path, problem: error.problem)
         }
         func fail(_ field: String, _ problem: String) -> InputError { InputError(file: file, field: field, problem: problem) }
-        guard case .object = root else { throw fail("", "expected an object") }
+        guard case .object = root.value else { throw fail("", "expected an object") }
         guard let list = root["functions"]?.array, !list.isEmpty else { throw fail("functions", "expected a non-empty array") }
         var functions: [FunctionDefinition] = []
         for (i, item) in list.enumerated() {

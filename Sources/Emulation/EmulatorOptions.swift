@@ -1,3 +1,5 @@
+import Foundation
+
 /// Everything the emulator needs to start, as given on its command line.
 public struct EmulatorOptions: Sendable {
     public static let defaultAccessKeyId = "AKIDLOCALEMULATOR"
@@ -10,7 +12,8 @@ public struct EmulatorOptions: Sendable {
     public var host = "127.0.0.1"
     public var port = 9000
     public var portFile: String?
-    public var stateDirectory = ".lambda-emulator"
+    /// The log database's folder: outside the caller's working tree, kept across restarts.
+    public var stateDirectory = EmulatorOptions.defaultStateDirectory
     public var config = EmulatorConfig.defaultConfig()
     /// nil = `--no-auth`.
     public var credentials: [String: String]? = [defaultAccessKeyId: defaultSecretAccessKey]
@@ -26,4 +29,13 @@ public struct EmulatorOptions: Sendable {
     public var workerExecutable = "/proc/self/exe"
 
     public init() {}
+
+    /// `$XDG_STATE_HOME/rightsize/lambda-emulator`, or `~/.local/state/rightsize/lambda-emulator`
+    /// (the XDG base directory for state that should survive a restart).
+    public static var defaultStateDirectory: String {
+        let environment = ProcessInfo.processInfo.environment
+        if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") { return state + "/rightsize/lambda-emulator" }
+        let home = environment["HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? NSHomeDirectory()
+        return home + "/.local/state/rightsize/lambda-emulator"
+    }
 }

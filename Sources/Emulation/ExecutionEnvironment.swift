@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Synchronization
+import Clocks
 
 /// The configuration an environment was started with (an environment never changes it).
 struct EnvironmentSpec: Sendable, Equatable {
@@ -67,7 +68,7 @@ final class ExecutionEnvironment: Sendable {
         self.id = id
         self.spec = spec
         self.logStream = logStream
-        let t0 = Clock.monotonicMs()
+        let t0 = MonotonicClock.milliseconds()
         var requestPipe: [Int32] = [0, 0], responsePipe: [Int32] = [0, 0]
         let pid: pid_t = try Spawner.lock.withLock { _ in
             // Under the spawn lock, so no other worker inherits these pipes before they are close-on-exec.
@@ -104,8 +105,8 @@ final class ExecutionEnvironment: Sendable {
             terminate()
             throw StartError.initFailed("no ready signal from the worker")
         }
-        let duration = Clock.monotonicMs() - spawnedMonotonicMs
-        state.withLock { $0.initDurationMs = duration; $0.lastUsedMonotonicMs = Clock.monotonicMs() }
+        let duration = MonotonicClock.milliseconds() - spawnedMonotonicMs
+        state.withLock { $0.initDurationMs = duration; $0.lastUsedMonotonicMs = MonotonicClock.milliseconds() }
     }
 
     var initDurationMs: Double { state.withLock { $0.initDurationMs } }
@@ -118,7 +119,7 @@ final class ExecutionEnvironment: Sendable {
     func invoke(payload: [UInt8]) -> InvocationOutcome {
         state.withLock { $0.invocations += 1 }
         MemoryProbe.resetPeak(pid: pid)
-        let t0 = Clock.monotonicMs()
+        let t0 = MonotonicClock.milliseconds()
         let deadline = t0 + spec.timeoutSeconds * 1000
         guard PipeIO.writeAll(requestFD, PipeIO.frame(payload)) else {
             return finishDead(.crashed("Runtime exited before the request could be sent"), start: t0)
@@ -131,7 +132,7 @@ final class ExecutionEnvironment: Sendable {
         var responded = false
         var cpuAtStart = throttle ? (MemoryProbe.cpuMs(pid: pid) ?? 0) : 0
         while true {
-            let now = Clock.monotonicMs()
+            let now = MonotonicClock.milliseconds()
             if now >= deadline { break }
             var slice = deadline - now
             if throttle { slice = min(slice, onMs) }
@@ -145,18 +146,18 @@ final class ExecutionEnvironment: Sendable {
                 kill(pid, SIGSTOP)
                 // Stop it until this cycle's wall time is its CPU time / share: like a
                 // kernel quota, it counts CPU actually used, not time it was allowed to run.
-                let ran = Clock.monotonicMs() - now
+                let ran = MonotonicClock.milliseconds() - now
                 let used = MemoryProbe.cpuMs(pid: pid).map { $0 - cpuAtStart } ?? ran
                 cpuAtStart += used
-                Clock.sleep(ms: min(max(0, used / share - ran), max(0, deadline - Clock.monotonicMs())))
+                MonotonicClock.sleep(milliseconds: min(max(0, used / share - ran), max(0, deadline - MonotonicClock.milliseconds())))
                 kill(pid, SIGCONT)
             }
         }
         if responded {
             if throttle { kill(pid, SIGCONT) }
             if let response = WorkerResponse.read(responseFD) {
-                let duration = Clock.monotonicMs() - t0
-                state.withLock { $0.lastUsedMonotonicMs = Clock.monotonicMs() }
+                let duration = MonotonicClock.milliseconds() - t0
+                state.withLock { $0.lastUsedMonotonicMs = MonotonicClock.milliseconds() }
                 let peak = MemoryProbe.peakRSSMB(pid: pid) ?? 0
                 return InvocationOutcome(status: response.isError ? .functionError : .success, body: response.body,
                                          functionLog: response.logText, durationMs: duration,
@@ -172,7 +173,7 @@ final class ExecutionEnvironment: Sendable {
     }
 
     private func finishDead(_ status: InvocationOutcome.Status, start: Double, alreadyReaped: Bool = false) -> InvocationOutcome {
-        let duration = status == .timeout ? spec.timeoutSeconds * 1000 : Clock.monotonicMs() - start
+        let duration = status == .timeout ? spec.timeoutSeconds * 1000 : MonotonicClock.milliseconds() - start
         let peak = status == .outOfMemory ? Double(spec.memoryMB) : (MemoryProbe.peakRSSMB(pid: pid) ?? 0)
         if !alreadyReaped { terminate() } else { cleanUp() }
         return InvocationOutcome(status: status, body: [], functionLog: "", durationMs: duration,

@@ -1,6 +1,7 @@
 import Foundation
 import SeededRandom
 import Synchronization
+import Clocks
 
 /// The functions' state: configurations, update status, and their execution environments.
 ///
@@ -52,7 +53,7 @@ final class FunctionPool: Sendable {
         var random = SystemRandomNumberGenerator()
         instanceTag = SplitMix64.hex(random.next(), 16)
         var s = State()
-        let now = Clock.unixMs()
+        let now = WallClock.unixMilliseconds()
         for (i, f) in options.config.functions.enumerated() {
             s.functions[f.name] = FunctionState(
                 definition: f,
@@ -99,7 +100,7 @@ final class FunctionPool: Sendable {
         case let .cold(spec, number):
             var random = SystemRandomNumberGenerator()
             let streamId = SplitMix64.hex(random.next(), 16) + SplitMix64.hex(random.next(), 16)
-            let stream = Timestamps.day(Clock.unixMs()) + "/[$LATEST]" + streamId
+            let stream = Timestamps.day(WallClock.unixMilliseconds()) + "/[$LATEST]" + streamId
             let env: ExecutionEnvironment
             do {
                 env = try ExecutionEnvironment(spec: spec, id: "env-\(number)", logStream: stream,
@@ -122,7 +123,7 @@ final class FunctionPool: Sendable {
                 state.withLock { s in s.live[env.id] = nil; s.inFlight -= 1 }
                 return .failed("\(error)")
             }
-            logs.createStream(group: "/aws/lambda/\(name)", name: stream, creationMs: Int64(Clock.unixMs()))
+            logs.createStream(group: "/aws/lambda/\(name)", name: stream, creationMs: Int64(WallClock.unixMilliseconds()))
             return .environment(env, cold: true)
         }
     }
@@ -155,7 +156,7 @@ final class FunctionPool: Sendable {
             if let memoryMB { f.definition.memoryMB = memoryMB }
             if let timeoutSeconds { f.definition.timeoutSeconds = timeoutSeconds }
             f.updateInProgress = true
-            f.lastModifiedMs = Clock.unixMs()
+            f.lastModifiedMs = WallClock.unixMilliseconds()
             f.revisionId = Self.newRevision()
             s.functions[name] = f
             return .accepted(f)
@@ -189,7 +190,7 @@ final class FunctionPool: Sendable {
     /// Retires environments idle for longer than the idle timeout.
     func reapIdle() {
         let limitMs = options.idleTimeoutSeconds * 1000
-        let now = Clock.monotonicMs()
+        let now = MonotonicClock.milliseconds()
         let expired: [ExecutionEnvironment] = state.withLock { s in
             var out: [ExecutionEnvironment] = []
             for name in s.order {
@@ -211,7 +212,7 @@ final class FunctionPool: Sendable {
     /// Kills every worker (waiting for any being spawned) and removes the cgroups.
     func shutdown() {
         state.withLock { $0.shuttingDown = true }
-        let deadline = Clock.monotonicMs() + 5000
+        let deadline = MonotonicClock.milliseconds() + 5000
         while true {
             let (all, starting): ([ExecutionEnvironment], Int) = state.withLock { s in
                 let all = Array(s.live.values)
@@ -220,8 +221,8 @@ final class FunctionPool: Sendable {
                 return (all, s.starting)
             }
             for env in all { env.terminate() }
-            if starting == 0 || Clock.monotonicMs() > deadline { break }
-            Clock.sleep(ms: 2)
+            if starting == 0 || MonotonicClock.milliseconds() > deadline { break }
+            MonotonicClock.sleep(milliseconds: 2)
         }
         control.removeAll()
     }

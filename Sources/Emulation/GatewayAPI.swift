@@ -1,4 +1,5 @@
 import SigV4
+import JSON
 
 /// API-Gateway-style routes: `POST /{stage}/{resource}` invokes the bound function and
 /// answers its result. As on API Gateway, the request id in the answer is the gateway's.
@@ -14,7 +15,7 @@ extension Router {
             return AWSError.gateway(413, "Request Too Long", requestId: requestId)
         }
         let payload = request.body.isEmpty ? Array("{}".utf8) : request.body
-        guard (try? JSONValue.parse(payload)) != nil else {
+        guard (try? JSONTree.parse(payload)) != nil else {
             return AWSError.gateway(400, "Could not parse request body into json", requestId: requestId, errorType: "BadRequestException")
         }
         let result = await invoker.invoke(function: route.function, payload: payload, requestId: newRequestId())

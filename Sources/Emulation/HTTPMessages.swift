@@ -1,4 +1,5 @@
 import SigV4
+import JSON
 
 /// One HTTP request as the router sees it (the body already collected).
 struct HTTPRequest: Sendable {

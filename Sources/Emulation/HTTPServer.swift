@@ -1,3 +1,5 @@
+import Synchronization
+import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -83,14 +85,30 @@ struct HTTPServer {
     }
 }
 
+/// The Date header (RFC 9110's IMF-fixdate), formatted by Foundation at most once a second.
 enum HTTPDate {
+    private struct Cache: @unchecked Sendable {  // the formatter is used only under the lock
+        var second = Int.min
+        var text = ""
+        let formatter: DateFormatter = {
+            let f = DateFormatter()
+            f.locale = Locale(identifier: "en_US_POSIX")
+            f.timeZone = TimeZone(identifier: "GMT")
+            f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+            return f
+        }()
+    }
+    private static let cache = Mutex(Cache())
+
     static func now() -> String {
-        var t = time(nil)
-        var parts = tm()
-        gmtime_r(&t, &parts)
-        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
-        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-        func p(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(days[Int(parts.tm_wday)]), \(p(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) \(p(parts.tm_hour)):\(p(parts.tm_min)):\(p(parts.tm_sec)) GMT"
+        let now = Date()
+        let second = Int(now.timeIntervalSince1970.rounded(.down))
+        return cache.withLock { c in
+            if c.second != second {
+                c.second = second
+                c.text = c.formatter.string(from: now)
+            }
+            return c.text
+        }
     }
 }

@@ -4,7 +4,8 @@ import Glibc
 import Darwin
 #endif
 import Foundation
-import Records
+import Clocks
+import JSON
 
 /// The functions the emulator can run, executed inside a worker process.
 ///
@@ -24,7 +25,7 @@ struct FunctionHandler: Sendable {
 
     static let known = ["faas_measure", "sleep"]
 
-    init?(name: String, startedMs: Double = Clock.unixMs()) {
+    init?(name: String, startedMs: Double = WallClock.unixMilliseconds()) {
         guard Self.known.contains(name) else { return nil }
         self.name = name
         self.startedMs = startedMs
@@ -36,15 +37,15 @@ struct FunctionHandler: Sendable {
         var held: [UnsafeMutableRawPointer] = []
         defer { for p in held { free(p) } }
         do {
-            let value: JSONValue = payload.isEmpty ? .object([]) : try JSONValue.parse(payload)
-            let start = Clock.unixMs()
+            let value: JSONNode = payload.isEmpty ? .emptyObject : try JSONTree.parse(payload)
+            let start = WallClock.unixMilliseconds()
             var w = JSONWriter()
             w.beginObject()
             switch name {
             case "sleep":
                 let ms = value["ms"]?.double ?? 100
                 guard ms >= 0 else { throw Failure(type: "InvalidArgument", message: "ms must be >= 0") }
-                Clock.sleep(ms: ms)
+                MonotonicClock.sleep(milliseconds: ms)
                 log.append("slept \(ms) ms")
                 w.key("slept_ms"); w.number(ms)
             default:
@@ -55,7 +56,7 @@ struct FunctionHandler: Sendable {
                     try run(command, args, into: &w, held: &held, invocation: invocation)
                 }
             }
-            let end = Clock.unixMs()
+            let end = WallClock.unixMilliseconds()
             w.key("start_time"); w.number(start, decimals: 3)
             w.key("end_time"); w.number(end, decimals: 3)
             w.key("elapsed_time"); w.number(end - start, decimals: 3)
@@ -63,7 +64,7 @@ struct FunctionHandler: Sendable {
             return WorkerResponse(isError: false, body: w.bytes, logText: log.joined(separator: "\n"))
         } catch let failure as Failure {
             return Self.errorResponse(type: failure.type, message: failure.message, log: log)
-        } catch let failure as JSONScanner.Failure {
+        } catch let failure as JSONSyntaxError {
             return Self.errorResponse(type: "InvalidPayload", message: "payload is not JSON: \(failure.problem)", log: log)
         } catch {
             return Self.errorResponse(type: "Error", message: "\(error)", log: log)
@@ -79,7 +80,7 @@ struct FunctionHandler: Sendable {
         return WorkerResponse(isError: true, body: body, logText: (log + ["[ERROR] \(type): \(message)"]).joined(separator: "\n"))
     }
 
-    private func run(_ command: String, _ args: JSONValue, into w: inout JSONWriter,
+    private func run(_ command: String, _ args: JSONNode, into w: inout JSONWriter,
                      held: inout [UnsafeMutableRawPointer], invocation: Int) throws {
         func number(_ key: String, _ default: Double? = nil) throws -> Double {
             if let d = args[key]?.double ?? `default` { return d }
@@ -88,30 +89,30 @@ struct FunctionHandler: Sendable {
         switch command {
         case "sleep":
             let ms = try args.double ?? number("ms")
-            let t0 = Clock.unixMs()
-            Clock.sleep(ms: max(0, ms))
-            w.number(Clock.unixMs() - t0, decimals: 3)
+            let t0 = WallClock.unixMilliseconds()
+            MonotonicClock.sleep(milliseconds: max(0, ms))
+            w.number(WallClock.unixMilliseconds() - t0, decimals: 3)
         case "sleep_till":
             let until = try args.double ?? number("unix_ms")
-            let t0 = Clock.unixMs()
-            Clock.sleep(ms: max(0, until - t0))
-            w.number(Clock.unixMs() - t0, decimals: 3)
+            let t0 = WallClock.unixMilliseconds()
+            MonotonicClock.sleep(milliseconds: max(0, until - t0))
+            w.number(WallClock.unixMilliseconds() - t0, decimals: 3)
         case "cpu":
             let n = Int(try args.double ?? number("n"))
-            let t0 = Clock.unixMs()
+            let t0 = WallClock.unixMilliseconds()
             let checksum = CPUWork.run(steps: max(0, n) * CPUWork.stepsPerUnit)
             w.beginObject()
             w.key("n"); w.int(n)
-            w.key("elapsed_ms"); w.number(Clock.unixMs() - t0, decimals: 3)
+            w.key("elapsed_ms"); w.number(WallClock.unixMilliseconds() - t0, decimals: 3)
             w.key("checksum"); w.uint64(checksum)
             w.endObject()
         case "cpuu":
             // Spin for n ms of wall time and report the CPU share actually obtained.
             let ms = try args.double ?? number("n")
-            let wall0 = Clock.unixMs(), cpu0 = Clock.threadCPUMs()
+            let wall0 = WallClock.unixMilliseconds(), cpu0 = ThreadCPUClock.milliseconds()
             var iterations: UInt64 = 0
-            while Clock.unixMs() - wall0 < ms { _ = CPUWork.run(steps: 10_000); iterations += 1 }
-            let wall = Clock.unixMs() - wall0, cpu = Clock.threadCPUMs() - cpu0
+            while WallClock.unixMilliseconds() - wall0 < ms { _ = CPUWork.run(steps: 10_000); iterations += 1 }
+            let wall = WallClock.unixMilliseconds() - wall0, cpu = ThreadCPUClock.milliseconds() - cpu0
             w.beginObject()
             w.key("n"); w.number(ms)
             w.key("wall_ms"); w.number(wall, decimals: 3)
@@ -126,13 +127,13 @@ struct FunctionHandler: Sendable {
             w.key("pid"); w.int(Int(getpid()))
             w.key("invocation"); w.int(invocation)
             w.key("warm"); w.bool(invocation > 1)
-            w.key("uptime_ms"); w.number(Clock.unixMs() - startedMs, decimals: 3)
+            w.key("uptime_ms"); w.number(WallClock.unixMilliseconds() - startedMs, decimals: 3)
             w.key("max_rss_mb"); w.number(MemoryProbe.peakRSSMB(pid: getpid()) ?? 0, decimals: 1)
             w.endObject()
         case "alloc":
             let mb = try args.double ?? number("mb")
             let bytes = Int(max(0, mb) * 1_048_576)
-            let t0 = Clock.unixMs()
+            let t0 = WallClock.unixMilliseconds()
             if bytes > 0 {
                 guard let p = malloc(bytes) else { throw Failure(type: "Runtime.OutOfMemory", message: "alloc: cannot allocate \(mb) MB") }
                 held.append(p)
@@ -142,7 +143,7 @@ struct FunctionHandler: Sendable {
             }
             w.beginObject()
             w.key("mb"); w.number(mb)
-            w.key("elapsed_ms"); w.number(Clock.unixMs() - t0, decimals: 3)
+            w.key("elapsed_ms"); w.number(WallClock.unixMilliseconds() - t0, decimals: 3)
             w.endObject()
         case "net":
             throw Failure(type: "NetworkUnavailable",
@@ -153,7 +154,7 @@ struct FunctionHandler: Sendable {
     }
 
     /// `io`: write `cnt` blocks of `size` bytes to a scratch file (fsync), read them back when `rd`.
-    private func io(_ args: JSONValue, into w: inout JSONWriter) throws {
+    private func io(_ args: JSONNode, into w: inout JSONWriter) throws {
         let size = max(1, args["size"]?.int ?? 4096)
         let count = max(0, args["cnt"]?.int ?? 1)
         let readBack = args["rd"]?.bool ?? true
@@ -163,15 +164,15 @@ struct FunctionHandler: Sendable {
         guard fd >= 0 else { throw Failure(type: "IOError", message: "io: cannot open scratch file") }
         defer { close(fd); unlink(path) }
         let block = [UInt8](repeating: 0x5A, count: size)
-        let t0 = Clock.unixMs()
+        let t0 = WallClock.unixMilliseconds()
         for _ in 0..<count { guard PipeIO.writeAll(fd, block) else { throw Failure(type: "IOError", message: "io: write failed") } }
         fsync(fd)
-        let t1 = Clock.unixMs()
+        let t1 = WallClock.unixMilliseconds()
         var readMs: Double? = nil
         if readBack {
             lseek(fd, 0, SEEK_SET)
             for _ in 0..<count { guard PipeIO.readExactly(fd, size) != nil else { throw Failure(type: "IOError", message: "io: read failed") } }
-            readMs = Clock.unixMs() - t1
+            readMs = WallClock.unixMilliseconds() - t1
         }
         w.beginObject()
         w.key("bytes"); w.int(size * count)

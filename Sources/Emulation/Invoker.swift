@@ -1,4 +1,6 @@
 import Foundation
+import Clocks
+import JSON
 
 /// Runs invocations end to end: takes an environment, runs the request in the worker,
 /// writes START/END/REPORT and the function's output to the log store.
@@ -48,7 +50,7 @@ final class Invoker: Sendable {
             while true {
                 let result = invokeBlocking(function: function, payload: payload, requestId: requestId)
                 guard case .throttled = result.kind else { return }
-                Clock.sleep(ms: 50)
+                MonotonicClock.sleep(milliseconds: 50)
             }
         }
         thread.start()
@@ -69,9 +71,9 @@ final class Invoker: Sendable {
         case .failed(let why): return Result(kind: .serviceError(why))
         case let .environment(e, c): env = e; cold = c
         }
-        let startMs = Clock.unixMs()
+        let startMs = WallClock.unixMilliseconds()
         let outcome = env.invoke(payload: payload)
-        let endMs = Clock.unixMs()
+        let endMs = WallClock.unixMilliseconds()
         pool.release(env, died: outcome.environmentDied)
         let lines = logLines(env: env, cold: cold, outcome: outcome, requestId: requestId, startMs: startMs, endMs: endMs)
         let pending = PendingLogs(function: function, stream: env.logStream, lines: lines, endMs: endMs)

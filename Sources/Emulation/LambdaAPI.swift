@@ -1,5 +1,6 @@
+import Foundation
 import SigV4
-import Records
+import JSON
 
 /// The Lambda API (REST-JSON, `/2015-03-31/functions/...`).
 extension Router {
@@ -66,10 +67,7 @@ extension Router {
                                    requestId: requestId)
         }
         if !request.body.isEmpty {
-            do { _ = try JSONValue.parse(request.body) } catch let f as JSONScanner.Failure {
-                return AWSError.lambda(400, "InvalidRequestContentException",
-                                       "Could not parse request body into json: Could not parse payload into json: \(f.problem)", requestId: requestId)
-            } catch {
+            do { _ = try JSONTree.parse(request.body) } catch {
                 return AWSError.lambda(400, "InvalidRequestContentException",
                                        "Could not parse request body into json: Could not parse payload into json: \(error)", requestId: requestId)
             }
@@ -96,7 +94,7 @@ extension Router {
                 if let fe = result.functionError { headers.append(("X-Amz-Function-Error", fe)) }
                 if logType == "Tail" {
                     let bytes = Array(result.logText.utf8)
-                    headers.append(("X-Amz-Log-Result", Base64.encode(Array(bytes.suffix(4096)))))
+                    headers.append(("X-Amz-Log-Result", Data(bytes.suffix(4096)).base64EncodedString()))
                 }
                 return HTTPReply(status: 200, headers: headers, body: result.body)
             }
@@ -109,11 +107,11 @@ extension Router {
     }
 
     func updateConfiguration(_ name: String, _ request: HTTPRequest, requestId: String) -> HTTPReply {
-        let body: JSONValue
-        do { body = request.body.isEmpty ? .object([]) : try JSONValue.parse(request.body) } catch {
+        let body: JSONNode
+        do { body = request.body.isEmpty ? .emptyObject : try JSONTree.parse(request.body) } catch {
             return AWSError.lambda(400, "InvalidRequestContentException", "Could not parse request body into json: \(error)", requestId: requestId)
         }
-        guard case .object = body else {
+        guard case .object = body.value else {
             return AWSError.lambda(400, "InvalidRequestContentException", "Could not parse request body into json: expected an object", requestId: requestId)
         }
         var memory: Int? = nil, timeout: Int? = nil
@@ -144,7 +142,7 @@ extension Router {
         }
     }
 
-    static func describe(_ v: JSONValue) -> String {
+    static func describe(_ v: JSONNode) -> String {
         var w = JSONWriter()
         v.write(to: &w)
         return w.text
@@ -206,10 +204,10 @@ extension HTTPReply {
     /// Lambda's throttling body also says why (`Reason`).
     func withReason(_ reason: String) -> HTTPReply {
         var copy = self
-        if let value = try? JSONValue.parse(body), case .object(var members) = value {
-            members.insert(("Reason", .string(reason)), at: 0)
+        if let value = try? JSONTree.parse(body), case .object(var members) = value.value {
+            members.insert((key: "Reason", node: JSONNode(.string(reason))), at: 0)
             var w = JSONWriter()
-            JSONValue.object(members).write(to: &w)
+            JSONNode(.object(members)).write(to: &w)
             copy.body = w.bytes
         }
         return copy

@@ -1,6 +1,7 @@
 import Foundation
 import SeededRandom
 import Synchronization
+import Clocks
 
 /// One invocation's log events, waiting to be stored.
 struct PendingLogs: Sendable {
@@ -68,7 +69,7 @@ final class LogWriter: Sendable {
             }
             if !batch.isEmpty { write(batch) }
             if batch.isEmpty && !busy { return }
-            if busy { Clock.sleep(ms: 1) }
+            if busy { MonotonicClock.sleep(milliseconds: 1) }
         }
     }
 }

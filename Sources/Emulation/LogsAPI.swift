@@ -1,4 +1,6 @@
-import Records
+import Foundation
+import Clocks
+import JSON
 
 /// CloudWatch Logs (JSON 1.1, `X-Amz-Target: Logs_20140328.<Operation>`).
 extension Router {
@@ -9,12 +11,12 @@ extension Router {
         let known = ["FilterLogEvents", "GetLogEvents", "DescribeLogGroups", "DescribeLogStreams"]
         guard known.contains(operation) else { return AWSError.logs("UnknownOperationException", nil, requestId: requestId) }
         guard logsLimiter.allow() else { return AWSError.logs("ThrottlingException", "Rate exceeded", requestId: requestId) }
-        let body: JSONValue
-        do { body = request.body.isEmpty ? .object([]) : try JSONValue.parse(request.body) } catch {
+        let body: JSONNode
+        do { body = request.body.isEmpty ? .emptyObject : try JSONTree.parse(request.body) } catch {
             return AWSError.logs("SerializationException", nil, requestId: requestId)
         }
-        guard case .object = body else { return AWSError.logs("SerializationException", nil, requestId: requestId) }
-        let now = Int64(Clock.unixMs())
+        guard case .object = body.value else { return AWSError.logs("SerializationException", nil, requestId: requestId) }
+        let now = Int64(WallClock.unixMilliseconds())
         do {
             let out: [UInt8]
             switch operation {
@@ -45,7 +47,7 @@ extension Router {
         return Array(Set(configured + logs.groups().map(\.name))).sorted()
     }
 
-    private func group(_ body: JSONValue) throws -> String {
+    private func group(_ body: JSONNode) throws -> String {
         guard let g = body["logGroupName"]?.string ?? body["logGroupIdentifier"]?.string.map({ id in
             id.hasPrefix("arn:") ? String(id.split(separator: ":", omittingEmptySubsequences: false).dropFirst(6).joined(separator: ":")).replacingStar() : id
         }) else {
@@ -55,13 +57,13 @@ extension Router {
         return g
     }
 
-    private func optionalInt(_ body: JSONValue, _ key: String) throws -> Int64? {
-        guard let v = body[key], v != .null else { return nil }
+    private func optionalInt(_ body: JSONNode, _ key: String) throws -> Int64? {
+        guard let v = body[key], !v.isNull else { return nil }
         guard let d = v.double, d == d.rounded(), abs(d) < 9e15 else { throw LogsFailure(type: "SerializationException", message: "\(key) must be an integer") }
         return Int64(d)
     }
 
-    private func limit(_ body: JSONValue, max maxLimit: Int, default d: Int) throws -> Int {
+    private func limit(_ body: JSONNode, max maxLimit: Int, default d: Int) throws -> Int {
         guard let l = try optionalInt(body, "limit") else { return d }
         guard l >= 1, l <= maxLimit else {
             throw LogsFailure.invalid("1 validation error detected: Value '\(l)' at 'limit' failed to satisfy constraint: Member must have value \(l < 1 ? "greater than or equal to 1" : "less than or equal to \(maxLimit)")")
@@ -69,7 +71,7 @@ extension Router {
         return Int(l)
     }
 
-    func filterLogEvents(_ body: JSONValue, now: Int64) throws -> [UInt8] {
+    func filterLogEvents(_ body: JSONNode, now: Int64) throws -> [UInt8] {
         let g = try group(body)
         let pageLimit = try limit(body, max: 10_000, default: 10_000)
         let pattern = try FilterPattern(body["filterPattern"]?.string ?? "")
@@ -107,17 +109,17 @@ extension Router {
     }
 
     static func encodeCursor(_ ts: Int64, _ id: Int64, group: String) -> String {
-        Base64.encode(Array("v1|\(ts)|\(id)|\(group)".utf8))
+        Data("v1|\(ts)|\(id)|\(group)".utf8).base64EncodedString()
     }
 
     static func decodeCursor(_ token: String, group: String) -> (Int64, Int64)? {
-        guard let bytes = Base64.decode(token) else { return nil }
+        guard let bytes = Data(base64Encoded: token) else { return nil }
         let parts = String(decoding: bytes, as: UTF8.self).split(separator: "|", maxSplits: 3).map(String.init)
         guard parts.count == 4, parts[0] == "v1", parts[3] == group, let ts = Int64(parts[1]), let id = Int64(parts[2]) else { return nil }
         return (ts, id)
     }
 
-    func getLogEvents(_ body: JSONValue, now: Int64) throws -> [UInt8] {
+    func getLogEvents(_ body: JSONNode, now: Int64) throws -> [UInt8] {
         let g = try group(body)
         guard let stream = body["logStreamName"]?.string else {
             throw LogsFailure.invalid("1 validation error detected: Value null at 'logStreamName' failed to satisfy constraint: Member must not be null")
@@ -152,7 +154,7 @@ extension Router {
         }
     }
 
-    func describeLogGroups(_ body: JSONValue) throws -> [UInt8] {
+    func describeLogGroups(_ body: JSONNode) throws -> [UInt8] {
         let pageLimit = try limit(body, max: 50, default: 50)
         let prefix = body["logGroupNamePrefix"]?.string ?? ""
         let names = logGroupNames().filter { $0.hasPrefix(prefix) }
@@ -172,18 +174,18 @@ extension Router {
                 w.endObject()
             }
             w.endArray()
-            if offset + page.count < names.count { w.key("nextToken"); w.string(Base64.encode(Array("o|\(offset + page.count)".utf8))) }
+            if offset + page.count < names.count { w.key("nextToken"); w.string(Data("o|\(offset + page.count)".utf8).base64EncodedString()) }
         }
     }
 
-    private func pageOffset(_ body: JSONValue) throws -> Int {
+    private func pageOffset(_ body: JSONNode) throws -> Int {
         guard let token = body["nextToken"]?.string else { return 0 }
-        guard let bytes = Base64.decode(token), case let s = String(decoding: bytes, as: UTF8.self), s.hasPrefix("o|"),
+        guard let bytes = Data(base64Encoded: token), case let s = String(decoding: bytes, as: UTF8.self), s.hasPrefix("o|"),
               let n = Int(s.dropFirst(2)), n >= 0 else { throw LogsFailure.invalid("The specified nextToken is invalid.") }
         return n
     }
 
-    func describeLogStreams(_ body: JSONValue, now: Int64) throws -> [UInt8] {
+    func describeLogStreams(_ body: JSONNode, now: Int64) throws -> [UInt8] {
         let g = try group(body)
         let pageLimit = try limit(body, max: 50, default: 50)
         let prefix = body["logStreamNamePrefix"]?.string
@@ -211,7 +213,7 @@ extension Router {
                 w.endObject()
             }
             w.endArray()
-            if offset + page.count < streams.count { w.key("nextToken"); w.string(Base64.encode(Array("o|\(offset + page.count)".utf8))) }
+            if offset + page.count < streams.count { w.key("nextToken"); w.string(Data("o|\(offset + page.count)".utf8).base64EncodedString()) }
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import SeededRandom
 import Synchronization
+import Clocks
 
 /// Routes each request to the Lambda API, the CloudWatch Logs API or a gateway route.
 final class Router: Sendable {
@@ -55,14 +56,14 @@ final class RateLimiter: Sendable {
 
     init(ratePerSecond: Double) {
         rate = ratePerSecond
-        state = Mutex((max(1, ratePerSecond), Clock.monotonicMs()))
+        state = Mutex((max(1, ratePerSecond), MonotonicClock.milliseconds()))
     }
 
     /// false = throttle this request. A rate of 0 disables limiting.
     func allow() -> Bool {
         guard rate > 0 else { return true }
         return state.withLock { s in
-            let now = Clock.monotonicMs()
+            let now = MonotonicClock.milliseconds()
             s.tokens = min(max(1, rate), s.tokens + (now - s.lastMs) / 1000 * rate)
             s.lastMs = now
             guard s.tokens >= 1 else { return false }

@@ -37,12 +37,6 @@ enum Timestamps {
         let (t, _) = utc(unixMs)
         return "\(pad(t.tm_year + 1900, 4))/\(pad(t.tm_mon + 1, 2))/\(pad(t.tm_mday, 2))"
     }
-
-    /// `20261124T055511Z` (SigV4 dates, in error messages).
-    static func amz(_ unixMs: Double) -> String {
-        let (t, _) = utc(unixMs)
-        return "\(pad(t.tm_year + 1900, 4))\(pad(t.tm_mon + 1, 2))\(pad(t.tm_mday, 2))T\(pad(t.tm_hour, 2))\(pad(t.tm_min, 2))\(pad(t.tm_sec, 2))Z"
-    }
 }
 
 /// The emulator's draws from its seeded generator: log propagation delays and ids are

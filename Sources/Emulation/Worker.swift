@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import Clocks
 
 /// The worker side of an execution environment: a child process (the emulator's own
 /// binary in its hidden worker mode) that runs one function, one request at a time.
@@ -17,7 +18,7 @@ public enum WorkerMain {
     static let readyByte: UInt8 = 0x52
 
     public static func run(handler name: String) -> Never {
-        let started = Clock.unixMs()
+        let started = WallClock.unixMilliseconds()
         guard let handler = FunctionHandler(name: name, startedMs: started) else {
             FileHandle.standardError.write(Data("lambda-emulator worker: unknown handler \(name)\n".utf8))
             exit(3)

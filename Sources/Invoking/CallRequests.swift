@@ -1,8 +1,8 @@
 import AWS
 import CurlHTTP
 import Foundation
-import Records
 import SigV4
+import RecordSchema
 
 /// Builds each scheduled call's HTTP request: a signed Lambda Invoke, or a plain or
 /// IAM-signed (`execute-api`) request to an HTTP target. Payloads are sent as given.

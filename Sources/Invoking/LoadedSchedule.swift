@@ -1,4 +1,6 @@
-import Records
+import NDJSONIO
+import RecordSchema
+import ToolSupport
 
 /// A schedule file read whole and checked before anything is sent.
 public struct LoadedSchedule: Sendable {

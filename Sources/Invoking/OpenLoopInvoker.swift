@@ -1,7 +1,8 @@
 import AWS
 import CurlHTTP
 import Foundation
-import Records
+import Clocks
+import RecordSchema
 
 /// How invoke runs a schedule.
 public struct InvokeOptions: Sendable {
@@ -87,9 +88,9 @@ public final class OpenLoopInvoker: Sendable {
     public func run() async throws -> [Invocation] {
         for (number, phase) in schedule.phases.enumerated() {
             state.beginPhase(number: number, of: schedule.phases.count, memoryMB: phase.memoryMB, calls: phase.callIndices)
-            if state.interrupted { state.markNotSent(phase.callIndices[...], phaseStartUnixMs: MonotonicClock.unixMilliseconds()); continue }
+            if state.interrupted { state.markNotSent(phase.callIndices[...], phaseStartUnixMs: WallClock.unixMilliseconds()); continue }
             if options.setMemory { try await setMemory(phase) }
-            if state.interrupted { state.markNotSent(phase.callIndices[...], phaseStartUnixMs: MonotonicClock.unixMilliseconds()); continue }
+            if state.interrupted { state.markNotSent(phase.callIndices[...], phaseStartUnixMs: WallClock.unixMilliseconds()); continue }
             await runPhase(phase)
         }
         return state.invocationsInSeqOrder()
@@ -147,7 +148,7 @@ public final class OpenLoopInvoker: Sendable {
     func runPhase(_ phase: LoadedSchedule.Phase) async {
         let lookaheadNs = UInt64(options.lookahead * 1e9)
         let startNs = MonotonicClock.nanoseconds() + lookaheadNs
-        let startUnixMs = MonotonicClock.unixMilliseconds() + options.lookahead * 1000
+        let startUnixMs = WallClock.unixMilliseconds() + options.lookahead * 1000
         state.startPhase(startNanos: startNs, startUnixMs: startUnixMs)
         let indices = phase.callIndices
         var next = 0
@@ -205,8 +206,8 @@ public final class OpenLoopInvoker: Sendable {
         let attempts = state.recordAttempt(k, outcome: outcome, due: due)
         if let response = outcome.response, Outcomes.isThrottle(response), attempts <= options.retryThrottled,
            !state.interrupted {
-            let delay = RetryPolicy(maxAttempts: options.retryThrottled + 1)
-                .delay(afterAttempt: attempts, retryAfter: RetryPolicy.retryAfter(response))
+            var backoff = RetryPolicy().backoff()
+            let delay = backoff.delay(forRetry: attempts, retryAfterS: RetryPolicy.retryAfter(response))
             let retryDue = MonotonicClock.nanoseconds() + UInt64(delay * 1e9)
             http.submit(request, due: retryDue) { outcome in
                 handle(outcome, call: k, due: due, request: request, state: state, options: options, http: http)

@@ -1,6 +1,6 @@
 import AWS
 import CurlHTTP
-import Records
+import RecordSchema
 
 /// Turns what happened to a request into an invocation record's outcome fields.
 enum Outcomes {

@@ -1,6 +1,6 @@
 import CurlHTTP
 import Foundation
-import Records
+import RecordSchema
 
 /// The invocation records of a run as they fill in, shared by the feeder and the HTTP
 /// loop thread's completions.

@@ -1,4 +1,6 @@
-import Records
+import OrderStatistics
+import NDJSONIO
+import RecordSchema
 
 /// Figures of a finished run: outcome counts, send lag and the rate achieved.
 public struct RunStatistics: Sendable {
@@ -28,11 +30,11 @@ public struct RunStatistics: Sendable {
             p.n += 1
             byPhase[i.call.phase] = p
         }
-        lags.sort()
         if !lags.isEmpty {
-            lagP50Ms = Self.percentile(lags, 0.50)
-            lagP99Ms = Self.percentile(lags, 0.99)
-            lagMaxMs = lags.last!
+            let q = Quantiles(lags)
+            lagP50Ms = q(0.50)
+            lagP99Ms = q(0.99)
+            lagMaxMs = q.max
         }
         var gaps = 0, span = 0.0, plannedSpan = 0.0
         for p in byPhase.values where p.n > 1 {
@@ -42,13 +44,6 @@ public struct RunStatistics: Sendable {
         }
         if span > 0 { achievedRate = Double(gaps) / span }
         if plannedSpan > 0 { scheduledRate = Double(gaps) / plannedSpan }
-    }
-
-    /// Nearest-rank percentile of sorted values.
-    public static func percentile(_ sorted: [Double], _ q: Double) -> Double {
-        guard !sorted.isEmpty else { return 0 }
-        let rank = Int((q * Double(sorted.count)).rounded(.up)) - 1
-        return sorted[min(max(rank, 0), sorted.count - 1)]
     }
 
     public func summary(interrupted: Bool, startedUnixMs: Double, endedUnixMs: Double) -> InvokeSummary {
@@ -72,18 +67,4 @@ public struct RunStatistics: Sendable {
     }
 
     private func pow10(_ n: Int) -> Double { var v = 1.0; for _ in 0..<n { v *= 10 }; return v }
-}
-
-/// Writes invocations.ndjson: the run line (with invoke added to `tools`), one invocation
-/// per scheduled call in seq order, the summary; atomically (temporary file + rename).
-public enum InvocationsFile {
-    public static func write(path: String?, header: RunHeader, invocations: [Invocation], summary: InvokeSummary) throws {
-        var header = header
-        header.tools.append("invoke \(RightsizeVersion.current)")
-        var writer = NDJSONWriter(try OutputFile(path: path))
-        try writer.write(.run(header))
-        for invocation in invocations { try writer.write(.invocation(invocation)) }
-        try writer.write(.invokeSummary(summary))
-        try writer.finish()
-    }
 }

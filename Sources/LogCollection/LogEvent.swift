@@ -1,4 +1,4 @@
-import Records
+import JSON
 
 /// One CloudWatch Logs event as FilterLogEvents returns it.
 public struct LogEvent: Hashable, Sendable {

@@ -1,4 +1,4 @@
-import Records
+import RecordSchema
 
 /// The invocations of one function matched with their REPORT lines.
 public struct JoinResult: Sendable {

@@ -1,92 +1,5 @@
-import Records
-
-/// One FilterLogEvents request.
-public struct FilterRequest: Hashable, Sendable {
-    public var logGroup: String
-    public var startTimeMs: Int64
-    public var endTimeMs: Int64
-    public var filterPattern: String?
-    public var nextToken: String?
-    public var limit: Int?
-}
-
-/// Thrown by a page source when the service answered ThrottlingException.
-public struct ThrottledError: Error, Sendable {
-    public init() {}
-}
-
-/// Thrown by a page source for a failure worth retrying (no response, 5xx); anything else it
-/// throws ends the wait at once (bad credentials, a rejected filter pattern...).
-public struct TransientError: Error, Sendable, CustomStringConvertible {
-    public var underlying: any Error & Sendable
-    public init(_ underlying: any Error & Sendable) { self.underlying = underlying }
-    public var description: String { "\(underlying)" }
-}
-
-/// The log format to filter for (DESIGN.md §4).
-public enum LogFormat: String, Sendable, CaseIterable {
-    /// Text REPORT lines, JSON `platform.report` events, or both (one pattern matches either).
-    case auto, text, json
-
-    /// Term patterns: `?a ?b` matches events containing a or b. "Task timed out" lines mark
-    /// timeouts in logs older than the `Status:` field.
-    public var filterPattern: String {
-        switch self {
-        case .auto: return "?REPORT ?\"platform.report\" ?\"Task timed out\""
-        case .text: return "?REPORT ?\"Task timed out\""
-        case .json: return "{ $.type = \"platform.report\" }"
-        }
-    }
-}
-
-public struct WaitOptions: Sendable {
-    public var timeoutS: Double
-    public var pollIntervalS: Double
-    public var requestsPerSecond: Double
-    public var pageLimit: Int?
-    public var filterPattern: String
-    public var joinToleranceMs: Double
-    /// Consecutive transient failures of one request before giving up.
-    public var maxFailures: Int
-
-    public init(timeoutS: Double = 600, pollIntervalS: Double = 5, requestsPerSecond: Double = 5, pageLimit: Int? = nil,
-                filterPattern: String = LogFormat.auto.filterPattern, joinToleranceMs: Double = 2_000, maxFailures: Int = 5) {
-        self.timeoutS = timeoutS; self.pollIntervalS = pollIntervalS; self.requestsPerSecond = requestsPerSecond
-        self.pageLimit = pageLimit; self.filterPattern = filterPattern; self.joinToleranceMs = joinToleranceMs
-        self.maxFailures = maxFailures
-    }
-}
-
-/// Progress of one function, for the terminal display.
-public struct FunctionProgress: Sendable {
-    public var function: String
-    public var expected: Int
-    public var found: Int
-}
-
-/// How the wait ended, per function (same order as the plans).
-public struct WaitOutcome: Sendable {
-    public var collectors: [ReportCollector]
-    public var joins: [JoinResult]
-    public var apiCalls: [Int]
-    /// Seconds from the start until the function was complete (or until the wait ended).
-    public var waitedS: [Double]
-    public var throttles: Int
-    /// Polling passes made (each ends with a page without nextToken, unless cut by the timeout).
-    public var passes: Int
-    /// Most events in one page: the effective page size (responses are also capped at 1 MB).
-    public var largestPage = 0
-    public var timedOut: Bool
-
-    public func summaries(_ plans: [FunctionPlan]) -> [LogWaitSummary] {
-        plans.indices.map { k in
-            LogWaitSummary(function: plans[k].function, logGroup: plans[k].logGroup, expected: plans[k].expected,
-                           found: joins[k].found, timedOut: joins[k].found < plans[k].expected,
-                           unmatched: joins[k].unmatched, unparseable: collectors[k].unparseable,
-                           waitedS: waitedS[k], apiCalls: apiCalls[k])
-        }
-    }
-}
+import AWS
+import RecordSchema
 
 /// Polls FilterLogEvents until every expected REPORT line is found or the timeout passes.
 ///
@@ -115,7 +28,7 @@ public struct LogWaiter {
         var bucket = TokenBucket(rate: options.requestsPerSecond)
         // Events per page when pages are cut by size before the limit (1 MB): sizes the windows.
         var cappedPage: Int?
-        var backoff = Backoff()
+        var backoff = Backoff(baseS: 0.2, maxS: 5)
         // Found so far, for the display: the last join, or during a pass the request ids ticked off.
         var shown = outcome.joins.map(\.found)
         func report() {

@@ -1,4 +1,5 @@
-import Records
+import JSON
+import RecordSchema
 
 /// Reads a JSON-format `platform.report` event without allocating per key.
 ///
@@ -136,15 +137,7 @@ struct PlatformReportJSON {
 
     mutating func number() throws -> Double {
         skipSpace()
-        var j = i
-        if let v = ReportLineParser.number(b, &j, unit: false) { i = j; return v }
-        // Exponents and the like: the general path.
-        let start = i
-        while i < b.count, let c = Optional(b[i]), c == UInt8(ascii: "-") || c == UInt8(ascii: "+") || c == UInt8(ascii: ".")
-                || c | 0x20 == UInt8(ascii: "e") || c &- 0x30 < 10 { i += 1 }
-        guard i > start, let v = Double(String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self)) else {
-            throw Failure(problem: "expected a number")
-        }
+        guard let v = ReportLineParser.number(b, &i, unit: false) else { throw Failure(problem: "expected a number") }
         return v
     }
 

@@ -1,4 +1,4 @@
-import Records
+import RecordSchema
 
 /// A REPORT line found in the logs, with where and when CloudWatch has it.
 public struct FoundReport: Hashable, Sendable {

@@ -1,4 +1,5 @@
-import Records
+import JSON
+import RecordSchema
 
 /// What one CloudWatch log message says, as far as await-logs cares.
 public enum ParsedLogLine: Hashable, Sendable {
@@ -144,32 +145,11 @@ public enum ReportLineParser {
     }
 
     /// A decimal number and its unit word ("26.73 ms", "128 MB"); nil (i unchanged) when none.
-    /// m / 10^k with m < 2^53 is correctly rounded, so values equal Double("26.73").
-    /// `unit: false` for JSON, where ',' or '}' may follow; an exponent is left to the caller.
+    /// `unit: false` for JSON, where ',' or '}' may follow.
     @inline(__always)
     static func number(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, unit: Bool = true) -> Double? {
-        var j = i
-        var mantissa: UInt64 = 0
-        var digits = 0, fraction = 0
-        while j < b.count, b[j] &- 0x30 < 10 { mantissa = mantissa &* 10 &+ UInt64(b[j] &- 0x30); digits += 1; j += 1 }
-        if j < b.count, b[j] == UInt8(ascii: "."), j + 1 < b.count, b[j + 1] &- 0x30 < 10 {
-            j += 1
-            while j < b.count, b[j] &- 0x30 < 10 {
-                mantissa = mantissa &* 10 &+ UInt64(b[j] &- 0x30); digits += 1; fraction += 1; j += 1
-            }
-        }
-        guard digits > 0 else { return nil }
-        if j < b.count {
-            if unit { if !isBlank(b[j]) { return nil } }  // "12abc" is not a number
-            else if b[j] | 0x20 == UInt8(ascii: "e") || b[j] == UInt8(ascii: ".") { return nil }
-        }
-        let value: Double
-        if digits <= 15 {
-            value = fraction == 0 ? Double(mantissa) : Double(mantissa) / powersOfTen[fraction]
-        } else {
-            guard let v = Double(String(decoding: UnsafeBufferPointer(rebasing: b[i..<j]), as: UTF8.self)) else { return nil }
-            value = v
-        }
+        guard let (value, j) = DecimalNumber.parse(b, from: i) else { return nil }
+        if unit, j < b.count, !isBlank(b[j]) { return nil }  // "12abc" is not a number
         i = j
         guard unit else { return value }
         // The unit: letters after the number on the same line.
@@ -181,7 +161,6 @@ public enum ReportLineParser {
         return value
     }
 
-    static let powersOfTen: [Double] = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15]
 
     @inline(__always)
     static func same(_ key: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> Bool {

@@ -1,5 +1,3 @@
-import SeededRandom
-
 /// Paces requests under a rate quota (CloudWatch Logs: 5 FilterLogEvents per second per
 /// account and region, shared by every function we poll).
 ///
@@ -31,26 +29,4 @@ public struct TokenBucket: Sendable {
         lastS = nowS
         tokens = min(tokens, 0)
     }
-}
-
-/// Exponential backoff with full jitter for ThrottlingException retries.
-public struct Backoff: Sendable {
-    public var baseS: Double
-    public var maxS: Double
-    public private(set) var attempt = 0
-    var rng: SplitMix64
-
-    public init(baseS: Double = 0.2, maxS: Double = 5, seed: UInt64 = 0x5eed) {
-        self.baseS = baseS; self.maxS = maxS; self.rng = SplitMix64(seed: seed)
-    }
-
-    /// The next delay: uniform in [ceiling/2, ceiling], ceiling = min(max, base * 2^attempt).
-    public mutating func next() -> Double {
-        let ceiling = min(maxS, baseS * Double(1 << min(attempt, 20)))
-        attempt += 1
-        let u = Double(rng.next() >> 11) / Double(1 << 53)
-        return ceiling * (0.5 + 0.5 * u)
-    }
-
-    public mutating func reset() { attempt = 0 }
 }

@@ -1,4 +1,4 @@
-import Records
+import RecordSchema
 
 /// What await-logs waits for on one function, derived from the invocations alone.
 public struct FunctionPlan: Sendable {
@@ -121,11 +121,15 @@ public enum WaitPlanner {
         return parts.count == 2 ? String(parts[0]) : function                   // name:qualifier
     }
 
+    /// How far before the first send and after the last response the logs are searched: covers
+    /// the clock difference between this machine and CloudWatch's.
+    public static let defaultMarginMs = 60_000.0
+
     /// Groups invocations by function, in order of first appearance; only those that reached the
     /// function are expected to log (a function whose calls were all throttled has a plan expecting 0).
     /// HTTP targets name their function by the schedule's `application`.
     /// `logGroups` overrides the group of a function (by name).
-    public static func plan(_ invocations: [Invocation], marginMs: Double,
+    public static func plan(_ invocations: [Invocation], marginMs: Double = defaultMarginMs,
                             logGroups: [String: String] = [:]) -> [FunctionPlan] {
         var plans: [FunctionPlan] = []
         var index: [String: Int] = [:]

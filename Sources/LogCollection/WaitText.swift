@@ -1,4 +1,4 @@
-import Records
+import RecordSchema
 
 /// The human-readable lines await-logs prints on stderr.
 public enum WaitText {

@@ -1,5 +1,5 @@
-import Records
 import SeededRandom
+import RecordSchema
 
 /// Cost per invocation over the memory grid, its bootstrap intervals, and the recommendations.
 ///

@@ -1,4 +1,4 @@
-import Records
+import RecordSchema
 
 /// The knobs of a fit, with the documented defaults (docs/fit.md).
 public struct FitSettings: Sendable {

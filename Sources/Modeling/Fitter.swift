@@ -1,4 +1,5 @@
-import Records
+import NDJSONIO
+import RecordSchema
 
 /// From logs.ndjson's contents to models.json: one FunctionModel per function (payloads
 /// mixed as in the workload, group "all") and, where payloads differ, one per payload.

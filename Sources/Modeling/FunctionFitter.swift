@@ -1,10 +1,11 @@
 import OrderStatistics
-import Records
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import NDJSONIO
+import RecordSchema
 
 /// Builds the FunctionModel of one function's payload group: observations, runtime curve,
 /// memory model, cold-start model, cost curve and recommendations.

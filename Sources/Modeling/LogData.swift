@@ -1,5 +1,7 @@
 import Hashing
-import Records
+import NDJSONIO
+import RecordSchema
+import ToolSupport
 
 /// One REPORT line reduced to what the models use (compact: a million fit in ~50 MB).
 struct Sample: Sendable {

@@ -1,5 +1,6 @@
 import LeastSquares
-import Records
+import NDJSONIO
+import RecordSchema
 
 /// Max Memory Used as a linear model of the payload's numeric fields and the memory size.
 extension FunctionFitter {

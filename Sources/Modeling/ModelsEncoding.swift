@@ -1,5 +1,5 @@
 import Foundation
-import Records
+import RecordSchema
 
 extension ModelsFile {
     /// Deterministic bytes: sorted keys, pretty-printed, trailing newline.

@@ -1,4 +1,4 @@
-import Records
+import JSON
 
 /// The numeric leaves of a JSON payload, by dotted path ("cmds.alloc.mb", "sizes[0]").
 enum PayloadFeatures {

@@ -1,5 +1,6 @@
 import Foundation
-import Records
+import RecordSchema
+import ToolSupport
 
 /// Lambda prices: USD per GB-second of billed duration and per request, by region and architecture.
 ///

@@ -1,9 +1,11 @@
-import Records
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import NDJSONIO
+import RecordSchema
+import SyntheticData
 
 /// `fit --selftest`: fits synthetic functions whose truth is known (the emulator's physics)
 /// and prints, per function, each left-out size's error and the recommended vs true cheapest size.

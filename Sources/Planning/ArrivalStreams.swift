@@ -1,3 +1,4 @@
+import SeededRandom
 /// The call times of one instance, in seconds from the phase start, in increasing order.
 ///
 /// Streams are pulled one time at a time so that a schedule of any length is planned in

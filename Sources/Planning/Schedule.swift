@@ -1,5 +1,7 @@
 import Hashing
-import Records
+import HeapModule
+import RecordSchema
+import ToolSupport
 
 /// A workload ready to be expanded into schedule.ndjson (DESIGN.md §3, docs/plan.md).
 ///
@@ -111,12 +113,12 @@ public struct CallCursor {
     var seq = 0
     var streams: [ArrivalStream] = []
     var callsMade: [Int] = []
-    var heap: ArrivalHeap
+    var heap: Heap<Arrival>
     let payloadCounts: [Int]
 
     init(schedule: Schedule) {
         self.schedule = schedule
-        heap = ArrivalHeap(capacity: schedule.workload.instances.count)
+        heap = Heap<Arrival>()
         payloadCounts = schedule.workload.instances.map { $0.payloads.count }
     }
 
@@ -127,7 +129,7 @@ public struct CallCursor {
         let count = schedule.workload.instances.count
         streams = (0..<count).map { schedule.stream(instance: $0) }
         callsMade = [Int](repeating: 0, count: count)
-        for i in 0..<count { if let t = streams[i].next() { heap.push(t, i) } }
+        for i in 0..<count { if let t = streams[i].next() { heap.insert(Arrival(time: t, owner: i)) } }
         return true
     }
 
@@ -135,8 +137,12 @@ public struct CallCursor {
         while heap.isEmpty {
             if !startPhase() { return nil }
         }
-        let (t, i) = heap.minimum
-        if let following = streams[i].next() { heap.replaceMinimum(following, i) } else { _ = heap.popMinimum() }
+        let (t, i) = (heap.min!.time, heap.min!.owner)
+        if let following = streams[i].next() {
+            heap.replaceMin(with: Arrival(time: following, owner: i))
+        } else {
+            _ = heap.popMin()
+        }
         let call = Call(instance: i, phase: phase, seq: seq, atS: t, payloadIndex: callsMade[i] % payloadCounts[i])
         callsMade[i] += 1
         seq += 1
@@ -144,68 +150,10 @@ public struct CallCursor {
     }
 }
 
-/// A binary min-heap of (time, instance index): the k-way merge of the instances' streams.
-/// Ordering by (time, index) makes ties deterministic (instances are sorted by name).
-struct ArrivalHeap {
-    var times: [Double] = []
-    var owners: [Int] = []
-
-    init(capacity: Int) {
-        times.reserveCapacity(capacity)
-        owners.reserveCapacity(capacity)
-    }
-
-    @inline(__always) func less(_ a: Int, _ b: Int) -> Bool {
-        times[a] < times[b] || (times[a] == times[b] && owners[a] < owners[b])
-    }
-
-    mutating func push(_ time: Double, _ owner: Int) {
-        times.append(time)
-        owners.append(owner)
-        var child = times.count - 1
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard less(child, parent) else { break }
-            times.swapAt(child, parent)
-            owners.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    var isEmpty: Bool { times.isEmpty }
-    var minimum: (Double, Int) { (times[0], owners[0]) }
-
-    /// Replaces the minimum with the same owner's next time (one sift-down instead of pop + push).
-    mutating func replaceMinimum(_ time: Double, _ owner: Int) {
-        times[0] = time
-        owners[0] = owner
-        siftDown(0)
-    }
-
-    mutating func siftDown(_ start: Int) {
-        var parent = start
-        let n = times.count
-        while true {
-            let left = 2 * parent + 1
-            if left >= n { break }
-            var smallest = left
-            if left + 1 < n, less(left + 1, left) { smallest = left + 1 }
-            guard less(smallest, parent) else { break }
-            times.swapAt(smallest, parent)
-            owners.swapAt(smallest, parent)
-            parent = smallest
-        }
-    }
-
-    mutating func popMinimum() -> (Double, Int)? {
-        guard let lastTime = times.last, let lastOwner = owners.last else { return nil }
-        let top = (times[0], owners[0])
-        times.removeLast()
-        owners.removeLast()
-        if times.isEmpty { return top }
-        times[0] = lastTime
-        owners[0] = lastOwner
-        siftDown(0)
-        return top
-    }
+/// The next arrival of one instance's stream: the k-way merge orders them by (time, index),
+/// so ties are deterministic (instances are sorted by name).
+struct Arrival: Comparable {
+    var time: Double
+    var owner: Int
+    static func < (a: Arrival, b: Arrival) -> Bool { a.time < b.time || (a.time == b.time && a.owner < b.owner) }
 }

@@ -1,4 +1,6 @@
-import Records
+import JSON
+import NDJSONIO
+import RecordSchema
 
 /// Writes schedule.ndjson fast: the header record, then one line per call.
 ///

@@ -1,4 +1,5 @@
-import Records
+import JSON
+import RecordSchema
 
 /// The parts of an instance that say where its calls go and what they carry.
 extension WorkloadParser {
@@ -82,7 +83,7 @@ extension WorkloadParser {
         do {
             (root, _) = try JSONTree.parse(bytes, allowTrailingCommas: false)
         } catch let e as JSONSyntaxError {
-            throw fail(node, field, "payload file \(path):\(e.line): \(e.problem)")
+            throw fail(node, field, "payload file \(path):\(e.line): not valid JSON: \(e.problem)")
         }
         // Re-read as raw text so payloads are sent exactly as written (compacted).
         var values: [RawJSON] = []

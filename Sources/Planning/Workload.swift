@@ -1,4 +1,5 @@
-import Records
+import JSON
+import RecordSchema
 
 /// A validated workload: FaaSProfiler's workload format plus rightsize's extensions
 /// (docs/workload.md). Produced by `WorkloadParser`; everything here is already checked.

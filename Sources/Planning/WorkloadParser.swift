@@ -1,4 +1,5 @@
-import Records
+import JSON
+import ToolSupport
 
 /// Reads and validates a workload file (docs/workload.md).
 ///
@@ -40,7 +41,7 @@ public struct WorkloadParser {
         do {
             (root, normalized) = try JSONTree.parse(bytes, allowTrailingCommas: true)
         } catch let e as JSONSyntaxError {
-            throw InputError(file: file, line: e.line, field: e.path.isEmpty ? "workload" : e.path, problem: e.problem)
+            throw InputError(file: file, line: e.line, field: e.path.isEmpty ? "workload" : e.path, problem: "not valid JSON: " + e.problem)
         }
         let top = try object(root, "")
         var warnings: [String] = []
@@ -240,8 +241,6 @@ struct ObjectFields {
 }
 
 extension JSONNode {
-    var isNull: Bool { if case .null = value { true } else { false } }
-
     /// Short text of the value for messages.
     var text: String {
         switch value {

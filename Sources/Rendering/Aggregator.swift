@@ -1,5 +1,7 @@
 import Hashing
-import Records
+import NDJSONIO
+import RecordSchema
+import ToolSupport
 
 /// Builds one file's share of RunData while streaming it.
 struct Aggregator {

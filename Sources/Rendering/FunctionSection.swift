@@ -1,6 +1,6 @@
 import OrderStatistics
-import Records
 import SeededRandom
+import RecordSchema
 
 /// One function: the answer first, then the evidence behind it.
 struct FunctionSection {

@@ -1,5 +1,5 @@
 import Hashing
-import Records
+import NDJSONIO
 
 /// Reading a million-call run within the time budget: regular files are read on every core
 /// through Records' `ParallelNDJSON` (chunks at line boundaries, each file's SHA-256 as one

@@ -1,6 +1,7 @@
 import Foundation
 import Hashing
-import Records
+import RecordSchema
+import ToolSupport
 
 /// The whole report: reads the inputs, aggregates them, and lays out one self-contained
 /// HTML page (inline CSS and SVG only: no scripts, fonts or requests to anywhere).

@@ -1,7 +1,8 @@
 import Foundation
 import OrderStatistics
-import Records
 import SeededRandom
+import NDJSONIO
+import RecordSchema
 
 /// Everything the report needs from logs.ndjson and invocations.ndjson, aggregated
 /// while streaming so a million-call run stays fast and in bounded memory per value

@@ -1,5 +1,5 @@
 import OrderStatistics
-import Records
+import RecordSchema
 
 /// "The run": how the measurements were made and how faithful the run was to its plan.
 struct RunSection {

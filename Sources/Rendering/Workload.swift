@@ -1,4 +1,4 @@
-import Records
+import JSON
 
 /// The workload JSON from the run header, flattened for display: top-level settings
 /// and one row per instance. Values are shown as compact JSON text (strings unquoted).

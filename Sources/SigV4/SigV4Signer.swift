@@ -67,11 +67,11 @@ enum SigningKey {
 }
 
 /// `X-Amz-Date` (yyyyMMdd'T'HHmmss'Z', UTC) and its day part, without a DateFormatter.
-struct AmzDate {
-    let full: String
-    let day: String
+public struct AmzDate: Sendable {
+    public let full: String
+    public let day: String
 
-    init(_ date: Date) {
+    public init(_ date: Date) {
         var t = time_t(date.timeIntervalSince1970.rounded(.down))
         var tm = tm()
         gmtime_r(&t, &tm)
@@ -80,8 +80,10 @@ struct AmzDate {
         full = "\(day)T\(two(tm.tm_hour))\(two(tm.tm_min))\(two(tm.tm_sec))Z"
     }
 
+    public init(unixMs: Double) { self.init(Date(timeIntervalSince1970: unixMs / 1000)) }
+
     /// Parses the basic ISO 8601 form; nil when malformed.
-    static func parse(_ text: String) -> Date? {
+    public static func parse(_ text: String) -> Date? {
         let b = Array(text.utf8)
         guard b.count == 16, b[8] == UInt8(ascii: "T"), b[15] == UInt8(ascii: "Z") else { return nil }
         func num(_ r: Range<Int>) -> Int32? { Int32(String(decoding: b[r], as: UTF8.self)) }

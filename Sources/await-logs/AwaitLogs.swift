@@ -1,21 +1,15 @@
 import ArgumentParser
 import LogCollection
-import Records
 #if canImport(Glibc)
 import Glibc
 #endif
+import NDJSONIO
+import RecordSchema
+import ToolSupport
 
-/// Exit status when the wait timed out (or a `--from` file lacked lines): records found are written.
-let exitIncomplete: Int32 = 3
-
-/// Writes to standard error unbuffered (fd 2, not the C `stderr` global, which Swift 6 flags).
-func printError(_ text: String) {
-    var bytes = Array(text.utf8)
-    bytes.withUnsafeMutableBytes { raw in _ = write(2, raw.baseAddress, raw.count) }
-}
 
 @main
-struct AwaitLogs: AsyncParsableCommand {
+struct AwaitLogs: AsyncRightsizeTool {
     static let configuration = CommandConfiguration(
         commandName: "await-logs",
         abstract: "Wait for CloudWatch Logs to show every invocation's REPORT line, parse them and join them to the invocations.",
@@ -33,25 +27,25 @@ struct AwaitLogs: AsyncParsableCommand {
     var output: String = "-"
 
     @Option(help: "Give up after this many seconds; what was found is written and the exit status is 3.")
-    var timeout: Double = 600
+    var timeout: Double = WaitOptions().timeoutS
 
     @Option(help: "Log format to filter for: text (REPORT lines), json (platform.report events), or auto (both).")
     var format: LogFormat = .auto
 
     @Option(help: "Seconds between the starts of two polling passes.")
-    var pollInterval: Double = 5
+    var pollInterval: Double = WaitOptions().pollIntervalS
 
     @Option(help: "FilterLogEvents requests per second, shared by all functions (CloudWatch's quota is 5).")
-    var rate: Double = 5
+    var rate: Double = WaitOptions().requestsPerSecond
 
     @Option(help: "Events per FilterLogEvents page (the service's default when not given).")
     var pageLimit: Int?
 
     @Option(help: "Seconds added before the first send and after the last response when searching the logs.")
-    var margin: Double = 60
+    var margin: Double = WaitPlanner.defaultMarginMs / 1000
 
     @Option(help: "Seconds of clock difference allowed when joining HTTP invocations to REPORT lines by time.")
-    var joinTolerance: Double = 2
+    var joinTolerance: Double = WaitOptions().joinToleranceMs / 1000
 
     @Option(name: .customLong("log-group"), help: "FUNCTION=GROUP: read FUNCTION's logs from GROUP instead of /aws/lambda/FUNCTION (repeatable).")
     var logGroups: [String] = []
@@ -72,17 +66,12 @@ struct AwaitLogs: AsyncParsableCommand {
 
     func run() async throws {
         TemporaryFiles.removeOnInterrupt()
-        do {
-            let status = try await collect()
-            if status != 0 { throw ExitCode(status) }
-        } catch let e as InputError {
-            printError("await-logs: \(e)\n")
-            throw ExitCode(ExitStatus.badInput)
-        }
+        let status = try await collect()
+        if status != 0 { throw ExitCode(status) }
     }
 
     func collect() async throws -> Int32 {
-        let input = try LogsFile.readInvocations(path: input)
+        let input = try LogsNDJSON.readInvocations(path: input)
         var groups: [String: String] = [:]
         for g in logGroups { let kv = g.split(separator: "=", maxSplits: 1); groups[String(kv[0])] = String(kv[1]) }
         let plans = WaitPlanner.plan(input.invocations, marginMs: margin * 1000, logGroups: groups)
@@ -104,33 +93,33 @@ struct AwaitLogs: AsyncParsableCommand {
                 throw e
             } catch {
                 display.finish()
-                printError("await-logs: \(error)\n")
+                StandardError.write("await-logs: \(error)\n")
                 return ExitStatus.failure
             }
             display.finish()
             joins = outcome.joins
             summaries = outcome.summaries(plans)
-            if outcome.throttles > 0 { printError("await-logs: \(outcome.throttles) throttled request(s) retried\n") }
+            if outcome.throttles > 0 { StandardError.write("await-logs: \(outcome.throttles) throttled request(s) retried\n") }
         } else {
             var files: [(function: String?, path: String)] = []
             for spec in fromFiles { files.append(Self.splitFrom(spec)) }
-            let result = try LogFile.collect(files, plans: plans, joinToleranceMs: joinTolerance * 1000)
+            let result = try SavedLogEvents.collect(files, plans: plans, joinToleranceMs: joinTolerance * 1000)
             for (path, lost) in result.lost where lost > 0 {
-                printError("await-logs: \(path): \(lost) REPORT line(s) matched no function, excluded\n")
+                StandardError.write("await-logs: \(path): \(lost) REPORT line(s) matched no function, excluded\n")
             }
             joins = result.joins
             summaries = result.summaries
         }
-        try LogsFile.write(path: output, header: input.header, tool: "await-logs \(RightsizeVersion.current)",
+        try LogsNDJSON.write(path: output, header: input.header, tool: "await-logs \(RightsizeVersion.current)",
                            joins: joins, summaries: summaries)
-        for line in WaitText.notes(summaries) { printError("await-logs: \(line)\n") }
-        printError("await-logs: \(WaitText.done(summaries, fromFiles: !fromFiles.isEmpty))\n")
+        for line in WaitText.notes(summaries) { StandardError.write("await-logs: \(line)\n") }
+        StandardError.write("await-logs: \(WaitText.done(summaries, fromFiles: !fromFiles.isEmpty))\n")
         let shortfall = WaitText.shortfall(summaries)
         guard shortfall.isEmpty else {
             let why = fromFiles.isEmpty ? "timed out after \(timeout) s" : "the --from files lack some REPORT lines"
-            printError("await-logs: \(why):\n")
-            for line in shortfall { printError("await-logs:   \(line)\n") }
-            return exitIncomplete
+            StandardError.write("await-logs: \(why):\n")
+            for line in shortfall { StandardError.write("await-logs:   \(line)\n") }
+            return ExitStatus.timedOut
         }
         return ExitStatus.success
     }
@@ -146,14 +135,14 @@ extension LogFormat: ExpressibleByArgument {}
 
 /// found/expected per function and time waited, redrawn on one stderr line when it is a terminal.
 final class ProgressDisplay {
-    let enabled = isatty(2) != 0
+    let enabled = StandardError.isTerminal
     var lastDrawS = -1.0
 
     func update(_ functions: [FunctionProgress], _ elapsedS: Double) {
         guard enabled, elapsedS - lastDrawS >= 0.2 else { return }
         lastDrawS = elapsedS
-        printError("\r\u{1B}[Kawait-logs: " + WaitText.progress(functions, elapsedS: elapsedS))
+        StandardError.write("\r\u{1B}[Kawait-logs: " + WaitText.progress(functions, elapsedS: elapsedS))
     }
 
-    func finish() { if enabled { printError("\n") } }
+    func finish() { if enabled { StandardError.write("\n") } }
 }

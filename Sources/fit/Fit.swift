@@ -1,11 +1,12 @@
 import ArgumentParser
 import Foundation
 import Modeling
-import Records
+import NDJSONIO
+import ToolSupport
 
 /// `fit`: logs.ndjson -> models.json (runtime, memory, cold-start and cost models per function).
 @main
-struct Fit: ParsableCommand {
+struct Fit: RightsizeTool {
     static let configuration = CommandConfiguration(
         commandName: "fit",
         abstract: "Fit runtime, memory, cold-start and cost models to logs.ndjson and write models.json.",
@@ -36,10 +37,10 @@ struct Fit: ParsableCommand {
     var maxDurationMs: Double?
 
     @Option(help: "Weight of cost in the balanced score w*cost/min_cost + (1-w)*duration/min_duration, 0...1.")
-    var balancedWeight: Double = 0.5
+    var balancedWeight: Double = FitSettings().balancedWeight
 
     @Option(name: .customLong("grid-step"), help: "Step of the memory grid costs are computed on, MB (grid 128...10240 plus the measured sizes).")
-    var gridStep: Int = 64
+    var gridStep: Int = FitSettings().gridStepMB
 
     @Option(name: .customLong("current-memory-mb"), help: "The function's current memory size, for the savings (default: the first phase's size).")
     var currentMemoryMB: Int?
@@ -51,25 +52,10 @@ struct Fit: ParsableCommand {
     var extrapolate = false
 
     @Option(help: "Bootstrap replicates for the confidence intervals.")
-    var bootstrap: Int = 200
+    var bootstrap: Int = FitSettings().bootstrapResamples
 
     @Flag(help: "Fit synthetic CPU-bound and sleep-bound functions with a known truth, print the check table and exit.")
     var selftest = false
-
-    static func main() {
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch let error as InputError {
-            FileHandle.standardError.write(Data("fit: \(error)\n".utf8))
-            Foundation.exit(ExitStatus.badInput)
-        } catch {
-            // Usage errors: one line and status 2 (the project's convention) instead of ArgumentParser's 64.
-            guard exitCode(for: error) == .validationFailure else { exit(withError: error) }
-            FileHandle.standardError.write(Data("fit: \(message(for: error)) (see fit --help)\n".utf8))
-            Foundation.exit(ExitStatus.badInput)
-        }
-    }
 
     func validate() throws {
         guard ["x86_64", "arm64"].contains(architecture) else { throw ValidationError("--architecture must be x86_64 or arm64") }
@@ -107,9 +93,9 @@ struct Fit: ParsableCommand {
         try out.write(try models.encoded())
         try out.commit()
         for f in models.functions {
-            for w in f.warnings { FileHandle.standardError.write(Data("fit: warning: \(f.function) [\(f.payloadGroup)]: \(w)\n".utf8)) }
+            for w in f.warnings { StandardError.line("fit", "warning: \(f.function) [\(f.payloadGroup)]: \(w)") }
         }
-        for w in models.warnings { FileHandle.standardError.write(Data("fit: warning: \(w)\n".utf8)) }
+        for w in models.warnings { StandardError.line("fit", "warning: \(w)") }
         for f in models.functions where f.payloadGroup == "all" {
             let line: String
             if let c = f.recommendations?.cheapest {
@@ -118,7 +104,7 @@ struct Fit: ParsableCommand {
             } else {
                 line = "fit: \(f.function): no recommendation (see warnings)"
             }
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            StandardError.write(line + "\n")
         }
     }
 }

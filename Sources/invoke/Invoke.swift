@@ -3,10 +3,13 @@ import ArgumentParser
 import CurlHTTP
 import Foundation
 import Invoking
-import Records
+import NDJSONIO
+import Clocks
+import RecordSchema
+import ToolSupport
 
 @main
-struct Invoke: AsyncParsableCommand {
+struct Invoke: AsyncRightsizeTool {
     static let configuration = CommandConfiguration(
         commandName: "invoke",
         abstract: "Fire a schedule at Lambda functions or HTTP endpoints, open-loop, and record every call.",
@@ -31,16 +34,16 @@ struct Invoke: AsyncParsableCommand {
     var noSetMemory = false
 
     @Option(name: .customLong("retry-throttled"), help: "Extra attempts for a throttled (429) invocation, counted in attempts.")
-    var retryThrottled = 0
+    var retryThrottled = InvokeOptions().retryThrottled
 
     @Option(help: "Per-request timeout in seconds; a call without a response by then is recorded as timeout.")
-    var timeout: Double = 300
+    var timeout: Double = InvokeOptions().requestTimeout
 
     @Option(help: "After Ctrl-C, seconds to wait for requests in flight before abandoning them.")
-    var grace: Double = 5
+    var grace: Double = InvokeOptions().gracePeriod
 
     @Option(name: .customLong("memory-timeout"), help: "Seconds to wait for a memory change to become live before failing.")
-    var memoryTimeout: Double = 300
+    var memoryTimeout: Double = InvokeOptions().memoryTimeout
 
     @Flag(name: .shortAndLong, help: "No progress line on stderr, even on a terminal.")
     var quiet = false
@@ -55,13 +58,7 @@ struct Invoke: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let loaded: LoadedSchedule
-        do {
-            loaded = try LoadedSchedule.read(path: schedule)
-        } catch let error as InputError {
-            Self.complain("\(error)")
-            throw ExitCode(ExitStatus.badInput)
-        }
+        let loaded = try LoadedSchedule.read(path: schedule)
         var options = InvokeOptions()
         options.setMemory = !noSetMemory
         options.retryThrottled = retryThrottled
@@ -79,24 +76,30 @@ struct Invoke: AsyncParsableCommand {
             throw ExitCode(ExitStatus.failure)
         }
 
-        let signals = InterruptSignals { invoker.interrupt() }
+        let signals = InterruptSignals { _ in invoker.interrupt() }
         defer { signals.cancel() }
-        let progress = (!quiet && isatty(2) == 1) ? ProgressLine(invoker: invoker) : nil
-        let startedUnixMs = MonotonicClock.unixMilliseconds()
+        let progress = ProgressLine(enabled: !quiet && StandardError.isTerminal) {
+            let p = invoker.progress()
+            let lag = (p.recentLagMs * 100).rounded() / 100
+            return "invoke: phase \(p.phase + 1)/\(p.phases) (\(p.memoryMB) MB): sent \(p.sent)/\(p.scheduled), "
+                + "done \(p.done), errors \(p.errors), lag \(lag) ms"
+        }
+        let startedUnixMs = WallClock.unixMilliseconds()
         let invocations: [Invocation]
         do {
             invocations = try await invoker.run()
         } catch {
-            progress?.stop()
+            progress.stop()
             Self.complain("\(error)")
             throw ExitCode(ExitStatus.failure)
         }
-        progress?.stop()
-        let endedUnixMs = MonotonicClock.unixMilliseconds()
+        progress.stop()
+        let endedUnixMs = WallClock.unixMilliseconds()
         let statistics = RunStatistics(invocations)
         let interrupted = invoker.isInterrupted
         do {
-            try InvocationsFile.write(path: output, header: loaded.header, invocations: invocations,
+            try InvocationsWriter.write(path: output, header: loaded.header, tool: "invoke \(RightsizeVersion.current)",
+                                        invocations: invocations,
                                       summary: statistics.summary(interrupted: interrupted, startedUnixMs: startedUnixMs,
                                                                   endedUnixMs: endedUnixMs))
         } catch {
@@ -107,47 +110,5 @@ struct Invoke: AsyncParsableCommand {
         if interrupted { throw ExitCode(ExitStatus.failure) }
     }
 
-    static func complain(_ text: String) {
-        FileHandle.standardError.write(Data("invoke: \(text)\n".utf8))
-    }
-}
-
-/// SIGINT/SIGTERM call `handler` (from a dispatch queue, not a signal context).
-final class InterruptSignals {
-    let sources: [any DispatchSourceSignal]
-
-    init(_ handler: @escaping @Sendable () -> Void) {
-        sources = [SIGINT, SIGTERM].map { sig in
-            signal(sig, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-            source.setEventHandler(handler: handler)
-            source.resume()
-            return source
-        }
-    }
-
-    func cancel() { sources.forEach { $0.cancel() } }
-}
-
-/// "phase 2/6 (512 MB): sent 1234/5000, done 1200, errors 3, lag 0.4 ms", redrawn twice a second.
-final class ProgressLine {
-    let timer: any DispatchSourceTimer
-
-    init(invoker: OpenLoopInvoker) {
-        timer = DispatchSource.makeTimerSource(queue: .global())
-        timer.schedule(deadline: .now() + 0.5, repeating: 0.5)
-        timer.setEventHandler {
-            let p = invoker.progress()
-            let lag = (p.recentLagMs * 100).rounded() / 100
-            let text = "\r\u{1B}[Kinvoke: phase \(p.phase + 1)/\(p.phases) (\(p.memoryMB) MB): sent \(p.sent)/\(p.scheduled), "
-                + "done \(p.done), errors \(p.errors), lag \(lag) ms"
-            FileHandle.standardError.write(Data(text.utf8))
-        }
-        timer.resume()
-    }
-
-    func stop() {
-        timer.cancel()
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
-    }
+    static func complain(_ text: String) { StandardError.line("invoke", text) }
 }

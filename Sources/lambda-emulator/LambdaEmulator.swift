@@ -1,13 +1,14 @@
 import ArgumentParser
 import Emulation
 import Foundation
+import ToolSupport
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// A local AWS Lambda + CloudWatch Logs that really runs functions.
 @main
-struct LambdaEmulator: AsyncParsableCommand {
+struct LambdaEmulator: AsyncRightsizeTool {
     static let configuration = CommandConfiguration(
         commandName: "lambda-emulator",
         abstract: "Serve the Lambda and CloudWatch Logs APIs locally, running functions in worker processes.",
@@ -18,16 +19,16 @@ struct LambdaEmulator: AsyncParsableCommand {
             """)
 
     @Option(help: "Address to listen on.")
-    var host = "127.0.0.1"
+    var host = EmulatorOptions().host
 
     @Option(help: "Port to listen on; 0 lets the OS choose a free one.")
-    var port = 9000
+    var port = EmulatorOptions().port
 
     @Option(name: .customLong("port-file"), help: ArgumentHelp("Write the port actually used to this file once listening.", valueName: "path"))
     var portFile: String?
 
-    @Option(name: .customLong("state-dir"), help: ArgumentHelp("Directory for the log database (kept across restarts).", valueName: "dir"))
-    var stateDir = ".lambda-emulator"
+    @Option(name: .customLong("state-dir"), help: ArgumentHelp("Directory for the log database (kept across restarts; default: ~/.local/state/rightsize/lambda-emulator).", valueName: "dir"))
+    var stateDir = EmulatorOptions().stateDirectory
 
     @Option(help: ArgumentHelp("Functions file (JSON); default: the built-in copy of data/emulator/functions.json.", valueName: "file"))
     var config: String?
@@ -42,45 +43,31 @@ struct LambdaEmulator: AsyncParsableCommand {
     var secretAccessKeyFile: String?
 
     @Option(help: "Region in ARNs and log messages.")
-    var region = "us-east-1"
+    var region = EmulatorOptions().region
 
     @Option(name: .customLong("log-delay-ms"), help: "Mean delay before a log event is visible to the Logs API, in ms (0 = immediately).")
-    var logDelayMs = 2000.0
+    var logDelayMs = EmulatorOptions().logDelayMeanMs
 
     @Option(help: "Seed of the log propagation delays.")
-    var seed: UInt64 = 1
+    var seed: UInt64 = EmulatorOptions().seed
 
     @Option(name: .customLong("update-delay-ms"), help: "How long a configuration update stays InProgress, in ms.")
-    var updateDelayMs = 1000.0
+    var updateDelayMs = EmulatorOptions().updateDelayMs
 
     @Option(name: .customLong("idle-timeout-s"), help: "Retire an execution environment after this many idle seconds.")
-    var idleTimeoutS = 300.0
+    var idleTimeoutS = EmulatorOptions().idleTimeoutSeconds
 
     @Option(name: .customLong("logs-rate-limit"), help: "CloudWatch Logs requests per second before ThrottlingException (0 = unlimited).")
-    var logsRateLimit = 5.0
+    var logsRateLimit = EmulatorOptions().logsRateLimit
 
     @Option(name: .customLong("concurrency-limit"), help: "Concurrent executions before TooManyRequestsException.")
-    var concurrencyLimit = 64
+    var concurrencyLimit = EmulatorOptions().concurrencyLimit
 
     @Option(help: ArgumentHelp("How workers are limited: auto, cgroup or duty-cycle (SIGSTOP/SIGCONT + RSS watchdog).", valueName: "mode"))
     var isolation = "auto"
 
     @Option(name: .customLong("worker-handler"), help: ArgumentHelp("Internal: run as a worker process for this handler.", visibility: .private))
     var workerHandler: String?
-
-    /// Usage errors exit with 2 (the project's convention) instead of ArgumentParser's 64.
-    static func main() async {
-        do {
-            let parsed = try parseAsRoot()
-            if let command = parsed as? LambdaEmulator { try await command.run() } else { var c = parsed; try c.run() }
-        } catch {
-            if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data("lambda-emulator: \(fullMessage(for: error))\n".utf8))
-                Glibc.exit(2)
-            }
-            exit(withError: error)
-        }
-    }
 
     func run() async throws {
         if let workerHandler { WorkerMain.run(handler: workerHandler) }
@@ -90,15 +77,25 @@ struct LambdaEmulator: AsyncParsableCommand {
         } catch let error as ValidationError {
             throw error
         } catch {
-            FileHandle.standardError.write(Data("lambda-emulator: \(error)\n".utf8))
-            throw ExitCode(2)
+            StandardError.line("lambda-emulator", "\(error)")
+            throw ExitCode(ExitStatus.badInput)
         }
+        let emulator: RunningEmulator
         do {
-            try await Emulator.run(options)
+            emulator = try await Emulator.start(options)
         } catch {
-            FileHandle.standardError.write(Data("lambda-emulator: \(error)\n".utf8))
-            throw ExitCode(1)
+            StandardError.line("lambda-emulator", "\(error)")
+            throw ExitCode(ExitStatus.failure)
         }
+        // Runs until SIGINT or SIGTERM, then stops everything it started.
+        let (signals, continuation) = AsyncStream.makeStream(of: Int32.self)
+        let handlers = InterruptSignals { continuation.yield($0) }
+        for await sig in signals {
+            StandardError.line("lambda-emulator", "stopping (\(sig == SIGINT ? "SIGINT" : "SIGTERM"))")
+            break
+        }
+        handlers.cancel()
+        await emulator.stop()
     }
 
     func makeOptions() throws -> EmulatorOptions {

@@ -1,16 +1,18 @@
 import ArgumentParser
 import Planning
-import Records
 
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import NDJSONIO
+import RecordSchema
+import ToolSupport
 
 /// plan: expands a workload into schedule.ndjson (docs/plan.md).
 @main
-struct Plan: ParsableCommand {
+struct Plan: RightsizeTool {
     static let configuration = CommandConfiguration(
         commandName: "plan",
         abstract: "Expand a workload into a seeded, reproducible call schedule (schedule.ndjson).",
@@ -50,52 +52,21 @@ struct Plan: ParsableCommand {
 
     func run() throws {
         let generator: Generator = compat == .faasprofiler ? .faasprofiler : .rightsize
-        let schedule: Schedule
-        do {
-            schedule = try Schedule.load(path: workload, generator: generator)
-        } catch let error as InputError {
-            Self.printError("plan: \(error)")
-            throw ExitCode(ExitStatus.badInput)
-        }
+        let schedule = try Schedule.load(path: workload, generator: generator)
         if printTarget { print(schedule.workload.platform.rawValue); return }
         if printName { print(schedule.workload.testName); return }
-        for warning in schedule.workload.warnings { Self.printError("plan: warning: \(warning)") }
+        for warning in schedule.workload.warnings { StandardError.line("plan", "warning: \(warning)") }
 
         TemporaryFiles.removeOnInterrupt()
-        var file: OutputFile
-        do {
-            file = try OutputFile(path: output)
-        } catch let error as InputError {
-            Self.printError("plan: \(error)")
-            throw ExitCode(ExitStatus.badInput)
-        }
+        var file = try OutputFile(path: output)
         do {
             let calls = try ScheduleWriter.write(schedule, to: &file)
             try file.commit()
-            if schedule.seedGenerated { Self.printError("plan: random_seed was null: using seed \(schedule.seed) (recorded in the header)") }
-            if calls == 0 { Self.printError("plan: warning: the schedule has no calls") }
+            if schedule.seedGenerated { StandardError.line("plan", "random_seed was null: using seed \(schedule.seed) (recorded in the header)") }
+            if calls == 0 { StandardError.line("plan", "warning: the schedule has no calls") }
         } catch {
-            Self.printError("plan: \(error)")
+            StandardError.line("plan", "\(error)")
             throw ExitCode(ExitStatus.failure)
-        }
-    }
-
-    static func printError(_ text: String) {
-        var line = text + "\n"
-        line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
-    }
-
-    /// Usage errors exit with 2 (the project's convention) instead of ArgumentParser's 64.
-    static func main() {
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch {
-            if exitCode(for: error) == .validationFailure {
-                printError("plan: \(message(for: error)) (see plan --help)")
-                Glibc.exit(ExitStatus.badInput)
-            }
-            exit(withError: error)
         }
     }
 }

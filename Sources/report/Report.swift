@@ -1,10 +1,12 @@
 import ArgumentParser
 import Foundation
-import Records
 import Rendering
+import NDJSONIO
+import RecordSchema
+import ToolSupport
 
 @main
-struct Report: ParsableCommand {
+struct Report: RightsizeTool {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Write a self-contained HTML report from models.json and the run's records.",
@@ -26,30 +28,11 @@ struct Report: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output HTML file ('-' or absent = standard output).")
     var output: String?
 
-    /// Usage errors exit with 2 (the project's convention) instead of ArgumentParser's 64.
-    static func main() {
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch {
-            if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data("report: \(message(for: error)) (see report --help)\n".utf8))
-                Foundation.exit(ExitStatus.badInput)
-            }
-            exit(withError: error)
-        }
-    }
-
     func run() throws {
         TemporaryFiles.removeOnInterrupt()
-        do {
-            let document = try ReportDocument.load(modelsPath: models, logsPath: logs, invocationsPath: invocations)
-            var file = try OutputFile(path: output)
-            try file.write(document.render())
-            try file.commit()
-        } catch let e as InputError {
-            FileHandle.standardError.write(Data("report: \(e)\n".utf8))
-            throw ExitCode(ExitStatus.badInput)
-        }
+        let document = try ReportDocument.load(modelsPath: models, logsPath: logs, invocationsPath: invocations)
+        var file = try OutputFile(path: output)
+        try file.write(document.render())
+        try file.commit()
     }
 }

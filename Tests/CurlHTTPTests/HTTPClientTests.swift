@@ -3,6 +3,7 @@ import Foundation
 import TestSupport
 import Testing
 import TestSupport
+import Clocks
 
 @Suite(.serialized)
 struct HTTPClientTests {

@@ -1,6 +1,7 @@
 import Foundation
-import Records
 import TestSupport
+import NDJSONIO
+import RecordSchema
 
 /// A short version of data/example.json (a CPU-bound and a sleep-bound function, five
 /// memory sizes: with four, leaving out an end size extrapolates too far for a stable

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-import Records
 import TestSupport
+import RecordSchema
 
 /// The whole pipeline through pipeline.mk on the real emulator: records, models, report,
 /// caching, and the emulator's lifecycle. Serialized: each test runs real functions.

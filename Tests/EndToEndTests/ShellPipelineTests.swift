@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-import Records
 import TestSupport
+import RecordSchema
 
 /// The stages compose in a plain shell pipeline, stdin to stdout, as documented:
 /// `plan w.json | invoke | await-logs | fit > models.json`.

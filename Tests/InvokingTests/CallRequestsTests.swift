@@ -1,9 +1,10 @@
 import AWS
 import CurlHTTP
 import Foundation
-import Records
 import SigV4
 import Testing
+import JSON
+import RecordSchema
 @testable import Invoking
 
 struct CallRequestsTests {

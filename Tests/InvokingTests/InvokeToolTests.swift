@@ -1,9 +1,12 @@
 import AWS
 import CurlHTTP
 import Foundation
-import Records
 import TestSupport
 import Testing
+import JSON
+import NDJSONIO
+import RecordSchema
+import ToolSupport
 
 /// Schedules written with Records, as plan would write them.
 enum ScheduleFile {

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-import Records
 import TestSupport
+import RecordSchema
 @testable import LogCollection
 
 /// `await-logs --from FILE`: CloudWatch exports instead of the API, through the real tool.

@@ -1,5 +1,5 @@
 import Testing
-import Records
+import AWS
 @testable import LogCollection
 
 @Suite struct PlanAndJoinTests {

@@ -3,8 +3,8 @@ import Testing
 import AWS
 import CurlHTTP
 import SigV4
-import Records
 import TestSupport
+import RecordSchema
 @testable import LogCollection
 
 extension LocalEmulator {

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import Records
+import RecordSchema
 @testable import LogCollection
 
 /// The real lines of Fixtures/report-lines.txt (see Fixtures/SOURCE.txt).

@@ -1,6 +1,7 @@
 import Foundation
-import Records
 import TestSupport
+import NDJSONIO
+import RecordSchema
 
 /// Builders for invocation records and REPORT messages, shared by the tests.
 enum Make {
@@ -38,12 +39,10 @@ enum Make {
     }
 
     static func writeInvocations(_ invocations: [Invocation], to path: String, memorySizes: [Int] = [128, 256]) throws {
-        var w = NDJSONWriter(try OutputFile(path: path))
-        try w.write(.run(header(memorySizes: memorySizes, scheduled: invocations.count)))
-        for i in invocations { try w.write(.invocation(i)) }
-        try w.write(.invokeSummary(InvokeSummary(scheduled: invocations.count, sent: invocations.count, notSent: 0,
-                                                 interrupted: false, startedUnixMs: 0, endedUnixMs: 0, outcomes: [:])))
-        try w.finish()
+        try InvocationsWriter.write(
+            path: path, header: header(memorySizes: memorySizes, scheduled: invocations.count), invocations: invocations,
+            summary: InvokeSummary(scheduled: invocations.count, sent: invocations.count, notSent: 0, interrupted: false,
+                                   startedUnixMs: 0, endedUnixMs: 0, outcomes: [:]))
     }
 
     /// Reads back a logs.ndjson.

@@ -1,5 +1,4 @@
 import Testing
-import Records
 @testable import LogCollection
 
 /// The waiter's paging rules against scripted service answers (CloudWatch behaviours the

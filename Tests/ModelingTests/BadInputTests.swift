@@ -1,6 +1,5 @@
 import Foundation
 import Modeling
-import Records
 import Testing
 import TestSupport
 

@@ -1,7 +1,9 @@
 import Foundation
 import Modeling
-import Records
 import TestSupport
+import JSON
+import RecordSchema
+import SyntheticData
 
 /// Runs the real `fit` binary on generated or hand-edited log files.
 struct FitRun {

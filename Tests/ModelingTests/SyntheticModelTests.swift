@@ -1,8 +1,10 @@
 import Foundation
 import Modeling
-import Records
 import Testing
 import TestSupport
+import JSON
+import RecordSchema
+import SyntheticData
 
 /// The models against a known truth: data generated with the emulator's physics.
 @Suite struct SyntheticModelTests {

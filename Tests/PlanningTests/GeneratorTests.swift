@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SeededRandom
 @testable import Planning
 
 /// The building blocks of every schedule: the RNGs and the portable logarithm.

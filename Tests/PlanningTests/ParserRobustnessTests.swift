@@ -1,7 +1,8 @@
 import Foundation
-import Records
 import Testing
 import TestSupport
+import SeededRandom
+import ToolSupport
 @testable import Planning
 
 /// Whatever the bytes, the parser answers with a workload or one InputError, never a crash.

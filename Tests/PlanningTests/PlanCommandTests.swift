@@ -1,6 +1,6 @@
 import Foundation
-import Records
 import Testing
+import RecordSchema
 import TestSupport
 
 /// The real `plan` binary: files, streams, flags, and the shipped example workloads.

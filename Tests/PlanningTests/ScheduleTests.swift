@@ -1,6 +1,8 @@
 import Foundation
-import Records
 import Testing
+import JSON
+import NDJSONIO
+import RecordSchema
 @testable import Planning
 
 /// The schedule's structure: phases, merge order, payload cycling, determinism.

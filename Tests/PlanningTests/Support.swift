@@ -1,5 +1,5 @@
 import Foundation
-import Records
+import RecordSchema
 @testable import Planning
 
 /// Helpers shared by the Planning tests.

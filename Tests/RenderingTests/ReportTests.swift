@@ -1,6 +1,8 @@
 import Foundation
-import Records
 import SeededRandom
+import NDJSONIO
+import RecordSchema
+import SyntheticData
 @testable import Rendering
 import Testing
 import TestSupport
