@@ -58,10 +58,19 @@ let package = Package(
         .target(name: "CurlHTTP", dependencies: ["CCurl", "CLinux", "Clocks", heap]),  // HTTP over libcurl multi
         .target(name: "AWS", dependencies: ["SigV4", "CurlHTTP", "JSON", "SeededRandom"]),  // credentials, clients
         .target(name: "Planning", dependencies: ["JSON", "RecordSchema", "NDJSONIO", "ToolSupport", "Hashing", "SeededRandom", heap]),
-        .target(name: "Invoking", dependencies: ["RecordSchema", "NDJSONIO", "ToolSupport", "AWS", "CurlHTTP", "Clocks", "OrderStatistics"]),
+        .target(
+            name: "Invoking",
+            dependencies: ["RecordSchema", "NDJSONIO", "ToolSupport", "AWS", "SigV4", "CurlHTTP", "Clocks", "OrderStatistics"]),
         .target(name: "LogCollection", dependencies: ["JSON", "RecordSchema", "NDJSONIO", "ToolSupport", "AWS", "CurlHTTP", "Clocks"]),
-        .target(name: "Modeling", dependencies: ["RecordSchema", "NDJSONIO", "ToolSupport", "LeastSquares", "Hashing", "SeededRandom", "OrderStatistics", "SyntheticData"]),
-        .target(name: "Rendering", dependencies: ["JSON", "RecordSchema", "NDJSONIO", "ToolSupport", "Hashing", "SeededRandom", "OrderStatistics"]),
+        .target(
+            name: "Modeling",
+            dependencies: [
+                "JSON", "RecordSchema", "NDJSONIO", "ToolSupport", "LeastSquares", "Hashing", "SeededRandom", "OrderStatistics",
+                "SyntheticData",
+            ]),
+        .target(
+            name: "Rendering",
+            dependencies: ["JSON", "RecordSchema", "NDJSONIO", "ToolSupport", "Hashing", "SeededRandom", "OrderStatistics"]),
         // Known-truth records for fit --selftest, the tests and the benchmarks (never a stage's data path).
         .target(name: "SyntheticData", dependencies: ["JSON", "RecordSchema", "NDJSONIO", "SeededRandom"]),
         .target(
@@ -75,10 +84,13 @@ let package = Package(
 
         // Executables: argument parsing and wiring only.
         .executableTarget(name: "plan", dependencies: ["Planning", "NDJSONIO", "RecordSchema", "ToolSupport", argumentParser]),
-        .executableTarget(name: "invoke", dependencies: ["Invoking", "NDJSONIO", "RecordSchema", "ToolSupport", "AWS", "CurlHTTP", argumentParser]),
-        .executableTarget(name: "await-logs", dependencies: ["LogCollection", "NDJSONIO", "ToolSupport", "AWS", argumentParser]),
+        .executableTarget(
+            name: "invoke",
+            dependencies: ["Invoking", "NDJSONIO", "RecordSchema", "ToolSupport", "AWS", "CurlHTTP", "Clocks", argumentParser]),
+        .executableTarget(
+            name: "await-logs", dependencies: ["LogCollection", "NDJSONIO", "RecordSchema", "ToolSupport", "AWS", argumentParser]),
         .executableTarget(name: "fit", dependencies: ["Modeling", "NDJSONIO", "ToolSupport", argumentParser]),
-        .executableTarget(name: "report", dependencies: ["Rendering", "NDJSONIO", "ToolSupport", argumentParser]),
+        .executableTarget(name: "report", dependencies: ["Rendering", "NDJSONIO", "RecordSchema", "ToolSupport", argumentParser]),
         .executableTarget(name: "lambda-emulator", dependencies: ["Emulation", "ToolSupport", argumentParser]),
 
         // Tests: one target per module, plus end-to-end tests that run the built tools.
@@ -86,7 +98,8 @@ let package = Package(
         .testTarget(name: "SystemLibraryTests", dependencies: ["CCurl", "CCrypto", "CSQLite", "CLinux"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "RecordSchemaTests", dependencies: ["RecordSchema", "JSON", "ToolSupport", "TestSupport"]),
-        .testTarget(name: "NDJSONIOTests", dependencies: ["NDJSONIO", "RecordSchema", "JSON", "ToolSupport", "SeededRandom", "TestSupport"]),
+        .testTarget(
+            name: "NDJSONIOTests", dependencies: ["NDJSONIO", "RecordSchema", "JSON", "ToolSupport", "SeededRandom", "TestSupport"]),
         .testTarget(name: "ToolSupportTests", dependencies: ["ToolSupport"]),
         .testTarget(name: "ClocksTests", dependencies: ["Clocks"]),
         .testTarget(
@@ -125,6 +138,13 @@ let package = Package(
             dependencies: [
                 "TestSupport", "RecordSchema", "NDJSONIO",
                 "plan", "invoke", "await-logs", "fit", "report", "lambda-emulator",
+            ]),
+        .testTarget(
+            name: "AcceptanceTests",
+            dependencies: [
+                "TestSupport", "RecordSchema", "NDJSONIO",
+                "plan", "invoke", "await-logs", "fit", "report", "lambda-emulator",
+                "AWS", "CurlHTTP", "Clocks", "LogCollection",
             ]),
     ],
     swiftLanguageModes: [.v6]

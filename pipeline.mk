@@ -5,6 +5,7 @@
 #   make -f pipeline.mk fit FIT_FLAGS='--max-duration-ms 200'   # re-fit cached logs (and re-render)
 #   make -f pipeline.mk report               # re-render only
 #   make -f pipeline.mk test                 # the whole test suite
+#   make -f pipeline.mk acceptance           # live accuracy and timing checks (slow; a quiet machine)
 #
 # Each output depends on its input and on the tool's binary, so re-running does only
 # what changed. Tools write a temporary file and rename it, so an interrupted stage is
@@ -35,7 +36,7 @@ RUN_DIR ?= runs/$(NAME)
 WITH_TARGET := scripts/with-target.sh $(or $(TARGET),aws) $(RUN_DIR) $(BIN)/lambda-emulator $(EMULATOR_FLAGS) --
 
 .DEFAULT_GOAL := run
-.PHONY: run tools stages schedule invoke logs fit report test setup clean-run
+.PHONY: run tools stages schedule invoke logs fit report test acceptance setup clean-run
 .DELETE_ON_ERROR:
 
 ## The main job: set up, build, run every stage, say where the report is.
@@ -94,7 +95,7 @@ $(RUN_DIR)/report.html: $(RUN_DIR)/models.json $(RUN_DIR)/logs.ndjson $(RUN_DIR)
 # reads this file (not in a recipe), so `make -n` shows exactly what would run.
 record_flags = $(shell printf '%s\n' '$(strip $(2))' | cmp -s - $(RUN_DIR)/$(1).flags 2>/dev/null || printf '%s\n' '$(strip $(2))' > $(RUN_DIR)/$(1).flags)
 ifneq ($(NAME),)
-ifeq ($(filter test setup tools clean-run,$(MAKECMDGOALS)),)
+ifeq ($(filter test acceptance setup tools clean-run,$(MAKECMDGOALS)),)
 $(shell mkdir -p $(RUN_DIR))
 $(call record_flags,plan,$(PLAN_FLAGS))
 $(call record_flags,fit,$(FIT_FLAGS) $(PRICES))
@@ -102,13 +103,22 @@ $(call record_flags,report,$(REPORT_FLAGS))
 endif
 endif
 
-## The whole test suite (builds, then runs every test target). The end-to-end tests run
-## their functions on the emulator and fit timings, so they run after the rest, alone,
-## rather than competing with forty other suites for two cores.
+## The whole test suite (builds, failing on any import that is not a declared dependency,
+## then runs every test target but AcceptanceTests). It checks
+## structure only, never a timing, so it passes on a loaded machine. The end-to-end tests run
+## their functions on the emulator, so they run after the rest, alone, rather than competing
+## with forty other suites for two cores.
 test: setup
-	swift build --build-tests
-	swift test --skip-build --skip EndToEndTests
+	swift build --build-tests --explicit-target-dependency-import-check=error
+	swift test --skip-build --skip EndToEndTests --skip AcceptanceTests
 	swift test --skip-build --filter EndToEndTests --no-parallel
+
+## What depends on this machine's speed: the fitted models' accuracy and recommendations on a
+## full pipeline run, the emulator's physics (run time against memory size, CPU share) and the
+## tools' punctuality, on the live emulator. Slow (minutes); run it alone, on a quiet machine.
+acceptance: setup
+	swift build --build-tests
+	RIGHTSIZE_ACCEPTANCE=1 swift test --skip-build --filter AcceptanceTests --no-parallel
 
 clean-run:
 	rm -rf $(RUN_DIR)

@@ -35,8 +35,10 @@ public struct AWSConfiguration: Sendable {
     }
 
     /// Resolves from `environment` and the files under `home` (defaults: this process's).
-    public static func resolve(environment: [String: String] = ProcessInfo.processInfo.environment,
-                               home: String? = nil) -> AWSConfiguration {
+    public static func resolve(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        home: String? = nil
+    ) -> AWSConfiguration {
         func env(_ name: String) -> String? {
             guard let v = environment[name], !v.isEmpty else { return nil }
             return v
@@ -56,13 +58,16 @@ public struct AWSConfiguration: Sendable {
         config.environment = environment
         config.region = env("AWS_REGION") ?? env("AWS_DEFAULT_REGION") ?? fromConfig?["region"].flatMap { $0.isEmpty ? nil : $0 }
         config.profileEndpoint = fromConfig?["endpoint_url"]
-        config.ignoreConfiguredEndpoints = (env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") ?? fromConfig?["ignore_configured_endpoint_urls"])?
+        config.ignoreConfiguredEndpoints =
+            (env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") ?? fromConfig?["ignore_configured_endpoint_urls"])?
             .lowercased() == "true"
 
-        func pair(_ key: String?, _ secret: String?, _ token: String?, source: String, keyName: String,
-                  secretName: String) -> Result<AWSCredentials, AWSError>? {
+        func pair(
+            _ key: String?, _ secret: String?, _ token: String?, source: String, keyName: String,
+            secretName: String
+        ) -> Result<AWSCredentials, AWSError>? {
             switch (key, secret) {
-            case let (k?, s?): return .success(AWSCredentials(accessKeyId: k, secretAccessKey: s, sessionToken: token))
+            case (let k?, let s?): return .success(AWSCredentials(accessKeyId: k, secretAccessKey: s, sessionToken: token))
             case (_?, nil): return .failure(.partialCredentials(source: source, missing: secretName))
             case (nil, _?): return .failure(.partialCredentials(source: source, missing: keyName))
             case (nil, nil): return nil
@@ -70,27 +75,42 @@ public struct AWSConfiguration: Sendable {
         }
         func nonEmpty(_ v: String?) -> String? { v.flatMap { $0.isEmpty ? nil : $0 } }
         let candidates: [(String, () -> Result<AWSCredentials, AWSError>?)] = [
-            ("environment", {
-                pair(env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY"), env("AWS_SESSION_TOKEN") ?? env("AWS_SECURITY_TOKEN"),
-                     source: "the environment", keyName: "AWS_ACCESS_KEY_ID", secretName: "AWS_SECRET_ACCESS_KEY")
-            }),
-            ("~/.aws/credentials [\(profile)]", {
-                guard let p = fromCredentials else { return nil }
-                return pair(nonEmpty(p["aws_access_key_id"]), nonEmpty(p["aws_secret_access_key"]), nonEmpty(p["aws_session_token"]),
-                            source: "\(credentialsPath) [\(profile)]", keyName: "aws_access_key_id",
-                            secretName: "aws_secret_access_key")
-            }),
-            ("~/.aws/config [\(profile)]", {
-                guard let p = fromConfig else { return nil }
-                if let found = pair(nonEmpty(p["aws_access_key_id"]), nonEmpty(p["aws_secret_access_key"]),
-                                    nonEmpty(p["aws_session_token"]), source: "\(configPath) [\(profile)]",
-                                    keyName: "aws_access_key_id", secretName: "aws_secret_access_key") { return found }
-                for setting in ["role_arn", "credential_process", "sso_session", "sso_start_url", "web_identity_token_file"]
-                where p[setting] != nil {
-                    return .failure(.unsupportedProfile(profile: profile, setting: setting))
+            (
+                "environment",
+                {
+                    pair(
+                        env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY"), env("AWS_SESSION_TOKEN") ?? env("AWS_SECURITY_TOKEN"),
+                        source: "the environment", keyName: "AWS_ACCESS_KEY_ID", secretName: "AWS_SECRET_ACCESS_KEY")
                 }
-                return nil
-            }),
+            ),
+            (
+                "~/.aws/credentials [\(profile)]",
+                {
+                    guard let p = fromCredentials else { return nil }
+                    return pair(
+                        nonEmpty(p["aws_access_key_id"]), nonEmpty(p["aws_secret_access_key"]), nonEmpty(p["aws_session_token"]),
+                        source: "\(credentialsPath) [\(profile)]", keyName: "aws_access_key_id",
+                        secretName: "aws_secret_access_key")
+                }
+            ),
+            (
+                "~/.aws/config [\(profile)]",
+                {
+                    guard let p = fromConfig else { return nil }
+                    if let found = pair(
+                        nonEmpty(p["aws_access_key_id"]), nonEmpty(p["aws_secret_access_key"]),
+                        nonEmpty(p["aws_session_token"]), source: "\(configPath) [\(profile)]",
+                        keyName: "aws_access_key_id", secretName: "aws_secret_access_key")
+                    {
+                        return found
+                    }
+                    for setting in ["role_arn", "credential_process", "sso_session", "sso_start_url", "web_identity_token_file"]
+                    where p[setting] != nil {
+                        return .failure(.unsupportedProfile(profile: profile, setting: setting))
+                    }
+                    return nil
+                }
+            ),
         ]
         for (source, find) in candidates {
             if let result = find() {

@@ -28,36 +28,36 @@ public enum AWSError: Error, Sendable, Equatable, CustomStringConvertible {
             return "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (plus AWS_SESSION_TOKEN for temporary "
                 + "credentials), or add aws_access_key_id/aws_secret_access_key to profile [\(profile)] in ~/.aws/credentials "
                 + "(AWS_PROFILE selects the profile)"
-        case let .partialCredentials(source, missing):
+        case .partialCredentials(let source, let missing):
             return "partial AWS credentials in \(source): \(missing) is not set"
         case .profileNotFound(let profile):
             return "AWS profile \"\(profile)\" (from AWS_PROFILE) is in neither ~/.aws/credentials nor ~/.aws/config"
-        case let .unsupportedProfile(profile, setting):
+        case .unsupportedProfile(let profile, let setting):
             return "AWS profile \"\(profile)\" uses \(setting), which rightsize does not support: export static credentials "
                 + "instead (e.g. eval \"$(aws configure export-credentials --profile \(profile) --format env)\")"
         case .missingRegion(let profile):
             return "no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION), or region in profile [\(profile)] of ~/.aws/config"
-        case let .badEndpoint(setting, value):
+        case .badEndpoint(let setting, let value):
             return "\(setting) is not an http(s) URL: \"\(value)\""
-        case let .service(operation, status, code, message, requestId):
+        case .service(let operation, let status, let code, let message, let requestId):
             var text = "\(operation) failed: HTTP \(status) \(code)"
             if !message.isEmpty { text += ": \(message)" }
             if let requestId { text += " (request id \(requestId))" }
             return text
-        case let .transport(operation, message):
+        case .transport(let operation, let message):
             return "\(operation) failed: \(message)"
-        case let .updateFailed(function, reason):
+        case .updateFailed(let function, let reason):
             return "updating \(function) failed (LastUpdateStatus Failed): \(reason)"
-        case let .waitTimedOut(function, seconds, lastStatus):
+        case .waitTimedOut(let function, let seconds, let lastStatus):
             return "\(function) was still \(lastStatus) after \(Int(seconds)) s waiting for LastUpdateStatus Successful"
-        case let .malformedResponse(operation, problem):
+        case .malformedResponse(let operation, let problem):
             return "\(operation): unexpected response: \(problem)"
         }
     }
 
     /// The AWS error code of a service error (e.g. "ResourceConflictException").
     public var code: String? {
-        if case let .service(_, _, code, _, _) = self { return code }
+        if case .service(_, _, let code, _, _) = self { return code }
         return nil
     }
 }

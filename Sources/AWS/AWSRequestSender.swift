@@ -20,8 +20,10 @@ public struct AWSRequestSender: Sendable {
     let signer: SigV4Signer
 
     /// Resolves credentials, region (unless given) and endpoint; throws the one-line error for what is missing.
-    public init(http: HTTPClient, configuration: AWSConfiguration, service: AWSService, region: String? = nil,
-                retry: RetryPolicy = RetryPolicy(), timeout: Double = 30) throws(AWSError) {
+    public init(
+        http: HTTPClient, configuration: AWSConfiguration, service: AWSService, region: String? = nil,
+        retry: RetryPolicy = RetryPolicy(), timeout: Double = 30
+    ) throws(AWSError) {
         let credentials = try configuration.credentials()
         let resolvedRegion: String
         if let region { resolvedRegion = region } else { resolvedRegion = try configuration.requireRegion() }
@@ -36,27 +38,35 @@ public struct AWSRequestSender: Sendable {
     }
 
     /// A signed request to `path` (percent-encoded as on the wire) on this service's endpoint.
-    public func signedRequest(method: String, path: String, query: String = "", headers: [(name: String, value: String)] = [],
-                              body: [UInt8] = [], date: Date = Date(), timeout: Double? = nil) -> HTTPRequest {
-        AWSRequestSender.sign(method: method, url: endpoint.url(path: path, query: query), host: endpoint.hostHeader,
-                              path: endpoint.basePath + path, query: query, headers: headers, body: body,
-                              signer: signer, date: date, timeout: timeout ?? self.timeout)
+    public func signedRequest(
+        method: String, path: String, query: String = "", headers: [(name: String, value: String)] = [],
+        body: [UInt8] = [], date: Date = Date(), timeout: Double? = nil
+    ) -> HTTPRequest {
+        AWSRequestSender.sign(
+            method: method, url: endpoint.url(path: path, query: query), host: endpoint.hostHeader,
+            path: endpoint.basePath + path, query: query, headers: headers, body: body,
+            signer: signer, date: date, timeout: timeout ?? self.timeout)
     }
 
     /// Signs a request to any URL with `signer` (used for IAM-authorised API Gateway URLs too).
-    public static func sign(method: String, url: String, host: String, path: String, query: String,
-                            headers: [(name: String, value: String)], body: [UInt8], signer: SigV4Signer,
-                            date: Date, timeout: Double) -> HTTPRequest {
-        var signable = SignableRequest(method: method, path: path.isEmpty ? "/" : path, query: query,
-                                       headers: [("Host", host)] + headers, body: body)
+    public static func sign(
+        method: String, url: String, host: String, path: String, query: String,
+        headers: [(name: String, value: String)], body: [UInt8], signer: SigV4Signer,
+        date: Date, timeout: Double
+    ) -> HTTPRequest {
+        var signable = SignableRequest(
+            method: method, path: path.isEmpty ? "/" : path, query: query,
+            headers: [("Host", host)] + headers, body: body)
         signer.sign(&signable, date: date)
         return HTTPRequest(method: method, url: url, headers: signable.headers, body: body, timeout: timeout)
     }
 
     /// Sends with retries; returns a 2xx response, else throws `AWSError.service` / `.transport`.
     /// `operation` names the call in errors (e.g. "GetFunctionConfiguration").
-    public func send(operation: String, method: String, path: String, query: String = "",
-                     headers: [(name: String, value: String)] = [], body: [UInt8] = []) async throws -> HTTPResponse {
+    public func send(
+        operation: String, method: String, path: String, query: String = "",
+        headers: [(name: String, value: String)] = [], body: [UInt8] = []
+    ) async throws -> HTTPResponse {
         var attempt = 0
         var backoff = retry.backoff()
         while true {
@@ -70,8 +80,9 @@ public struct AWSRequestSender: Sendable {
                 return response
             case .success(let response):
                 let (code, message) = AWSRequestSender.errorCodeAndMessage(response)
-                failure = .service(operation: operation, status: response.status, code: code, message: message,
-                                   requestId: response.header("x-amzn-RequestId"))
+                failure = .service(
+                    operation: operation, status: response.status, code: code, message: message,
+                    requestId: response.header("x-amzn-RequestId"))
                 guard RetryPolicy.isRetryable(status: response.status, code: code) else { throw failure }
                 retryAfter = RetryPolicy.retryAfter(response)
             case .failure(let error):
@@ -88,7 +99,8 @@ public struct AWSRequestSender: Sendable {
     /// JSON body's `__type`/`code`/`Code`/`Type`; `message`/`Message`.
     public static func errorCodeAndMessage(_ response: HTTPResponse) -> (code: String, message: String) {
         let json = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
-        var code = response.header("x-amzn-ErrorType")
+        var code =
+            response.header("x-amzn-ErrorType")
             ?? (json["__type"] as? String) ?? (json["code"] as? String) ?? (json["Code"] as? String) ?? ""
         // "Name:http://internal..." and "com.amazon.coral#Name" forms.
         if let colon = code.firstIndex(of: ":") { code = String(code[..<colon]) }

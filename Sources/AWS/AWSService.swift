@@ -10,14 +10,17 @@ public struct AWSService: Sendable, Hashable {
     public var environmentID: String
 
     public init(signingName: String, endpointPrefix: String, environmentID: String) {
-        self.signingName = signingName; self.endpointPrefix = endpointPrefix; self.environmentID = environmentID
+        self.signingName = signingName
+        self.endpointPrefix = endpointPrefix
+        self.environmentID = environmentID
     }
 
     public static let lambda = AWSService(signingName: "lambda", endpointPrefix: "lambda", environmentID: "LAMBDA")
     public static let cloudWatchLogs = AWSService(signingName: "logs", endpointPrefix: "logs", environmentID: "CLOUDWATCH_LOGS")
     /// IAM-authorised API Gateway URLs: signed, but the URL is the endpoint.
-    public static let executeAPI = AWSService(signingName: "execute-api", endpointPrefix: "execute-api",
-                                              environmentID: "API_GATEWAY")
+    public static let executeAPI = AWSService(
+        signingName: "execute-api", endpointPrefix: "execute-api",
+        environmentID: "API_GATEWAY")
 }
 
 /// Where a service's requests go: scheme, authority and an optional base path.
@@ -31,7 +34,8 @@ public struct AWSEndpoint: Sendable, Hashable, CustomStringConvertible {
     /// Parses an endpoint URL; nil unless it is http(s) with a host.
     public init?(url: String) {
         guard let c = URLComponents(string: url), let scheme = c.scheme?.lowercased(), scheme == "http" || scheme == "https",
-              let host = c.host, !host.isEmpty else { return nil }
+            let host = c.host, !host.isEmpty
+        else { return nil }
         self.scheme = scheme
         self.host = host
         self.port = c.port

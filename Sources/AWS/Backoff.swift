@@ -7,10 +7,12 @@ import SeededRandom
 /// c = min(max, base · 2^(n−1)) ("equal jitter": a throttled client always waits a little),
 /// and never shorter than the server's Retry-After (capped at 60 s).
 ///
-/// The jitter is the one random source in rightsize that is not seeded from the run's seed
-/// unless a seed is given: its purpose is to decorrelate clients that retry at once, which a
-/// fixed seed shared by every process would defeat. Retry timing is not part of any output
-/// that must be reproducible.
+/// The jitter is the one random draw of the client tools that the run's seed does not
+/// determine (besides the seed itself, which plan draws and records when `random_seed` is
+/// null): its purpose is to decorrelate clients that retry at once, which a fixed seed shared
+/// by every process would defeat, and retry timing is in no output that must be
+/// reproducible. Tests pass a seed. (The emulator's request and stream ids are unique names,
+/// not draws; its log delays follow `--seed`.)
 public struct Backoff: Sendable {
     public var baseS: Double
     public var maxS: Double

@@ -12,10 +12,16 @@ public struct FunctionConfiguration: Sendable, Equatable {
     public var state: String?
     public var timeout: Int?
 
-    public init(functionName: String, memorySize: Int, lastUpdateStatus: String?, lastUpdateStatusReason: String? = nil,
-                state: String? = nil, timeout: Int? = nil) {
-        self.functionName = functionName; self.memorySize = memorySize; self.lastUpdateStatus = lastUpdateStatus
-        self.lastUpdateStatusReason = lastUpdateStatusReason; self.state = state; self.timeout = timeout
+    public init(
+        functionName: String, memorySize: Int, lastUpdateStatus: String?, lastUpdateStatusReason: String? = nil,
+        state: String? = nil, timeout: Int? = nil
+    ) {
+        self.functionName = functionName
+        self.memorySize = memorySize
+        self.lastUpdateStatus = lastUpdateStatus
+        self.lastUpdateStatusReason = lastUpdateStatusReason
+        self.state = state
+        self.timeout = timeout
     }
 }
 
@@ -40,22 +46,31 @@ public struct LambdaClient: Sendable {
 
     /// The signed Invoke request, for callers that schedule the send themselves (no retries).
     /// `invocationType`: RequestResponse, Event or DryRun. The payload is sent as given.
-    public func invokeRequest(function: String, payload: [UInt8], invocationType: String = "RequestResponse",
-                              qualifier: String? = nil, logType: String? = nil, date: Date = Date(),
-                              timeout: Double? = nil) -> HTTPRequest {
-        var headers: [(name: String, value: String)] = [("X-Amz-Invocation-Type", invocationType),
-                                                        ("Content-Type", "application/json")]
+    public func invokeRequest(
+        function: String, payload: [UInt8], invocationType: String = "RequestResponse",
+        qualifier: String? = nil, logType: String? = nil, date: Date = Date(),
+        timeout: Double? = nil
+    ) -> HTTPRequest {
+        var headers: [(name: String, value: String)] = [
+            ("X-Amz-Invocation-Type", invocationType),
+            ("Content-Type", "application/json"),
+        ]
         if let logType { headers.append(("X-Amz-Log-Type", logType)) }
-        return sender.signedRequest(method: "POST", path: "/2015-03-31/functions/\(Self.pathSegment(function))/invocations",
-                                    query: qualifier.map { "Qualifier=\(Self.queryValue($0))" } ?? "",
-                                    headers: headers, body: payload, date: date, timeout: timeout)
+        return sender.signedRequest(
+            method: "POST", path: "/2015-03-31/functions/\(Self.pathSegment(function))/invocations",
+            query: qualifier.map { "Qualifier=\(Self.queryValue($0))" } ?? "",
+            headers: headers, body: payload, date: date, timeout: timeout)
     }
 
     /// One Invoke, not retried (a throttle is an outcome, not a failure). Transport failures throw.
-    public func invoke(function: String, payload: [UInt8], invocationType: String = "RequestResponse",
-                       qualifier: String? = nil) async throws(AWSError) -> HTTPResponse {
-        let outcome = await sender.http.send(invokeRequest(function: function, payload: payload,
-                                                           invocationType: invocationType, qualifier: qualifier))
+    public func invoke(
+        function: String, payload: [UInt8], invocationType: String = "RequestResponse",
+        qualifier: String? = nil
+    ) async throws(AWSError) -> HTTPResponse {
+        let outcome = await sender.http.send(
+            invokeRequest(
+                function: function, payload: payload,
+                invocationType: invocationType, qualifier: qualifier))
         switch outcome.result {
         case .success(let response): return response
         case .failure(let error): throw .transport(operation: "Invoke \(function)", message: error.message)
@@ -63,25 +78,29 @@ public struct LambdaClient: Sendable {
     }
 
     public func getFunctionConfiguration(_ function: String, qualifier: String? = nil) async throws -> FunctionConfiguration {
-        let response = try await sender.send(operation: "GetFunctionConfiguration \(function)", method: "GET",
-                                             path: "/2015-03-31/functions/\(Self.pathSegment(function))/configuration",
-                                             query: qualifier.map { "Qualifier=\(Self.queryValue($0))" } ?? "")
+        let response = try await sender.send(
+            operation: "GetFunctionConfiguration \(function)", method: "GET",
+            path: "/2015-03-31/functions/\(Self.pathSegment(function))/configuration",
+            query: qualifier.map { "Qualifier=\(Self.queryValue($0))" } ?? "")
         return try Self.decodeConfiguration(response, operation: "GetFunctionConfiguration")
     }
 
     public func updateFunctionConfiguration(_ function: String, memorySize: Int) async throws -> FunctionConfiguration {
-        let response = try await sender.send(operation: "UpdateFunctionConfiguration \(function)", method: "PUT",
-                                             path: "/2015-03-31/functions/\(Self.pathSegment(function))/configuration",
-                                             headers: [("Content-Type", "application/json")],
-                                             body: Array(#"{"MemorySize":\#(memorySize)}"#.utf8))
+        let response = try await sender.send(
+            operation: "UpdateFunctionConfiguration \(function)", method: "PUT",
+            path: "/2015-03-31/functions/\(Self.pathSegment(function))/configuration",
+            headers: [("Content-Type", "application/json")],
+            body: Array(#"{"MemorySize":\#(memorySize)}"#.utf8))
         return try Self.decodeConfiguration(response, operation: "UpdateFunctionConfiguration")
     }
 
     /// Polls GetFunctionConfiguration until LastUpdateStatus is Successful, as the SDKs'
     /// function_updated waiter does but every `pollInterval` s instead of 5 s; Failed or
     /// `timeout` seconds without success throw.
-    public func waitUntilUpdated(_ function: String, pollInterval: Double = 0.25,
-                                 timeout: Double = 300) async throws -> FunctionConfiguration {
+    public func waitUntilUpdated(
+        _ function: String, pollInterval: Double = 0.25,
+        timeout: Double = 300
+    ) async throws -> FunctionConfiguration {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             let config = try await getFunctionConfiguration(function)
@@ -101,8 +120,10 @@ public struct LambdaClient: Sendable {
     /// function already has that size; waits out an update already in progress first
     /// (UpdateFunctionConfiguration would answer 409 ResourceConflictException).
     @discardableResult
-    public func setMemorySize(_ function: String, to memorySize: Int, pollInterval: Double = 0.25,
-                              timeout: Double = 300) async throws -> FunctionConfiguration {
+    public func setMemorySize(
+        _ function: String, to memorySize: Int, pollInterval: Double = 0.25,
+        timeout: Double = 300
+    ) async throws -> FunctionConfiguration {
         var current = try await waitUntilUpdated(function, pollInterval: pollInterval, timeout: timeout)
         if current.memorySize == memorySize { return current }
         for attempt in 1...5 {
@@ -115,8 +136,9 @@ public struct LambdaClient: Sendable {
         }
         current = try await waitUntilUpdated(function, pollInterval: pollInterval, timeout: timeout)
         guard current.memorySize == memorySize else {
-            throw AWSError.malformedResponse(operation: "UpdateFunctionConfiguration \(function)",
-                                             problem: "MemorySize is \(current.memorySize) after setting \(memorySize)")
+            throw AWSError.malformedResponse(
+                operation: "UpdateFunctionConfiguration \(function)",
+                problem: "MemorySize is \(current.memorySize) after setting \(memorySize)")
         }
         return current
     }
@@ -128,9 +150,10 @@ public struct LambdaClient: Sendable {
         guard let name = json["FunctionName"] as? String, let memory = (json["MemorySize"] as? NSNumber)?.intValue else {
             throw AWSError.malformedResponse(operation: operation, problem: "FunctionName or MemorySize missing")
         }
-        return FunctionConfiguration(functionName: name, memorySize: memory,
-                                     lastUpdateStatus: json["LastUpdateStatus"] as? String,
-                                     lastUpdateStatusReason: json["LastUpdateStatusReason"] as? String,
-                                     state: json["State"] as? String, timeout: (json["Timeout"] as? NSNumber)?.intValue)
+        return FunctionConfiguration(
+            functionName: name, memorySize: memory,
+            lastUpdateStatus: json["LastUpdateStatus"] as? String,
+            lastUpdateStatusReason: json["LastUpdateStatusReason"] as? String,
+            state: json["State"] as? String, timeout: (json["Timeout"] as? NSNumber)?.intValue)
     }
 }

@@ -1,5 +1,5 @@
-import JSON
 import CurlHTTP
+import JSON
 
 /// CloudWatch Logs over its JSON 1.1 protocol (`POST /`, `X-Amz-Target: Logs_20140328.<Op>`),
 /// signed for service `logs`; endpoint from AWS_ENDPOINT_URL_CLOUDWATCH_LOGS / AWS_ENDPOINT_URL.
@@ -10,8 +10,9 @@ public struct LogsClient: Sendable {
     public let sender: AWSRequestSender
 
     public init(http: HTTPClient, configuration: AWSConfiguration, region: String? = nil, timeout: Double = 30) throws(AWSError) {
-        sender = try AWSRequestSender(http: http, configuration: configuration, service: .cloudWatchLogs, region: region,
-                                      retry: .none, timeout: timeout)
+        sender = try AWSRequestSender(
+            http: http, configuration: configuration, service: .cloudWatchLogs, region: region,
+            retry: .none, timeout: timeout)
     }
 
     /// The parameters of FilterLogEvents that await-logs uses.
@@ -23,21 +24,43 @@ public struct LogsClient: Sendable {
         public var nextToken: String?
         public var limit: Int?
 
-        public init(logGroupName: String, startTime: Int64? = nil, endTime: Int64? = nil, filterPattern: String? = nil,
-                    nextToken: String? = nil, limit: Int? = nil) {
-            self.logGroupName = logGroupName; self.startTime = startTime; self.endTime = endTime
-            self.filterPattern = filterPattern; self.nextToken = nextToken; self.limit = limit
+        public init(
+            logGroupName: String, startTime: Int64? = nil, endTime: Int64? = nil, filterPattern: String? = nil,
+            nextToken: String? = nil, limit: Int? = nil
+        ) {
+            self.logGroupName = logGroupName
+            self.startTime = startTime
+            self.endTime = endTime
+            self.filterPattern = filterPattern
+            self.nextToken = nextToken
+            self.limit = limit
         }
 
         /// The request body, members in a fixed order.
         public var json: [UInt8] {
             jsonObject { w in
-                w.key("logGroupName"); w.string(logGroupName)
-                if let startTime { w.key("startTime"); w.int(Int(startTime)) }
-                if let endTime { w.key("endTime"); w.int(Int(endTime)) }
-                if let filterPattern { w.key("filterPattern"); w.string(filterPattern) }
-                if let nextToken { w.key("nextToken"); w.string(nextToken) }
-                if let limit { w.key("limit"); w.int(limit) }
+                w.key("logGroupName")
+                w.string(logGroupName)
+                if let startTime {
+                    w.key("startTime")
+                    w.int(Int(startTime))
+                }
+                if let endTime {
+                    w.key("endTime")
+                    w.int(Int(endTime))
+                }
+                if let filterPattern {
+                    w.key("filterPattern")
+                    w.string(filterPattern)
+                }
+                if let nextToken {
+                    w.key("nextToken")
+                    w.string(nextToken)
+                }
+                if let limit {
+                    w.key("limit")
+                    w.int(limit)
+                }
             }
         }
     }
@@ -49,9 +72,12 @@ public struct LogsClient: Sendable {
     }
 
     func send(_ operation: String, body: [UInt8]) async throws -> HTTPResponse {
-        try await sender.send(operation: operation, method: "POST", path: "/",
-                              headers: [("Content-Type", "application/x-amz-json-1.1"),
-                                        ("X-Amz-Target", "Logs_20140328.\(operation)")],
-                              body: body)
+        try await sender.send(
+            operation: operation, method: "POST", path: "/",
+            headers: [
+                ("Content-Type", "application/x-amz-json-1.1"),
+                ("X-Amz-Target", "Logs_20140328.\(operation)"),
+            ],
+            body: body)
     }
 }

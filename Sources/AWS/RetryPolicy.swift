@@ -9,7 +9,9 @@ public struct RetryPolicy: Sendable {
     public var maxDelay: Double
 
     public init(maxAttempts: Int = 6, baseDelay: Double = 0.1, maxDelay: Double = 5) {
-        self.maxAttempts = maxAttempts; self.baseDelay = baseDelay; self.maxDelay = maxDelay
+        self.maxAttempts = maxAttempts
+        self.baseDelay = baseDelay
+        self.maxDelay = maxDelay
     }
 
     /// No retries at all.

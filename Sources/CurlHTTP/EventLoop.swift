@@ -1,8 +1,8 @@
 import CCurl
 import CLinux
-import HeapModule
-import Glibc
 import Clocks
+import Glibc
+import HeapModule
 
 /// libcurl's multi socket interface driven by epoll, on one thread.
 ///
@@ -102,7 +102,9 @@ final class EventLoop: @unchecked Sendable {
         for handle in idleHandles { curl_easy_cleanup(handle) }
         idleHandles = []
         curl_multi_cleanup(multi)
-        close(epollFD); close(wakeFD); close(timerFD)
+        close(epollFD)
+        close(wakeFD)
+        close(timerFD)
     }
 
     /// The loop's timer fires exactly when asked: no slack on its own sleeps.
@@ -127,8 +129,10 @@ final class EventLoop: @unchecked Sendable {
         if commands.cancelScheduled {
             let now = MonotonicClock.nanoseconds()
             while let t = scheduled.pop() {
-                t.completion(HTTPOutcome(result: .failure(HTTPError(kind: .notStarted, message: "cancelled before its due time")),
-                                         startedNanos: nil, finishedNanos: now))
+                t.completion(
+                    HTTPOutcome(
+                        result: .failure(HTTPError(kind: .notStarted, message: "cancelled before its due time")),
+                        startedNanos: nil, finishedNanos: now))
             }
         }
         if commands.cancelAll {
@@ -162,8 +166,10 @@ final class EventLoop: @unchecked Sendable {
             transfer.handle = nil
             curl_easy_reset(handle)
             idleHandles.append(handle)
-            transfer.completion(HTTPOutcome(result: .failure(HTTPError(kind: .transport, message: problem)),
-                                            startedNanos: now, finishedNanos: now))
+            transfer.completion(
+                HTTPOutcome(
+                    result: .failure(HTTPError(kind: .transport, message: problem)),
+                    startedNanos: now, finishedNanos: now))
             return
         }
         transfer.startedNanos = MonotonicClock.nanoseconds()
@@ -183,8 +189,12 @@ final class EventLoop: @unchecked Sendable {
             if code == CURLE_OK {
                 var status = 0
                 rs_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-                finish(handle, result: .success(HTTPResponse(status: status, headers: transfer.responseHeaders,
-                                                             body: transfer.responseBody)))
+                finish(
+                    handle,
+                    result: .success(
+                        HTTPResponse(
+                            status: status, headers: transfer.responseHeaders,
+                            body: transfer.responseBody)))
             } else {
                 let kind: HTTPError.Kind = code == CURLE_OPERATION_TIMEDOUT ? .timeout : .transport
                 finish(handle, result: .failure(HTTPError(kind: kind, message: transfer.errorText(code))))
@@ -241,15 +251,19 @@ final class EventLoop: @unchecked Sendable {
 }
 
 /// libcurl asks to watch or forget a socket.
-private let socketCallback: @convention(c) (UnsafeMutableRawPointer?, curl_socket_t, Int32, UnsafeMutableRawPointer?,
-                                            UnsafeMutableRawPointer?) -> Int32 = { _, socket, what, loopPointer, _ in
-    let loop = Unmanaged<EventLoop>.fromOpaque(loopPointer!).takeUnretainedValue()
-    loop.watch(socket, what: what)
-    return 0
-}
+private let socketCallback:
+    @convention(c) (
+        UnsafeMutableRawPointer?, curl_socket_t, Int32, UnsafeMutableRawPointer?,
+        UnsafeMutableRawPointer?
+    ) -> Int32 = { _, socket, what, loopPointer, _ in
+        let loop = Unmanaged<EventLoop>.fromOpaque(loopPointer!).takeUnretainedValue()
+        loop.watch(socket, what: what)
+        return 0
+    }
 
 /// libcurl asks to be called back after `timeoutMs` (-1: cancel the timer).
-private let timerCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Int32 = { _, timeoutMs, loopPointer in
+private let timerCallback: @convention(c) (UnsafeMutableRawPointer?, Int, UnsafeMutableRawPointer?) -> Int32 = {
+    _, timeoutMs, loopPointer in
     let loop = Unmanaged<EventLoop>.fromOpaque(loopPointer!).takeUnretainedValue()
     loop.curlDeadline = timeoutMs < 0 ? nil : MonotonicClock.nanoseconds() + UInt64(timeoutMs) * 1_000_000
     return 0

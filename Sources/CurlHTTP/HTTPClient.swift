@@ -1,6 +1,6 @@
 import CCurl
-import Foundation
 import Clocks
+import Foundation
 
 /// An HTTP client that keeps many requests in flight on one dedicated thread.
 ///
@@ -33,18 +33,25 @@ public final class HTTPClient: Sendable {
         shutdown()
     }
 
-    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)); return () }()
+    private static let globalInit: Void = {
+        curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+        return ()
+    }()
 
     /// Queues `request`; it starts at `due` (monotonic ns, see `MonotonicClock`) or at once.
     /// After `shutdown()`, completes at once as `notStarted`.
-    public func submit(_ request: HTTPRequest, due: UInt64? = nil,
-                       completion: @escaping @Sendable (HTTPOutcome) -> Void) {
+    public func submit(
+        _ request: HTTPRequest, due: UInt64? = nil,
+        completion: @escaping @Sendable (HTTPOutcome) -> Void
+    ) {
         submit([(request, due)], completion: { _, outcome in completion(outcome) })
     }
 
     /// Queues several requests with one wake-up; `completion` gets each one's index in `batch`.
-    public func submit(_ batch: [(request: HTTPRequest, due: UInt64?)],
-                       completion: @escaping @Sendable (Int, HTTPOutcome) -> Void) {
+    public func submit(
+        _ batch: [(request: HTTPRequest, due: UInt64?)],
+        completion: @escaping @Sendable (Int, HTTPOutcome) -> Void
+    ) {
         var submissions: [Submission] = []
         submissions.reserveCapacity(batch.count)
         for (k, item) in batch.enumerated() {
@@ -55,8 +62,10 @@ public final class HTTPClient: Sendable {
         } else {
             let now = MonotonicClock.nanoseconds()
             for s in submissions {
-                s.completion(HTTPOutcome(result: .failure(HTTPError(kind: .notStarted, message: "client shut down")),
-                                         startedNanos: nil, finishedNanos: now))
+                s.completion(
+                    HTTPOutcome(
+                        result: .failure(HTTPError(kind: .notStarted, message: "client shut down")),
+                        startedNanos: nil, finishedNanos: now))
             }
         }
     }
@@ -69,10 +78,19 @@ public final class HTTPClient: Sendable {
     }
 
     /// Completes every request not yet started as `notStarted` (in-flight ones continue).
-    public func cancelScheduled() { queue.command { $0.cancelScheduled = true }; loop.wakeUp() }
+    public func cancelScheduled() {
+        queue.command { $0.cancelScheduled = true }
+        loop.wakeUp()
+    }
 
     /// Abandons every request, started or not (started ones complete as `cancelled`).
-    public func cancelAll() { queue.command { $0.cancelScheduled = true; $0.cancelAll = true }; loop.wakeUp() }
+    public func cancelAll() {
+        queue.command {
+            $0.cancelScheduled = true
+            $0.cancelAll = true
+        }
+        loop.wakeUp()
+    }
 
     /// Cancels everything, stops the loop thread and waits for it. Idempotent.
     public func shutdown() {
@@ -106,32 +124,37 @@ final class WorkQueue: @unchecked Sendable {
     private var loopThread: pthread_t?
 
     func setLoopThread() {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         loopThread = pthread_self()
     }
 
     func isLoopThread() -> Bool {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         guard let loopThread else { return false }
         return pthread_equal(loopThread, pthread_self()) != 0
     }
 
     /// False (nothing queued) once shut down.
     func add(_ submissions: [Submission]) -> Bool {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if isShutDown { return false }
         incoming.append(contentsOf: submissions)
         return true
     }
 
     func command(_ change: (inout LoopCommands) -> Void) {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         change(&commands)
     }
 
     /// True the first time.
     func shutDown() -> Bool {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         if isShutDown { return false }
         isShutDown = true
         commands = LoopCommands(cancelScheduled: true, cancelAll: true, shutdown: true)
@@ -140,7 +163,8 @@ final class WorkQueue: @unchecked Sendable {
 
     /// Takes the queued submissions and pending commands (the loop thread calls this).
     func take() -> ([Submission], LoopCommands) {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         let work = (incoming, commands)
         if !incoming.isEmpty { incoming = [] }
         commands = LoopCommands(shutdown: commands.shutdown)

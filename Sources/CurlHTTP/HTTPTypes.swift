@@ -17,10 +17,16 @@ public struct HTTPRequest: Sendable {
     /// Limit on establishing a new connection, in seconds.
     public var connectTimeout: Double
 
-    public init(method: String, url: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
-                timeout: Double = 30, connectTimeout: Double = 10) {
-        self.method = method; self.url = url; self.headers = headers; self.body = body
-        self.timeout = timeout; self.connectTimeout = connectTimeout
+    public init(
+        method: String, url: String, headers: [(name: String, value: String)] = [], body: [UInt8] = [],
+        timeout: Double = 30, connectTimeout: Double = 10
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+        self.connectTimeout = connectTimeout
     }
 }
 
@@ -32,7 +38,9 @@ public struct HTTPResponse: Sendable {
     public var body: [UInt8]
 
     public init(status: Int, headers: [(name: String, value: String)], body: [UInt8]) {
-        self.status = status; self.headers = headers; self.body = body
+        self.status = status
+        self.headers = headers
+        self.body = body
     }
 
     /// The first header with this name, compared case-insensitively.
@@ -59,7 +67,10 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
     public var kind: Kind
     public var message: String
 
-    public init(kind: Kind, message: String) { self.kind = kind; self.message = message }
+    public init(kind: Kind, message: String) {
+        self.kind = kind
+        self.message = message
+    }
     public var description: String { message }
 }
 
@@ -72,10 +83,11 @@ public struct HTTPOutcome: Sendable {
     public var finishedNanos: UInt64
 
     public init(result: Result<HTTPResponse, HTTPError>, startedNanos: UInt64?, finishedNanos: UInt64) {
-        self.result = result; self.startedNanos = startedNanos; self.finishedNanos = finishedNanos
+        self.result = result
+        self.startedNanos = startedNanos
+        self.finishedNanos = finishedNanos
     }
 
     public var response: HTTPResponse? { if case .success(let r) = result { r } else { nil } }
     public var error: HTTPError? { if case .failure(let e) = result { e } else { nil } }
 }
-

@@ -4,7 +4,10 @@ import SigV4
 /// SigV4 verification of AWS-API requests against the configured key pairs.
 struct Authentication: Sendable {
     enum Failure: Sendable, Equatable {
-        case missing, malformed(String), unknownKey, badSignature, skewed(String)
+        case missing
+        case malformed(String)
+        case unknownKey, badSignature
+        case skewed(String)
     }
 
     /// nil = `--no-auth`.
@@ -14,8 +17,9 @@ struct Authentication: Sendable {
     /// nil when the request may proceed.
     func check(_ request: HTTPRequest, now: Date = Date()) -> Failure? {
         guard let secrets else { return nil }
-        let signable = SignableRequest(method: request.method, path: request.path, query: request.query,
-                                       headers: request.headers, body: request.body)
+        let signable = SignableRequest(
+            method: request.method, path: request.path, query: request.query,
+            headers: request.headers, body: request.body)
         switch SigV4Verifier.verify(signable, now: now, maxSkewSeconds: Self.maxSkewSeconds, secretFor: { secrets[$0] }) {
         case .valid: return nil
         case .missingAuthentication: return .missing
@@ -27,9 +31,13 @@ struct Authentication: Sendable {
             let sent = request.header("X-Amz-Date") ?? "?"
             let sentMs = Self.parseAmzDate(sent) ?? nowMs
             if sentMs < nowMs {
-                return .skewed("Signature expired: \(sent) is now earlier than \(AmzDate(unixMs: nowMs - Self.maxSkewSeconds * 1000).full) (\(AmzDate(unixMs: nowMs).full) - 5 min.)")
+                return .skewed(
+                    "Signature expired: \(sent) is now earlier than \(AmzDate(unixMs: nowMs - Self.maxSkewSeconds * 1000).full) (\(AmzDate(unixMs: nowMs).full) - 5 min.)"
+                )
             }
-            return .skewed("Signature not yet current: \(sent) is still later than \(AmzDate(unixMs: nowMs + Self.maxSkewSeconds * 1000).full) (\(AmzDate(unixMs: nowMs).full) + 5 min.)")
+            return .skewed(
+                "Signature not yet current: \(sent) is still later than \(AmzDate(unixMs: nowMs + Self.maxSkewSeconds * 1000).full) (\(AmzDate(unixMs: nowMs).full) + 5 min.)"
+            )
         }
     }
 
@@ -37,19 +45,28 @@ struct Authentication: Sendable {
         let c = Array(s.utf8)
         guard c.count == 16, c[8] == UInt8(ascii: "T"), c[15] == UInt8(ascii: "Z") else { return nil }
         func n(_ a: Int, _ b: Int) -> Int32? { Int32(String(decoding: c[a..<b], as: UTF8.self)) }
-        guard let y = n(0, 4), let mo = n(4, 6), let d = n(6, 8), let h = n(9, 11), let mi = n(11, 13), let se = n(13, 15) else { return nil }
+        guard let y = n(0, 4), let mo = n(4, 6), let d = n(6, 8), let h = n(9, 11), let mi = n(11, 13), let se = n(13, 15) else {
+            return nil
+        }
         var t = tm()
-        t.tm_year = y - 1900; t.tm_mon = mo - 1; t.tm_mday = d; t.tm_hour = h; t.tm_min = mi; t.tm_sec = se
+        t.tm_year = y - 1900
+        t.tm_mon = mo - 1
+        t.tm_mday = d
+        t.tm_hour = h
+        t.tm_min = mi
+        t.tm_sec = se
         return Double(timegm(&t)) * 1000
     }
 
     static let invalidToken = "The security token included in the request is invalid."
-    static let signatureMismatch = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+    static let signatureMismatch =
+        "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
 
     /// The error Lambda answers (403).
     static func lambdaReply(_ failure: Failure, requestId: String) -> HTTPReply {
         switch failure {
-        case .missing: return AWSError.lambda(403, "MissingAuthenticationTokenException", "Missing Authentication Token", requestId: requestId)
+        case .missing:
+            return AWSError.lambda(403, "MissingAuthenticationTokenException", "Missing Authentication Token", requestId: requestId)
         case .malformed(let why): return AWSError.lambda(403, "IncompleteSignatureException", why, requestId: requestId)
         case .unknownKey: return AWSError.lambda(403, "UnrecognizedClientException", invalidToken, requestId: requestId)
         case .badSignature: return AWSError.lambda(403, "InvalidSignatureException", signatureMismatch, requestId: requestId)

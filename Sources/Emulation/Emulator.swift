@@ -1,8 +1,8 @@
 import CLinux
-import Synchronization
 import Foundation
 import NIOCore
 import NIOPosix
+import Synchronization
 
 /// lambda-emulator's server: `start` binds, prints how to use it and returns a handle; `stop`
 /// kills every worker, flushes the log store, removes the cgroups and closes every connection.
@@ -35,7 +35,8 @@ public enum Emulator {
         let url = "http://\(hostForURL):\(port)"
         let serving = Task { _ = try? await server.serve(channel) }
         let emulator = RunningEmulator(
-            url: url, port: port, portFile: options.portFile, pool: pool, invoker: invoker, group: group, serving: serving,
+            url: url, port: port, portFile: options.portFile, pool: pool, invoker: invoker, group: group,
+            listener: channel.channel, serving: serving,
             reaper: startReaper(pool: pool, idleSeconds: options.idleTimeoutSeconds))
         printBanner(url: url, options: options, control: control)
         if let portFile = options.portFile { try writeAtomically(portFile, "\(port)\n") }
@@ -57,7 +58,9 @@ public enum Emulator {
             text += "export AWS_ENDPOINT_URL=\(url)\n# --no-auth: requests are not signature-checked\n"
         }
         FileHandle.standardOutput.write(Data(text.utf8))
-        var info = "lambda-emulator: functions: " + options.config.functions.map { "\($0.name) (\($0.memoryMB) MB, \($0.timeoutSeconds) s)" }.joined(separator: ", ") + "\n"
+        var info =
+            "lambda-emulator: functions: "
+            + options.config.functions.map { "\($0.name) (\($0.memoryMB) MB, \($0.timeoutSeconds) s)" }.joined(separator: ", ") + "\n"
         info += "lambda-emulator: isolation: \(control.description); state in \(options.stateDirectory)\n"
         FileHandle.standardError.write(Data(info.utf8))
     }
@@ -92,14 +95,24 @@ public final class RunningEmulator: @unchecked Sendable {  // the reaper is only
     private let pool: FunctionPool
     private let invoker: Invoker
     private let group: MultiThreadedEventLoopGroup
+    private let listener: any Channel
     private let serving: Task<Void, Never>
     private let reaper: any DispatchSourceTimer
     private let stopping = Mutex<Task<Void, Never>?>(nil)
 
-    init(url: String, port: Int, portFile: String?, pool: FunctionPool, invoker: Invoker, group: MultiThreadedEventLoopGroup,
-         serving: Task<Void, Never>, reaper: any DispatchSourceTimer) {
-        self.url = url; self.port = port; self.portFile = portFile; self.pool = pool; self.invoker = invoker
-        self.group = group; self.serving = serving; self.reaper = reaper
+    init(
+        url: String, port: Int, portFile: String?, pool: FunctionPool, invoker: Invoker, group: MultiThreadedEventLoopGroup,
+        listener: any Channel, serving: Task<Void, Never>, reaper: any DispatchSourceTimer
+    ) {
+        self.url = url
+        self.port = port
+        self.portFile = portFile
+        self.pool = pool
+        self.invoker = invoker
+        self.group = group
+        self.listener = listener
+        self.serving = serving
+        self.reaper = reaper
     }
 
     public func stop() async {
@@ -108,11 +121,14 @@ public final class RunningEmulator: @unchecked Sendable {  // the reaper is only
             let task = Task { [self] in
                 reaper.cancel()
                 pool.shutdown()
-                invoker.flushLogs()
+                invoker.stopLogs()
                 if let portFile { unlink(portFile) }
-                // Closes the listening socket and every connection, so `serve` returns.
-                try? await group.shutdownGracefully()
+                // No new connections; then end each connection's handler, which may be waiting
+                // for a keep-alive client's next request, and the event loops.
+                try? await listener.close()
+                serving.cancel()
                 await serving.value
+                try? await group.shutdownGracefully()
             }
             current = task
             return task

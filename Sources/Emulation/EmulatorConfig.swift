@@ -77,7 +77,8 @@ public struct EmulatorConfig: Sendable, Equatable {
         for (i, item) in list.enumerated() {
             let at = "functions[\(i)]"
             guard let name = item["name"]?.string, !name.isEmpty,
-                  name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+                name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+            else {
                 throw fail(at + ".name", "expected a function name (letters, digits, - and _)")
             }
             guard !functions.contains(where: { $0.name == name }) else { throw fail(at + ".name", "duplicate function \"\(name)\"") }
@@ -89,13 +90,17 @@ public struct EmulatorConfig: Sendable, Equatable {
             guard let memory, memoryRange.contains(memory) else { throw fail(at + ".memory_mb", "expected an integer in 128...10240") }
             let timeout = item["timeout_s"].map { $0.int } ?? 3
             guard let timeout, timeoutRange.contains(timeout) else { throw fail(at + ".timeout_s", "expected an integer in 1...900") }
-            functions.append(FunctionDefinition(name: name, handler: handler, memoryMB: memory, timeoutSeconds: timeout,
-                                                description: item["description"]?.string ?? ""))
+            functions.append(
+                FunctionDefinition(
+                    name: name, handler: handler, memoryMB: memory, timeoutSeconds: timeout,
+                    description: item["description"]?.string ?? ""))
         }
         var routes: [GatewayRoute] = []
         for (i, item) in (root["routes"]?.array ?? []).enumerated() {
             let at = "routes[\(i)]"
-            guard let stage = item["stage"]?.string, !stage.isEmpty, !stage.contains("/") else { throw fail(at + ".stage", "expected a stage name") }
+            guard let stage = item["stage"]?.string, !stage.isEmpty, !stage.contains("/") else {
+                throw fail(at + ".stage", "expected a stage name")
+            }
             guard let resource = item["resource"]?.string.map({ $0.hasPrefix("/") ? String($0.dropFirst()) : $0 }), !resource.isEmpty
             else { throw fail(at + ".resource", "expected a resource path") }
             guard let function = item["function"]?.string, functions.contains(where: { $0.name == function }) else {
@@ -104,8 +109,9 @@ public struct EmulatorConfig: Sendable, Equatable {
             routes.append(GatewayRoute(stage: stage, resource: resource, function: function))
         }
         let credentials = root["credentials"]
-        return EmulatorConfig(functions: functions, routes: routes,
-                              accessKeyId: credentials?["access_key_id"]?.string,
-                              secretAccessKey: credentials?["secret_access_key"]?.string)
+        return EmulatorConfig(
+            functions: functions, routes: routes,
+            accessKeyId: credentials?["access_key_id"]?.string,
+            secretAccessKey: credentials?["secret_access_key"]?.string)
     }
 }

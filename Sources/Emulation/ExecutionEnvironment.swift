@@ -1,10 +1,11 @@
+import Clocks
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Synchronization
-import Clocks
 
 /// The configuration an environment was started with (an environment never changes it).
 struct EnvironmentSpec: Sendable, Equatable {
@@ -18,7 +19,10 @@ struct EnvironmentSpec: Sendable, Equatable {
 
 /// How one invocation ended inside an environment.
 struct InvocationOutcome: Sendable {
-    enum Status: Sendable, Equatable { case success, functionError, timeout, outOfMemory, crashed(String) }
+    enum Status: Sendable, Equatable {
+        case success, functionError, timeout, outOfMemory
+        case crashed(String)
+    }
     var status: Status
     var body: [UInt8]
     var functionLog: String
@@ -69,30 +73,37 @@ final class ExecutionEnvironment: Sendable {
         self.spec = spec
         self.logStream = logStream
         let t0 = MonotonicClock.milliseconds()
-        var requestPipe: [Int32] = [0, 0], responsePipe: [Int32] = [0, 0]
+        var requestPipe: [Int32] = [0, 0]
+        var responsePipe: [Int32] = [0, 0]
         let pid: pid_t = try Spawner.lock.withLock { _ in
             // Under the spawn lock, so no other worker inherits these pipes before they are close-on-exec.
             guard pipe(&requestPipe) == 0 else { throw StartError.spawn("pipe: \(String(cString: strerror(errno)))") }
             guard pipe(&responsePipe) == 0 else {
-                close(requestPipe[0]); close(requestPipe[1])
+                close(requestPipe[0])
+                close(requestPipe[1])
                 throw StartError.spawn("pipe: \(String(cString: strerror(errno)))")
             }
             for fd in requestPipe + responsePipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
             do {
-                return try Spawner.spawn(executable: executable,
-                                         arguments: [executable, "--worker-handler", spec.handler],
-                                         fdMap: [(requestPipe[0], WorkerMain.requestFD), (responsePipe[1], WorkerMain.responseFD)])
+                return try Spawner.spawn(
+                    executable: executable,
+                    arguments: [executable, "--worker-handler", spec.handler],
+                    fdMap: [(requestPipe[0], WorkerMain.requestFD), (responsePipe[1], WorkerMain.responseFD)])
             } catch {
                 for fd in requestPipe + responsePipe { close(fd) }
                 throw error
             }
         }
-        close(requestPipe[0]); close(responsePipe[1])
+        close(requestPipe[0])
+        close(responsePipe[1])
         self.pid = pid
         self.requestFD = requestPipe[1]
         self.responseFD = responsePipe[0]
         var group = control.makeGroup(id: id, memoryMB: spec.memoryMB)
-        if let g = group, !g.add(pid: pid) { g.remove(); group = nil }
+        if let g = group, !g.add(pid: pid) {
+            g.remove()
+            group = nil
+        }
         self.group = group
         self.state = Mutex(State(lastUsedMonotonicMs: t0))
         spawnedMonotonicMs = t0
@@ -106,7 +117,10 @@ final class ExecutionEnvironment: Sendable {
             throw StartError.initFailed("no ready signal from the worker")
         }
         let duration = MonotonicClock.milliseconds() - spawnedMonotonicMs
-        state.withLock { $0.initDurationMs = duration; $0.lastUsedMonotonicMs = MonotonicClock.milliseconds() }
+        state.withLock {
+            $0.initDurationMs = duration
+            $0.lastUsedMonotonicMs = MonotonicClock.milliseconds()
+        }
     }
 
     var initDurationMs: Double { state.withLock { $0.initDurationMs } }
@@ -137,7 +151,10 @@ final class ExecutionEnvironment: Sendable {
             var slice = deadline - now
             if throttle { slice = min(slice, onMs) }
             if group == nil { slice = min(slice, 5) }
-            if Self.waitReadable(responseFD, timeoutMs: slice) { responded = true; break }
+            if Self.waitReadable(responseFD, timeoutMs: slice) {
+                responded = true
+                break
+            }
             if group == nil, let rss = MemoryProbe.rssMB(pid: pid), rss > Double(spec.memoryMB) {
                 rssExceeded = true
                 break
@@ -159,13 +176,14 @@ final class ExecutionEnvironment: Sendable {
                 let duration = MonotonicClock.milliseconds() - t0
                 state.withLock { $0.lastUsedMonotonicMs = MonotonicClock.milliseconds() }
                 let peak = MemoryProbe.peakRSSMB(pid: pid) ?? 0
-                return InvocationOutcome(status: response.isError ? .functionError : .success, body: response.body,
-                                         functionLog: response.logText, durationMs: duration,
-                                         maxMemoryMB: max(1, Int(peak.rounded(.up))), environmentDied: false)
+                return InvocationOutcome(
+                    status: response.isError ? .functionError : .success, body: response.body,
+                    functionLog: response.logText, durationMs: duration,
+                    maxMemoryMB: max(1, Int(peak.rounded(.up))), environmentDied: false)
             }
             // End of file: the worker died during the request.
             let status = reap()
-            let oom = WIFSIGNALED_(status) && WTERMSIG_(status) == SIGKILL && (group?.oomKilled() ?? true)
+            let oom = didTerminateBySignal(status) && terminatingSignal(status) == SIGKILL && (group?.oomKilled() ?? true)
             return finishDead(oom ? .outOfMemory : .crashed(Self.describe(status)), start: t0, alreadyReaped: true)
         }
         if rssExceeded { return finishDead(.outOfMemory, start: t0) }
@@ -176,19 +194,24 @@ final class ExecutionEnvironment: Sendable {
         let duration = status == .timeout ? spec.timeoutSeconds * 1000 : MonotonicClock.milliseconds() - start
         let peak = status == .outOfMemory ? Double(spec.memoryMB) : (MemoryProbe.peakRSSMB(pid: pid) ?? 0)
         if !alreadyReaped { terminate() } else { cleanUp() }
-        return InvocationOutcome(status: status, body: [], functionLog: "", durationMs: duration,
-                                 maxMemoryMB: max(1, Int(peak.rounded(.up))), environmentDied: true)
+        return InvocationOutcome(
+            status: status, body: [], functionLog: "", durationMs: duration,
+            maxMemoryMB: max(1, Int(peak.rounded(.up))), environmentDied: true)
     }
 
     /// Kills the worker, reaps it and removes its cgroup. Safe to call more than once.
     func terminate() {
-        let first = state.withLock { s -> Bool in defer { s.dead = true }; return !s.dead }
+        let first = state.withLock { s -> Bool in
+            defer { s.dead = true }
+            return !s.dead
+        }
         guard first else { return }
         kill(pid, SIGKILL)
         kill(pid, SIGCONT)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-        close(requestFD); close(responseFD)
+        close(requestFD)
+        close(responseFD)
         group?.remove()
     }
 
@@ -199,14 +222,18 @@ final class ExecutionEnvironment: Sendable {
     }
 
     private func cleanUp() {
-        let first = state.withLock { s -> Bool in defer { s.dead = true }; return !s.dead }
+        let first = state.withLock { s -> Bool in
+            defer { s.dead = true }
+            return !s.dead
+        }
         guard first else { return }
-        close(requestFD); close(responseFD)
+        close(requestFD)
+        close(responseFD)
         group?.remove()
     }
 
     static func describe(_ status: Int32) -> String {
-        if WIFSIGNALED_(status) { return "Runtime exited with error: signal: \(Self.signalName(WTERMSIG_(status)))" }
+        if didTerminateBySignal(status) { return "Runtime exited with error: signal: \(Self.signalName(terminatingSignal(status)))" }
         return "Runtime exited with error: exit status \((status >> 8) & 0xFF)"
     }
 
@@ -233,8 +260,8 @@ final class ExecutionEnvironment: Sendable {
 }
 
 // The wait-status macros are not imported into Swift.
-func WIFSIGNALED_(_ status: Int32) -> Bool { (status & 0x7F) != 0 && (status & 0x7F) != 0x7F }
-func WTERMSIG_(_ status: Int32) -> Int32 { status & 0x7F }
+func didTerminateBySignal(_ status: Int32) -> Bool { (status & 0x7F) != 0 && (status & 0x7F) != 0x7F }
+func terminatingSignal(_ status: Int32) -> Int32 { status & 0x7F }
 
 /// posix_spawn with explicit file-descriptor wiring (Foundation.Process cannot place a
 /// pipe at fd 3/4, and would add a monitoring thread per child).

@@ -15,16 +15,29 @@ struct FilterPattern: Sendable {
         var current = ""
         var quoted = false
         for c in trimmed {
-            if c == "\"" { quoted.toggle(); continue }
-            if c == " " && !quoted { if !current.isEmpty { tokens.append(current); current = "" }; continue }
+            if c == "\"" {
+                quoted.toggle()
+                continue
+            }
+            if c == " " && !quoted {
+                if !current.isEmpty {
+                    tokens.append(current)
+                    current = ""
+                }
+                continue
+            }
             current.append(c)
         }
         if quoted { throw Router.LogsFailure.invalid("Invalid filter pattern: unbalanced quote") }
         if !current.isEmpty { tokens.append(current) }
         for t in tokens {
-            if t.hasPrefix("?") && t.count > 1 { any.append(String(t.dropFirst())) }
-            else if t.hasPrefix("-") && t.count > 1 { none.append(String(t.dropFirst())) }
-            else { all.append(t) }
+            if t.hasPrefix("?") && t.count > 1 {
+                any.append(String(t.dropFirst()))
+            } else if t.hasPrefix("-") && t.count > 1 {
+                none.append(String(t.dropFirst()))
+            } else {
+                all.append(t)
+            }
         }
     }
 }

@@ -1,7 +1,7 @@
+import Clocks
 import Foundation
 import SeededRandom
 import Synchronization
-import Clocks
 
 /// The functions' state: configurations, update status, and their execution environments.
 ///
@@ -57,8 +57,9 @@ final class FunctionPool: Sendable {
         for (i, f) in options.config.functions.enumerated() {
             s.functions[f.name] = FunctionState(
                 definition: f,
-                active: EnvironmentSpec(function: f.name, handler: f.handler, memoryMB: f.memoryMB,
-                                        timeoutSeconds: Double(f.timeoutSeconds), generation: i),
+                active: EnvironmentSpec(
+                    function: f.name, handler: f.handler, memoryMB: f.memoryMB,
+                    timeoutSeconds: Double(f.timeoutSeconds), generation: i),
                 lastModifiedMs: now, revisionId: Self.newRevision())
             s.order.append(f.name)
         }
@@ -77,11 +78,18 @@ final class FunctionPool: Sendable {
 
     /// Takes an environment for one invocation (blocking while a cold one starts).
     func acquire(_ name: String) -> Lease {
-        enum Step { case warm(ExecutionEnvironment), cold(EnvironmentSpec, Int), notFound, throttled }
+        enum Step {
+            case warm(ExecutionEnvironment)
+            case cold(EnvironmentSpec, Int)
+            case notFound, throttled
+        }
         let step: Step = state.withLock { s in
             guard var f = s.functions[name], !s.shuttingDown else { return .notFound }
             while let env = f.idle.popLast() {
-                if env.isDead || env.spec.generation != f.active.generation { s.live[env.id] = nil; continue }
+                if env.isDead || env.spec.generation != f.active.generation {
+                    s.live[env.id] = nil
+                    continue
+                }
                 s.functions[name] = f
                 s.inFlight += 1
                 return .warm(env)
@@ -97,16 +105,20 @@ final class FunctionPool: Sendable {
         case .notFound: return .notFound
         case .throttled: return .throttled
         case .warm(let env): return .environment(env, cold: false)
-        case let .cold(spec, number):
+        case .cold(let spec, let number):
             var random = SystemRandomNumberGenerator()
             let streamId = SplitMix64.hex(random.next(), 16) + SplitMix64.hex(random.next(), 16)
             let stream = Timestamps.day(WallClock.unixMilliseconds()) + "/[$LATEST]" + streamId
             let env: ExecutionEnvironment
             do {
-                env = try ExecutionEnvironment(spec: spec, id: "env-\(number)", logStream: stream,
-                                               executable: options.workerExecutable, control: control)
+                env = try ExecutionEnvironment(
+                    spec: spec, id: "env-\(number)", logStream: stream,
+                    executable: options.workerExecutable, control: control)
             } catch {
-                state.withLock { $0.starting -= 1; $0.inFlight -= 1 }
+                state.withLock {
+                    $0.starting -= 1
+                    $0.inFlight -= 1
+                }
                 return .failed("\(error)")
             }
             // Registered before the (slow) init, so a shutdown at any moment finds it.
@@ -116,11 +128,18 @@ final class FunctionPool: Sendable {
                 s.live[env.id] = env
                 return true
             }
-            guard keep else { env.terminate(); releaseSlot(); return .notFound }
+            guard keep else {
+                env.terminate()
+                releaseSlot()
+                return .notFound
+            }
             do {
                 try env.awaitReady()
             } catch {
-                state.withLock { s in s.live[env.id] = nil; s.inFlight -= 1 }
+                state.withLock { s in
+                    s.live[env.id] = nil
+                    s.inFlight -= 1
+                }
                 return .failed("\(error)")
             }
             logs.createStream(group: "/aws/lambda/\(name)", name: stream, creationMs: Int64(WallClock.unixMilliseconds()))
@@ -135,7 +154,8 @@ final class FunctionPool: Sendable {
         let retire: Bool = state.withLock { s in
             s.inFlight -= 1
             guard !died, !s.shuttingDown, var f = s.functions[env.spec.function],
-                  f.active.generation == env.spec.generation else {
+                f.active.generation == env.spec.generation
+            else {
                 s.live[env.id] = nil
                 return true
             }
@@ -146,7 +166,10 @@ final class FunctionPool: Sendable {
         if retire { env.terminate() }
     }
 
-    enum UpdateResult: Sendable { case accepted(FunctionState), notFound, conflict }
+    enum UpdateResult: Sendable {
+        case accepted(FunctionState)
+        case notFound, conflict
+    }
 
     /// Starts a configuration update; it completes after `updateDelayMs`.
     func update(_ name: String, memoryMB: Int?, timeoutSeconds: Int?) -> UpdateResult {
@@ -174,8 +197,9 @@ final class FunctionPool: Sendable {
         let retired: [ExecutionEnvironment] = state.withLock { s in
             guard var f = s.functions[name] else { return [] }
             s.generationCounter += 1
-            f.active = EnvironmentSpec(function: name, handler: f.definition.handler, memoryMB: f.definition.memoryMB,
-                                       timeoutSeconds: Double(f.definition.timeoutSeconds), generation: s.generationCounter)
+            f.active = EnvironmentSpec(
+                function: name, handler: f.definition.handler, memoryMB: f.definition.memoryMB,
+                timeoutSeconds: Double(f.definition.timeoutSeconds), generation: s.generationCounter)
             f.updateInProgress = false
             f.revisionId = Self.newRevision()
             let old = f.idle
@@ -195,7 +219,9 @@ final class FunctionPool: Sendable {
             var out: [ExecutionEnvironment] = []
             for name in s.order {
                 guard var f = s.functions[name] else { continue }
-                let (old, keep) = (f.idle.filter { now - $0.lastUsedMonotonicMs > limitMs }, f.idle.filter { now - $0.lastUsedMonotonicMs <= limitMs })
+                let (old, keep) = (
+                    f.idle.filter { now - $0.lastUsedMonotonicMs > limitMs }, f.idle.filter { now - $0.lastUsedMonotonicMs <= limitMs }
+                )
                 f.idle = keep
                 s.functions[name] = f
                 for env in old { s.live[env.id] = nil }

@@ -1,5 +1,5 @@
-import SigV4
 import JSON
+import SigV4
 
 /// API-Gateway-style routes: `POST /{stage}/{resource}` invokes the bound function and
 /// answers its result. As on API Gateway, the request id in the answer is the gateway's.
@@ -7,9 +7,11 @@ extension Router {
     func gateway(_ request: HTTPRequest, requestId: String) async -> HTTPReply {
         let parts = request.path.split(separator: "/", maxSplits: 1).map(String.init)
         guard parts.count == 2,
-              let route = options.config.routes.first(where: { $0.stage == parts[0] && $0.resource == PercentEncoding.decode(parts[1]) }),
-              request.method == "POST" else {
-            return AWSError.gateway(403, "Missing Authentication Token", requestId: requestId, errorType: "MissingAuthenticationTokenException")
+            let route = options.config.routes.first(where: { $0.stage == parts[0] && $0.resource == PercentEncoding.decode(parts[1]) }),
+            request.method == "POST"
+        else {
+            return AWSError.gateway(
+                403, "Missing Authentication Token", requestId: requestId, errorType: "MissingAuthenticationTokenException")
         }
         if request.bodyTooLarge {
             return AWSError.gateway(413, "Request Too Long", requestId: requestId)
@@ -21,9 +23,13 @@ extension Router {
         let result = await invoker.invoke(function: route.function, payload: payload, requestId: newRequestId())
         switch result.kind {
         case .ok where result.functionError == nil:
-            return HTTPReply(status: 200, headers: [("Content-Type", "application/json"), ("x-amzn-RequestId", requestId),
-                                                    ("x-amz-apigw-id", String(requestId.prefix(8)))],
-                             body: result.body)
+            return HTTPReply(
+                status: 200,
+                headers: [
+                    ("Content-Type", "application/json"), ("x-amzn-RequestId", requestId),
+                    ("x-amz-apigw-id", String(requestId.prefix(8))),
+                ],
+                body: result.body)
         case .ok, .serviceError:
             return AWSError.gateway(502, "Internal server error", requestId: requestId, errorType: "InternalServerErrorException")
         case .throttled:

@@ -1,5 +1,5 @@
-import SigV4
 import JSON
+import SigV4
 
 /// One HTTP request as the router sees it (the body already collected).
 struct HTTPRequest: Sendable {
@@ -16,9 +16,11 @@ struct HTTPRequest: Sendable {
     init(method: String, uri: String, headers: [(name: String, value: String)], body: [UInt8], bodyTooLarge: Bool = false) {
         self.method = method
         if let q = uri.firstIndex(of: "?") {
-            path = String(uri[..<q]); query = String(uri[uri.index(after: q)...])
+            path = String(uri[..<q])
+            query = String(uri[uri.index(after: q)...])
         } else {
-            path = uri; query = ""
+            path = uri
+            query = ""
         }
         self.headers = headers
         self.body = body
@@ -64,29 +66,42 @@ struct HTTPReply: Sendable {
 /// AWS's error responses, in each protocol's shape.
 enum AWSError {
     /// Lambda (REST-JSON): status, `x-amzn-ErrorType`, body `{"Type", "message"}`.
-    static func lambda(_ status: Int, _ type: String, _ message: String, requestId: String,
-                       extraHeaders: [(name: String, value: String)] = []) -> HTTPReply {
+    static func lambda(
+        _ status: Int, _ type: String, _ message: String, requestId: String,
+        extraHeaders: [(name: String, value: String)] = []
+    ) -> HTTPReply {
         let body = jsonObject { w in
-            w.key("Type"); w.string(status >= 500 ? "Service" : "User")
-            w.key("message"); w.string(message)
+            w.key("Type")
+            w.string(status >= 500 ? "Service" : "User")
+            w.key("message")
+            w.string(message)
         }
-        return HTTPReply(status: status,
-                         headers: [("Content-Type", "application/json"), ("x-amzn-RequestId", requestId), ("x-amzn-ErrorType", type)] + extraHeaders,
-                         body: body)
+        return HTTPReply(
+            status: status,
+            headers: [("Content-Type", "application/json"), ("x-amzn-RequestId", requestId), ("x-amzn-ErrorType", type)] + extraHeaders,
+            body: body)
     }
 
     /// CloudWatch Logs (JSON 1.1): status 400 (500 for service faults), body `{"__type", "message"}`.
     static func logs(_ type: String, _ message: String?, requestId: String, status: Int = 400) -> HTTPReply {
         let body = jsonObject { w in
-            w.key("__type"); w.string(type)
-            if let message { w.key("message"); w.string(message) }
+            w.key("__type")
+            w.string(type)
+            if let message {
+                w.key("message")
+                w.string(message)
+            }
         }
-        return HTTPReply(status: status, headers: [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-RequestId", requestId)], body: body)
+        return HTTPReply(
+            status: status, headers: [("Content-Type", "application/x-amz-json-1.1"), ("x-amzn-RequestId", requestId)], body: body)
     }
 
     /// API Gateway: `{"message": ...}`.
     static func gateway(_ status: Int, _ message: String, requestId: String, errorType: String? = nil) -> HTTPReply {
-        let body = jsonObject { w in w.key("message"); w.string(message) }
+        let body = jsonObject { w in
+            w.key("message")
+            w.string(message)
+        }
         var headers: [(name: String, value: String)] = [("Content-Type", "application/json"), ("x-amzn-RequestId", requestId)]
         if let errorType { headers.append(("x-amzn-ErrorType", errorType)) }
         return HTTPReply(status: status, headers: headers, body: body)

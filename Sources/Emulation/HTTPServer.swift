@@ -1,8 +1,8 @@
-import Synchronization
 import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 /// The HTTP/1.1 server: one port for the Lambda API, the Logs API and gateway routes.
 ///
@@ -47,7 +47,9 @@ struct HTTPServer {
                 for try await part in inbound {
                     switch part {
                     case .head(let h):
-                        head = h; body = []; tooLarge = false
+                        head = h
+                        body = []
+                        tooLarge = false
                         if let length = h.headers.first(name: "content-length").flatMap({ Int($0) }), length > limit {
                             tooLarge = true
                         } else if let length = h.headers.first(name: "content-length").flatMap({ Int($0) }) {
@@ -58,13 +60,18 @@ struct HTTPServer {
                         }
                     case .body(let chunk):
                         if tooLarge { continue }
-                        if body.count + chunk.readableBytes > limit { tooLarge = true; body = []; continue }
+                        if body.count + chunk.readableBytes > limit {
+                            tooLarge = true
+                            body = []
+                            continue
+                        }
                         body.append(contentsOf: chunk.readableBytesView)
                     case .end:
                         guard let h = head else { continue }
                         head = nil
-                        let request = HTTPRequest(method: h.method.rawValue, uri: h.uri,
-                                                  headers: h.headers.map { ($0.name, $0.value) }, body: body, bodyTooLarge: tooLarge)
+                        let request = HTTPRequest(
+                            method: h.method.rawValue, uri: h.uri,
+                            headers: h.headers.map { ($0.name, $0.value) }, body: body, bodyTooLarge: tooLarge)
                         body = []
                         let reply = await router.handle(request)
                         var headers = HTTPHeaders(reply.headers.map { ($0.name, $0.value) })
@@ -72,7 +79,8 @@ struct HTTPServer {
                         headers.replaceOrAdd(name: "Date", value: HTTPDate.now())
                         let keepAlive = h.isKeepAlive && !tooLarge
                         if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
-                        try await outbound.write(.head(HTTPResponseHead(version: h.version, status: .init(statusCode: reply.status), headers: headers)))
+                        try await outbound.write(
+                            .head(HTTPResponseHead(version: h.version, status: .init(statusCode: reply.status), headers: headers)))
                         if !reply.body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: reply.body)))) }
                         try await outbound.write(.end(nil))
                         if !keepAlive { return }

@@ -1,15 +1,16 @@
+import Clocks
+import Foundation
+import JSON
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
-import Clocks
-import JSON
 
 /// The functions the emulator can run, executed inside a worker process.
 ///
-/// `faas_measure` implements the faas_measure command set (DESIGN.md §5): the
+/// `faas_measure` implements the faas_measure command set (docs/lambda-emulator.md): the
 /// payload's `cmds` object lists commands, run in order; the answer carries
 /// `start_time`/`end_time` (epoch ms), `elapsed_time` (ms) and one result per command.
 /// `sleep` is a sleep-bound function: `{"ms": N}` (default 100).
@@ -47,7 +48,8 @@ struct FunctionHandler: Sendable {
                 guard ms >= 0 else { throw Failure(type: "InvalidArgument", message: "ms must be >= 0") }
                 MonotonicClock.sleep(milliseconds: ms)
                 log.append("slept \(ms) ms")
-                w.key("slept_ms"); w.number(ms)
+                w.key("slept_ms")
+                w.number(ms)
             default:
                 let commands = value["cmds"]?.members ?? []
                 log.append("faas_measure: commands \(commands.map(\.0).joined(separator: ","))")
@@ -57,9 +59,12 @@ struct FunctionHandler: Sendable {
                 }
             }
             let end = WallClock.unixMilliseconds()
-            w.key("start_time"); w.number(start, decimals: 3)
-            w.key("end_time"); w.number(end, decimals: 3)
-            w.key("elapsed_time"); w.number(end - start, decimals: 3)
+            w.key("start_time")
+            w.number(start, decimals: 3)
+            w.key("end_time")
+            w.number(end, decimals: 3)
+            w.key("elapsed_time")
+            w.number(end - start, decimals: 3)
             w.endObject()
             return WorkerResponse(isError: false, body: w.bytes, logText: log.joined(separator: "\n"))
         } catch let failure as Failure {
@@ -73,15 +78,21 @@ struct FunctionHandler: Sendable {
 
     static func errorResponse(type: String, message: String, log: [String]) -> WorkerResponse {
         let body = jsonObject { w in
-            w.key("errorMessage"); w.string(message)
-            w.key("errorType"); w.string(type)
-            w.key("stackTrace"); w.beginArray(); w.endArray()
+            w.key("errorMessage")
+            w.string(message)
+            w.key("errorType")
+            w.string(type)
+            w.key("stackTrace")
+            w.beginArray()
+            w.endArray()
         }
         return WorkerResponse(isError: true, body: body, logText: (log + ["[ERROR] \(type): \(message)"]).joined(separator: "\n"))
     }
 
-    private func run(_ command: String, _ args: JSONNode, into w: inout JSONWriter,
-                     held: inout [UnsafeMutableRawPointer], invocation: Int) throws {
+    private func run(
+        _ command: String, _ args: JSONNode, into w: inout JSONWriter,
+        held: inout [UnsafeMutableRawPointer], invocation: Int
+    ) throws {
         func number(_ key: String, _ default: Double? = nil) throws -> Double {
             if let d = args[key]?.double ?? `default` { return d }
             throw Failure(type: "InvalidArgument", message: "\(command): missing number \"\(key)\"")
@@ -102,33 +113,51 @@ struct FunctionHandler: Sendable {
             let t0 = WallClock.unixMilliseconds()
             let checksum = CPUWork.run(steps: max(0, n) * CPUWork.stepsPerUnit)
             w.beginObject()
-            w.key("n"); w.int(n)
-            w.key("elapsed_ms"); w.number(WallClock.unixMilliseconds() - t0, decimals: 3)
-            w.key("checksum"); w.uint64(checksum)
+            w.key("n")
+            w.int(n)
+            w.key("elapsed_ms")
+            w.number(WallClock.unixMilliseconds() - t0, decimals: 3)
+            w.key("checksum")
+            w.uint64(checksum)
             w.endObject()
         case "cpuu":
             // Spin for n ms of wall time and report the CPU share actually obtained.
             let ms = try args.double ?? number("n")
-            let wall0 = WallClock.unixMilliseconds(), cpu0 = ThreadCPUClock.milliseconds()
+            let wall0 = WallClock.unixMilliseconds()
+            let cpu0 = ThreadCPUClock.milliseconds()
             var iterations: UInt64 = 0
-            while WallClock.unixMilliseconds() - wall0 < ms { _ = CPUWork.run(steps: 10_000); iterations += 1 }
-            let wall = WallClock.unixMilliseconds() - wall0, cpu = ThreadCPUClock.milliseconds() - cpu0
+            while WallClock.unixMilliseconds() - wall0 < ms {
+                _ = CPUWork.run(steps: 10_000)
+                iterations += 1
+            }
+            let wall = WallClock.unixMilliseconds() - wall0
+            let cpu = ThreadCPUClock.milliseconds() - cpu0
             w.beginObject()
-            w.key("n"); w.number(ms)
-            w.key("wall_ms"); w.number(wall, decimals: 3)
-            w.key("cpu_ms"); w.number(cpu, decimals: 3)
-            w.key("utilization"); w.number(wall > 0 ? cpu / wall : 0, decimals: 4)
-            w.key("iterations"); w.uint64(iterations)
+            w.key("n")
+            w.number(ms)
+            w.key("wall_ms")
+            w.number(wall, decimals: 3)
+            w.key("cpu_ms")
+            w.number(cpu, decimals: 3)
+            w.key("utilization")
+            w.number(wall > 0 ? cpu / wall : 0, decimals: 4)
+            w.key("iterations")
+            w.uint64(iterations)
             w.endObject()
         case "io":
             try io(args, into: &w)
         case "stat":
             w.beginObject()
-            w.key("pid"); w.int(Int(getpid()))
-            w.key("invocation"); w.int(invocation)
-            w.key("warm"); w.bool(invocation > 1)
-            w.key("uptime_ms"); w.number(WallClock.unixMilliseconds() - startedMs, decimals: 3)
-            w.key("max_rss_mb"); w.number(MemoryProbe.peakRSSMB(pid: getpid()) ?? 0, decimals: 1)
+            w.key("pid")
+            w.int(Int(getpid()))
+            w.key("invocation")
+            w.int(invocation)
+            w.key("warm")
+            w.bool(invocation > 1)
+            w.key("uptime_ms")
+            w.number(WallClock.unixMilliseconds() - startedMs, decimals: 3)
+            w.key("max_rss_mb")
+            w.number(MemoryProbe.peakRSSMB(pid: getpid()) ?? 0, decimals: 1)
             w.endObject()
         case "alloc":
             let mb = try args.double ?? number("mb")
@@ -139,17 +168,25 @@ struct FunctionHandler: Sendable {
                 held.append(p)
                 // Touch every page so the memory is really resident.
                 var offset = 0
-                while offset < bytes { p.storeBytes(of: UInt8(1), toByteOffset: offset, as: UInt8.self); offset += 4096 }
+                while offset < bytes {
+                    p.storeBytes(of: UInt8(1), toByteOffset: offset, as: UInt8.self)
+                    offset += 4096
+                }
             }
             w.beginObject()
-            w.key("mb"); w.number(mb)
-            w.key("elapsed_ms"); w.number(WallClock.unixMilliseconds() - t0, decimals: 3)
+            w.key("mb")
+            w.number(mb)
+            w.key("elapsed_ms")
+            w.number(WallClock.unixMilliseconds() - t0, decimals: 3)
             w.endObject()
         case "net":
-            throw Failure(type: "NetworkUnavailable",
-                          message: "net: no iperf server is reachable from lambda-emulator; the net command needs a real deployment")
+            throw Failure(
+                type: "NetworkUnavailable",
+                message: "net: no iperf server is reachable from lambda-emulator; the net command needs a real deployment")
         default:
-            throw Failure(type: "UnknownCommand", message: "unknown command \"\(command)\" (known: sleep, sleep_till, cpu, cpuu, io, stat, alloc, net)")
+            throw Failure(
+                type: "UnknownCommand",
+                message: "unknown command \"\(command)\" (known: sleep, sleep_till, cpu, cpuu, io, stat, alloc, net)")
         }
     }
 
@@ -162,7 +199,10 @@ struct FunctionHandler: Sendable {
         let path = "/tmp/lambda-emulator-io-\(getpid())"
         let fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o600)
         guard fd >= 0 else { throw Failure(type: "IOError", message: "io: cannot open scratch file") }
-        defer { close(fd); unlink(path) }
+        defer {
+            close(fd)
+            unlink(path)
+        }
         let block = [UInt8](repeating: 0x5A, count: size)
         let t0 = WallClock.unixMilliseconds()
         for _ in 0..<count { guard PipeIO.writeAll(fd, block) else { throw Failure(type: "IOError", message: "io: write failed") } }
@@ -171,13 +211,18 @@ struct FunctionHandler: Sendable {
         var readMs: Double? = nil
         if readBack {
             lseek(fd, 0, SEEK_SET)
-            for _ in 0..<count { guard PipeIO.readExactly(fd, size) != nil else { throw Failure(type: "IOError", message: "io: read failed") } }
+            for _ in 0..<count {
+                guard PipeIO.readExactly(fd, size) != nil else { throw Failure(type: "IOError", message: "io: read failed") }
+            }
             readMs = WallClock.unixMilliseconds() - t1
         }
         w.beginObject()
-        w.key("bytes"); w.int(size * count)
-        w.key("write_ms"); w.number(t1 - t0, decimals: 3)
-        w.key("read_ms"); w.number(readMs, decimals: 3)
+        w.key("bytes")
+        w.int(size * count)
+        w.key("write_ms")
+        w.number(t1 - t0, decimals: 3)
+        w.key("read_ms")
+        w.number(readMs, decimals: 3)
         w.endObject()
     }
 }

@@ -1,12 +1,15 @@
-import Foundation
 import Clocks
+import Foundation
 import JSON
 
 /// Runs invocations end to end: takes an environment, runs the request in the worker,
 /// writes START/END/REPORT and the function's output to the log store.
 final class Invoker: Sendable {
     struct Result: Sendable {
-        enum Kind: Sendable { case ok, notFound, throttled, serviceError(String) }
+        enum Kind: Sendable {
+            case ok, notFound, throttled
+            case serviceError(String)
+        }
         var kind: Kind
         var body: [UInt8] = []
         /// `Unhandled` when the function failed (X-Amz-Function-Error).
@@ -35,8 +38,9 @@ final class Invoker: Sendable {
                 // The answer goes out first; its logs are stored right after (they only
                 // become visible after the propagation delay anyway).
                 let deferred = options.logDelayMeanMs >= 50
-                let result = invokeBlocking(function: function, payload: payload, requestId: requestId,
-                                            deferLogs: deferred ? { self.writer.enqueue($0) } : nil)
+                let result = invokeBlocking(
+                    function: function, payload: payload, requestId: requestId,
+                    deferLogs: deferred ? { self.writer.enqueue($0) } : nil)
                 continuation.resume(returning: result)
             }
             thread.stackSize = 1 << 20
@@ -59,17 +63,23 @@ final class Invoker: Sendable {
     private func store(_ p: PendingLogs) { writer.write([p]) }
 
     /// Stores the logs still queued (at shutdown).
-    func flushLogs() { writer.flush() }
+    /// Stores every pending log event and ends the log writer (at shutdown).
+    func stopLogs() { writer.stop() }
 
     /// `deferLogs`: hand the log events to the caller instead of storing them now.
-    func invokeBlocking(function: String, payload: [UInt8], requestId: String,
-                        deferLogs: ((PendingLogs) -> Void)? = nil) -> Result {
-        let env: ExecutionEnvironment, cold: Bool
+    func invokeBlocking(
+        function: String, payload: [UInt8], requestId: String,
+        deferLogs: ((PendingLogs) -> Void)? = nil
+    ) -> Result {
+        let env: ExecutionEnvironment
+        let cold: Bool
         switch pool.acquire(function) {
         case .notFound: return Result(kind: .notFound)
         case .throttled: return Result(kind: .throttled)
         case .failed(let why): return Result(kind: .serviceError(why))
-        case let .environment(e, c): env = e; cold = c
+        case .environment(let e, let c):
+            env = e
+            cold = c
         }
         let startMs = WallClock.unixMilliseconds()
         let outcome = env.invoke(payload: payload)
@@ -85,10 +95,13 @@ final class Invoker: Sendable {
         case .functionError: result.functionError = "Unhandled"
         case .timeout:
             result.functionError = "Unhandled"
-            result.body = errorBody(type: nil, message: "\(Timestamps.iso(endMs)) \(requestId) Task timed out after \(Self.seconds(env.spec.timeoutSeconds)) seconds")
+            result.body = errorBody(
+                type: nil,
+                message: "\(Timestamps.iso(endMs)) \(requestId) Task timed out after \(Self.seconds(env.spec.timeoutSeconds)) seconds")
         case .outOfMemory:
             result.functionError = "Unhandled"
-            result.body = errorBody(type: "Runtime.OutOfMemory", message: "RequestId: \(requestId) Error: Runtime exited with error: signal: killed")
+            result.body = errorBody(
+                type: "Runtime.OutOfMemory", message: "RequestId: \(requestId) Error: Runtime exited with error: signal: killed")
         case .crashed(let why):
             result.functionError = "Unhandled"
             result.body = errorBody(type: "Runtime.ExitError", message: "RequestId: \(requestId) Error: \(why)")
@@ -100,18 +113,29 @@ final class Invoker: Sendable {
 
     private func errorBody(type: String?, message: String) -> [UInt8] {
         jsonObject { w in
-            if let type { w.key("errorType"); w.string(type) }
-            w.key("errorMessage"); w.string(message)
+            if let type {
+                w.key("errorType")
+                w.string(type)
+            }
+            w.key("errorMessage")
+            w.string(message)
         }
     }
 
     /// The invocation's log events, in Lambda's text format.
-    func logLines(env: ExecutionEnvironment, cold: Bool, outcome: InvocationOutcome, requestId: String,
-                  startMs: Double, endMs: Double) -> [(timestamp: Int64, message: String)] {
+    func logLines(
+        env: ExecutionEnvironment, cold: Bool, outcome: InvocationOutcome, requestId: String,
+        startMs: Double, endMs: Double
+    ) -> [(timestamp: Int64, message: String)] {
         var lines: [(Int64, String)] = []
-        let start = Int64(startMs), end = Int64(endMs)
+        let start = Int64(startMs)
+        let end = Int64(endMs)
         if cold {
-            lines.append((start, "INIT_START Runtime Version: provided:al2023.v1\tRuntime Version ARN: arn:aws:lambda:\(options.region)::runtime:lambda-emulator"))
+            lines.append(
+                (
+                    start,
+                    "INIT_START Runtime Version: provided:al2023.v1\tRuntime Version ARN: arn:aws:lambda:\(options.region)::runtime:lambda-emulator"
+                ))
         }
         lines.append((start, "START RequestId: \(requestId) Version: $LATEST"))
         for line in outcome.functionLog.split(separator: "\n", omittingEmptySubsequences: true) {
@@ -120,7 +144,8 @@ final class Invoker: Sendable {
         }
         switch outcome.status {
         case .timeout:
-            lines.append((end, "\(Timestamps.iso(endMs)) \(requestId) Task timed out after \(Self.seconds(env.spec.timeoutSeconds)) seconds"))
+            lines.append(
+                (end, "\(Timestamps.iso(endMs)) \(requestId) Task timed out after \(Self.seconds(env.spec.timeoutSeconds)) seconds"))
         case .outOfMemory:
             lines.append((end, "RequestId: \(requestId) Error: Runtime exited with error: signal: killed\nRuntime.OutOfMemory"))
         case .crashed(let why):
@@ -136,7 +161,8 @@ final class Invoker: Sendable {
         let initMs = cold ? env.initDurationMs : 0
         // Since August 2025 the init phase is billed too: Billed Duration covers both, rounded up to 1 ms.
         let billed = Int((outcome.durationMs + initMs).rounded(.up))
-        var line = "REPORT RequestId: \(requestId)\tDuration: \(String(format: "%.2f", outcome.durationMs)) ms\tBilled Duration: \(billed) ms\tMemory Size: \(env.spec.memoryMB) MB\tMax Memory Used: \(outcome.maxMemoryMB) MB\t"
+        var line =
+            "REPORT RequestId: \(requestId)\tDuration: \(String(format: "%.2f", outcome.durationMs)) ms\tBilled Duration: \(billed) ms\tMemory Size: \(env.spec.memoryMB) MB\tMax Memory Used: \(outcome.maxMemoryMB) MB\t"
         if cold { line += "Init Duration: \(String(format: "%.2f", env.initDurationMs)) ms\t" }
         switch outcome.status {
         case .timeout: line += "Status: timeout"

@@ -1,6 +1,6 @@
 import Foundation
-import SigV4
 import JSON
+import SigV4
 
 /// The Lambda API (REST-JSON, `/2015-03-31/functions/...`).
 extension Router {
@@ -25,8 +25,15 @@ extension Router {
         case ("GET", "", 4):
             guard let f = pool.snapshot(name) else { return notFound(name, requestId) }
             let body = jsonObject { w in
-                w.key("Configuration"); configuration(f, into: &w)
-                w.key("Code"); w.beginObject(); w.key("RepositoryType"); w.string("S3"); w.key("Location"); w.string(""); w.endObject()
+                w.key("Configuration")
+                configuration(f, into: &w)
+                w.key("Code")
+                w.beginObject()
+                w.key("RepositoryType")
+                w.string("S3")
+                w.key("Location")
+                w.string("")
+                w.endObject()
             }
             return .json(200, body, requestId: requestId)
         default: return unknownOperation(requestId)
@@ -36,8 +43,11 @@ extension Router {
     /// A name, a partial ARN or a full ARN, with an optional `:qualifier`.
     static func functionName(_ raw: String) -> (String, String?) {
         var s = Substring(raw)
-        if s.hasPrefix("arn:"), let r = s.range(of: ":function:") { s = s[r.upperBound...] }
-        else if let r = s.range(of: ":function:") { s = s[r.upperBound...] }
+        if s.hasPrefix("arn:"), let r = s.range(of: ":function:") {
+            s = s[r.upperBound...]
+        } else if let r = s.range(of: ":function:") {
+            s = s[r.upperBound...]
+        }
         if let colon = s.firstIndex(of: ":") { return (String(s[..<colon]), String(s[s.index(after: colon)...])) }
         return (String(s), nil)
     }
@@ -56,20 +66,23 @@ extension Router {
         guard pool.snapshot(name) != nil else { return notFound(name, requestId) }
         let type = request.header("X-Amz-Invocation-Type") ?? "RequestResponse"
         guard ["RequestResponse", "Event", "DryRun"].contains(type) else {
-            return AWSError.lambda(400, "InvalidParameterValueException",
-                                   "1 validation error detected: Value '\(type)' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]",
-                                   requestId: requestId)
+            return AWSError.lambda(
+                400, "InvalidParameterValueException",
+                "1 validation error detected: Value '\(type)' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]",
+                requestId: requestId)
         }
         let logType = request.header("X-Amz-Log-Type") ?? "None"
         guard logType == "None" || logType == "Tail" else {
-            return AWSError.lambda(400, "InvalidParameterValueException",
-                                   "1 validation error detected: Value '\(logType)' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [None, Tail]",
-                                   requestId: requestId)
+            return AWSError.lambda(
+                400, "InvalidParameterValueException",
+                "1 validation error detected: Value '\(logType)' at 'logType' failed to satisfy constraint: Member must satisfy enum value set: [None, Tail]",
+                requestId: requestId)
         }
         if !request.body.isEmpty {
             do { _ = try JSONTree.parse(request.body) } catch {
-                return AWSError.lambda(400, "InvalidRequestContentException",
-                                       "Could not parse request body into json: Could not parse payload into json: \(error)", requestId: requestId)
+                return AWSError.lambda(
+                    400, "InvalidRequestContentException",
+                    "Could not parse request body into json: Could not parse payload into json: \(error)", requestId: requestId)
             }
         }
         let payload = request.body.isEmpty ? Array("{}".utf8) : request.body
@@ -84,13 +97,17 @@ extension Router {
             switch result.kind {
             case .notFound: return notFound(name, requestId)
             case .throttled:
-                return AWSError.lambda(429, "TooManyRequestsException", "Rate Exceeded.", requestId: requestId,
-                                       extraHeaders: [("Retry-After", "1")]).withReason("ConcurrentInvocationLimitExceeded")
+                return AWSError.lambda(
+                    429, "TooManyRequestsException", "Rate Exceeded.", requestId: requestId,
+                    extraHeaders: [("Retry-After", "1")]
+                ).withReason("ConcurrentInvocationLimitExceeded")
             case .serviceError(let why):
                 return AWSError.lambda(500, "ServiceException", why, requestId: requestId)
             case .ok:
-                var headers: [(name: String, value: String)] = [("Content-Type", "application/json"), ("x-amzn-RequestId", requestId),
-                                                                ("X-Amz-Executed-Version", "$LATEST")]
+                var headers: [(name: String, value: String)] = [
+                    ("Content-Type", "application/json"), ("x-amzn-RequestId", requestId),
+                    ("X-Amz-Executed-Version", "$LATEST"),
+                ]
                 if let fe = result.functionError { headers.append(("X-Amz-Function-Error", fe)) }
                 if logType == "Tail" {
                     let bytes = Array(result.logText.utf8)
@@ -109,34 +126,40 @@ extension Router {
     func updateConfiguration(_ name: String, _ request: HTTPRequest, requestId: String) -> HTTPReply {
         let body: JSONNode
         do { body = request.body.isEmpty ? .emptyObject : try JSONTree.parse(request.body) } catch {
-            return AWSError.lambda(400, "InvalidRequestContentException", "Could not parse request body into json: \(error)", requestId: requestId)
+            return AWSError.lambda(
+                400, "InvalidRequestContentException", "Could not parse request body into json: \(error)", requestId: requestId)
         }
         guard case .object = body.value else {
-            return AWSError.lambda(400, "InvalidRequestContentException", "Could not parse request body into json: expected an object", requestId: requestId)
+            return AWSError.lambda(
+                400, "InvalidRequestContentException", "Could not parse request body into json: expected an object", requestId: requestId)
         }
-        var memory: Int? = nil, timeout: Int? = nil
+        var memory: Int? = nil
+        var timeout: Int? = nil
         if let m = body["MemorySize"] {
             guard let v = m.int, EmulatorConfig.memoryRange.contains(v) else {
-                return AWSError.lambda(400, "InvalidParameterValueException",
-                                       "1 validation error detected: Value '\(Self.describe(m))' at 'memorySize' failed to satisfy constraint: Member must have value \(m.int.map { $0 < 128 ? "greater than or equal to 128" : "less than or equal to 10240" } ?? "of type integer")",
-                                       requestId: requestId)
+                return AWSError.lambda(
+                    400, "InvalidParameterValueException",
+                    "1 validation error detected: Value '\(Self.describe(m))' at 'memorySize' failed to satisfy constraint: Member must have value \(m.int.map { $0 < 128 ? "greater than or equal to 128" : "less than or equal to 10240" } ?? "of type integer")",
+                    requestId: requestId)
             }
             memory = v
         }
         if let t = body["Timeout"] {
             guard let v = t.int, EmulatorConfig.timeoutRange.contains(v) else {
-                return AWSError.lambda(400, "InvalidParameterValueException",
-                                       "1 validation error detected: Value '\(Self.describe(t))' at 'timeout' failed to satisfy constraint: Member must have value \(t.int.map { $0 < 1 ? "greater than or equal to 1" : "less than or equal to 900" } ?? "of type integer")",
-                                       requestId: requestId)
+                return AWSError.lambda(
+                    400, "InvalidParameterValueException",
+                    "1 validation error detected: Value '\(Self.describe(t))' at 'timeout' failed to satisfy constraint: Member must have value \(t.int.map { $0 < 1 ? "greater than or equal to 1" : "less than or equal to 900" } ?? "of type integer")",
+                    requestId: requestId)
             }
             timeout = v
         }
         switch pool.update(name, memoryMB: memory, timeoutSeconds: timeout) {
         case .notFound: return notFound(name, requestId)
         case .conflict:
-            return AWSError.lambda(409, "ResourceConflictException",
-                                   "The operation cannot be performed at this time. An update is in progress for resource: \(arn(name))",
-                                   requestId: requestId)
+            return AWSError.lambda(
+                409, "ResourceConflictException",
+                "The operation cannot be performed at this time. An update is in progress for resource: \(arn(name))",
+                requestId: requestId)
         case .accepted(let f):
             return .json(200, jsonObject { w in configurationMembers(f, into: &w) }, requestId: requestId)
         }
@@ -155,10 +178,14 @@ extension Router {
         let maxItems = min(50, max(1, query["MaxItems"].flatMap { Int($0) } ?? 50))
         let page = all[start..<min(all.count, start + maxItems)]
         let body = jsonObject { w in
-            w.key("Functions"); w.beginArray()
+            w.key("Functions")
+            w.beginArray()
             for f in page { configuration(f, into: &w) }
             w.endArray()
-            if start + maxItems < all.count { w.key("NextMarker"); w.string(all[start + maxItems].definition.name) }
+            if start + maxItems < all.count {
+                w.key("NextMarker")
+                w.string(all[start + maxItems].definition.name)
+            }
         }
         return .json(200, body, requestId: requestId)
     }
@@ -171,31 +198,64 @@ extension Router {
 
     func configurationMembers(_ f: FunctionPool.FunctionState, into w: inout JSONWriter) {
         let d = f.definition
-        w.key("FunctionName"); w.string(d.name)
-        w.key("FunctionArn"); w.string(arn(d.name))
-        w.key("Runtime"); w.string("provided.al2023")
-        w.key("Role"); w.string("arn:aws:iam::\(EmulatorOptions.accountId):role/lambda-emulator")
-        w.key("Handler"); w.string(d.handler)
-        w.key("CodeSize"); w.int(0)
-        w.key("Description"); w.string(d.description)
-        w.key("Timeout"); w.int(d.timeoutSeconds)
-        w.key("MemorySize"); w.int(d.memoryMB)
-        w.key("LastModified"); w.string(Timestamps.lambda(f.lastModifiedMs))
-        w.key("CodeSha256"); w.string("")
-        w.key("Version"); w.string("$LATEST")
-        w.key("TracingConfig"); w.beginObject(); w.key("Mode"); w.string("PassThrough"); w.endObject()
-        w.key("RevisionId"); w.string(f.revisionId)
-        w.key("State"); w.string("Active")
-        w.key("LastUpdateStatus"); w.string(f.updateInProgress ? "InProgress" : "Successful")
+        w.key("FunctionName")
+        w.string(d.name)
+        w.key("FunctionArn")
+        w.string(arn(d.name))
+        w.key("Runtime")
+        w.string("provided.al2023")
+        w.key("Role")
+        w.string("arn:aws:iam::\(EmulatorOptions.accountId):role/lambda-emulator")
+        w.key("Handler")
+        w.string(d.handler)
+        w.key("CodeSize")
+        w.int(0)
+        w.key("Description")
+        w.string(d.description)
+        w.key("Timeout")
+        w.int(d.timeoutSeconds)
+        w.key("MemorySize")
+        w.int(d.memoryMB)
+        w.key("LastModified")
+        w.string(Timestamps.lambda(f.lastModifiedMs))
+        w.key("CodeSha256")
+        w.string("")
+        w.key("Version")
+        w.string("$LATEST")
+        w.key("TracingConfig")
+        w.beginObject()
+        w.key("Mode")
+        w.string("PassThrough")
+        w.endObject()
+        w.key("RevisionId")
+        w.string(f.revisionId)
+        w.key("State")
+        w.string("Active")
+        w.key("LastUpdateStatus")
+        w.string(f.updateInProgress ? "InProgress" : "Successful")
         if f.updateInProgress {
-            w.key("LastUpdateStatusReason"); w.string("The function is being updated.")
-            w.key("LastUpdateStatusReasonCode"); w.string("InProgress")
+            w.key("LastUpdateStatusReason")
+            w.string("The function is being updated.")
+            w.key("LastUpdateStatusReasonCode")
+            w.string("InProgress")
         }
-        w.key("PackageType"); w.string("Zip")
-        w.key("Architectures"); w.beginArray(); w.string("x86_64"); w.endArray()
-        w.key("EphemeralStorage"); w.beginObject(); w.key("Size"); w.int(512); w.endObject()
-        w.key("LoggingConfig"); w.beginObject()
-        w.key("LogFormat"); w.string("Text"); w.key("LogGroup"); w.string("/aws/lambda/\(d.name)")
+        w.key("PackageType")
+        w.string("Zip")
+        w.key("Architectures")
+        w.beginArray()
+        w.string("x86_64")
+        w.endArray()
+        w.key("EphemeralStorage")
+        w.beginObject()
+        w.key("Size")
+        w.int(512)
+        w.endObject()
+        w.key("LoggingConfig")
+        w.beginObject()
+        w.key("LogFormat")
+        w.string("Text")
+        w.key("LogGroup")
+        w.string("/aws/lambda/\(d.name)")
         w.endObject()
     }
 }

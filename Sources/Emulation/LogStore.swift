@@ -1,5 +1,6 @@
 import CSQLite
 import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -47,7 +48,8 @@ final class LogStore: Sendable {
             throw Failure(description: "cannot open \(path)")
         }
         connection = Mutex(Connection(db: db))
-        try execute("""
+        try execute(
+            """
             PRAGMA busy_timeout=5000;
             PRAGMA journal_mode=WAL;
             PRAGMA synchronous=NORMAL;
@@ -71,7 +73,10 @@ final class LogStore: Sendable {
         }
     }
 
-    enum Value { case int(Int64), text(String) }
+    enum Value {
+        case int(Int64)
+        case text(String)
+    }
 
     /// Runs one statement with bound values, calling `row` for each result row.
     private func query(_ sql: String, _ values: [Value], row: (OpaquePointer) -> Void = { _ in }) throws {
@@ -92,7 +97,10 @@ final class LogStore: Sendable {
         }
         while true {
             let rc = sqlite3_step(statement)
-            if rc == SQLITE_ROW { row(statement); continue }
+            if rc == SQLITE_ROW {
+                row(statement)
+                continue
+            }
             if rc == SQLITE_DONE { return }
             throw Failure(description: String(cString: sqlite3_errmsg(db)))
         }
@@ -107,8 +115,9 @@ final class LogStore: Sendable {
     }
 
     func createStream(group: String, name: String, creationMs: Int64) {
-        try? query("INSERT OR IGNORE INTO streams(grp, name, creation_ms) VALUES(?, ?, ?)",
-                   [.text(group), .text(name), .int(creationMs)])
+        try? query(
+            "INSERT OR IGNORE INTO streams(grp, name, creation_ms) VALUES(?, ?, ?)",
+            [.text(group), .text(name), .int(creationMs)])
     }
 
     /// One invocation's events, all visible at `visibleMs`.
@@ -128,8 +137,10 @@ final class LogStore: Sendable {
                 try Self.run(c.db, "BEGIN IMMEDIATE", [], { _ in })
                 for b in batches {
                     for e in b.events {
-                        try Self.run(c.db, "INSERT INTO events(grp, stream, ts_ms, ingestion_ms, visible_ms, message) VALUES(?, ?, ?, ?, ?, ?)",
-                                     [.text(b.group), .text(b.stream), .int(e.timestamp), .int(b.ingestionMs), .int(b.visibleMs), .text(e.message)], { _ in })
+                        try Self.run(
+                            c.db, "INSERT INTO events(grp, stream, ts_ms, ingestion_ms, visible_ms, message) VALUES(?, ?, ?, ?, ?, ?)",
+                            [.text(b.group), .text(b.stream), .int(e.timestamp), .int(b.ingestionMs), .int(b.visibleMs), .text(e.message)],
+                            { _ in })
                     }
                 }
                 try Self.run(c.db, "COMMIT", [], { _ in })
@@ -156,49 +167,87 @@ final class LogStore: Sendable {
     }
 
     /// FilterLogEvents: visible events of a group in (timestamp, id) order, after `cursor`.
-    func filter(group: String, streams: [String]?, streamPrefix: String?, start: Int64?, end: Int64?, pattern: FilterPattern,
-                limit: Int, after cursor: (Int64, Int64)?, now: Int64) -> [Event] {
+    func filter(
+        group: String, streams: [String]?, streamPrefix: String?, start: Int64?, end: Int64?, pattern: FilterPattern,
+        limit: Int, after cursor: (Int64, Int64)?, now: Int64
+    ) -> [Event] {
         var sql = "SELECT id, stream, ts_ms, ingestion_ms, message FROM events WHERE grp = ? AND visible_ms <= ?"
         var values: [Value] = [.text(group), .int(now)]
-        if let start { sql += " AND ts_ms >= ?"; values.append(.int(start)) }
-        if let end { sql += " AND ts_ms <= ?"; values.append(.int(end)) }
+        if let start {
+            sql += " AND ts_ms >= ?"
+            values.append(.int(start))
+        }
+        if let end {
+            sql += " AND ts_ms <= ?"
+            values.append(.int(end))
+        }
         if let streams, !streams.isEmpty {
             sql += " AND stream IN (" + streams.map { _ in "?" }.joined(separator: ",") + ")"
             values += streams.map { .text($0) }
         }
-        if let streamPrefix { sql += " AND substr(stream, 1, ?) = ?"; values += [.int(Int64(streamPrefix.utf8.count)), .text(streamPrefix)] }
-        for term in pattern.all { sql += " AND instr(message, ?) > 0"; values.append(.text(term)) }
-        for term in pattern.none { sql += " AND instr(message, ?) = 0"; values.append(.text(term)) }
+        if let streamPrefix {
+            sql += " AND substr(stream, 1, ?) = ?"
+            values += [.int(Int64(streamPrefix.utf8.count)), .text(streamPrefix)]
+        }
+        for term in pattern.all {
+            sql += " AND instr(message, ?) > 0"
+            values.append(.text(term))
+        }
+        for term in pattern.none {
+            sql += " AND instr(message, ?) = 0"
+            values.append(.text(term))
+        }
         if !pattern.any.isEmpty {
             sql += " AND (" + pattern.any.map { _ in "instr(message, ?) > 0" }.joined(separator: " OR ") + ")"
             values += pattern.any.map { .text($0) }
         }
-        if let (ts, id) = cursor { sql += " AND (ts_ms > ? OR (ts_ms = ? AND id > ?))"; values += [.int(ts), .int(ts), .int(id)] }
+        if let (ts, id) = cursor {
+            sql += " AND (ts_ms > ? OR (ts_ms = ? AND id > ?))"
+            values += [.int(ts), .int(ts), .int(id)]
+        }
         sql += " ORDER BY ts_ms, id LIMIT ?"
         values.append(.int(Int64(limit)))
         var out: [Event] = []
         try? query(sql, values) { s in
-            out.append(Event(id: sqlite3_column_int64(s, 0), stream: Self.text(s, 1), timestamp: sqlite3_column_int64(s, 2),
-                             ingestion: sqlite3_column_int64(s, 3), message: Self.text(s, 4)))
+            out.append(
+                Event(
+                    id: sqlite3_column_int64(s, 0), stream: Self.text(s, 1), timestamp: sqlite3_column_int64(s, 2),
+                    ingestion: sqlite3_column_int64(s, 3), message: Self.text(s, 4)))
         }
         return out
     }
 
     /// GetLogEvents: one stream's visible events, forwards after `afterId` or backwards before `beforeId`.
-    func streamEvents(group: String, stream: String, start: Int64?, end: Int64?, limit: Int,
-                      fromHead: Bool, afterId: Int64?, beforeId: Int64?, now: Int64) -> [Event] {
+    func streamEvents(
+        group: String, stream: String, start: Int64?, end: Int64?, limit: Int,
+        fromHead: Bool, afterId: Int64?, beforeId: Int64?, now: Int64
+    ) -> [Event] {
         var sql = "SELECT id, stream, ts_ms, ingestion_ms, message FROM events WHERE grp = ? AND stream = ? AND visible_ms <= ?"
         var values: [Value] = [.text(group), .text(stream), .int(now)]
-        if let start { sql += " AND ts_ms >= ?"; values.append(.int(start)) }
-        if let end { sql += " AND ts_ms < ?"; values.append(.int(end)) }
-        if let afterId { sql += " AND id > ?"; values.append(.int(afterId)) }
-        if let beforeId { sql += " AND id < ?"; values.append(.int(beforeId)) }
+        if let start {
+            sql += " AND ts_ms >= ?"
+            values.append(.int(start))
+        }
+        if let end {
+            sql += " AND ts_ms < ?"
+            values.append(.int(end))
+        }
+        if let afterId {
+            sql += " AND id > ?"
+            values.append(.int(afterId))
+        }
+        if let beforeId {
+            sql += " AND id < ?"
+            values.append(.int(beforeId))
+        }
         sql += fromHead ? " ORDER BY id LIMIT ?" : " ORDER BY id DESC LIMIT ?"
         values.append(.int(Int64(limit)))
         var out: [Event] = []
         try? query(sql, values) { s in
-            out.append(Event(id: sqlite3_column_int64(s, 0), stream: Self.text(s, 1), timestamp: sqlite3_column_int64(s, 2),
-                             ingestion: sqlite3_column_int64(s, 3), message: Self.text(s, 4)))
+            out.append(
+                Event(
+                    id: sqlite3_column_int64(s, 0), stream: Self.text(s, 1), timestamp: sqlite3_column_int64(s, 2),
+                    ingestion: sqlite3_column_int64(s, 3), message: Self.text(s, 4)))
         }
         return fromHead ? out : out.reversed()
     }
@@ -217,13 +266,18 @@ final class LogStore: Sendable {
             WHERE s.grp = ?
             """
         var values: [Value] = [.int(now), .text(group)]
-        if let prefix { sql += " AND substr(s.name, 1, ?) = ?"; values += [.int(Int64(prefix.utf8.count)), .text(prefix)] }
+        if let prefix {
+            sql += " AND substr(s.name, 1, ?) = ?"
+            values += [.int(Int64(prefix.utf8.count)), .text(prefix)]
+        }
         sql += " GROUP BY s.name ORDER BY s.name"
         var out: [Stream] = []
         try? query(sql, values) { s in
-            out.append(Stream(name: Self.text(s, 0), creation: sqlite3_column_int64(s, 1), firstEvent: Self.optionalInt(s, 2),
-                              lastEvent: Self.optionalInt(s, 3), lastIngestion: Self.optionalInt(s, 4),
-                              storedBytes: sqlite3_column_int64(s, 5)))
+            out.append(
+                Stream(
+                    name: Self.text(s, 0), creation: sqlite3_column_int64(s, 1), firstEvent: Self.optionalInt(s, 2),
+                    lastEvent: Self.optionalInt(s, 3), lastIngestion: Self.optionalInt(s, 4),
+                    storedBytes: sqlite3_column_int64(s, 5)))
         }
         return out
     }

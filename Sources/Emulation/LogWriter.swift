@@ -1,7 +1,7 @@
+import Clocks
 import Foundation
 import SeededRandom
 import Synchronization
-import Clocks
 
 /// One invocation's log events, waiting to be stored.
 struct PendingLogs: Sendable {
@@ -18,21 +18,24 @@ final class LogWriter: Sendable {
     let delayMeanMs: Double
     private let delays: Mutex<SplitMix64>
     /// Waiting entries, and whether the writer thread is storing a batch.
-    private let queue: Mutex<(waiting: [PendingLogs], writing: Bool)>
+    private let queue: Mutex<(waiting: [PendingLogs], writing: Bool, stopped: Bool)>
     private let wakeup = DispatchSemaphore(value: 0)
 
     init(logs: LogStore, delayMeanMs: Double, seed: UInt64) {
         self.logs = logs
         self.delayMeanMs = delayMeanMs
         delays = Mutex(SplitMix64(seed: seed))
-        queue = Mutex(([], false))
+        queue = Mutex(([], false, false))
         let thread = Thread { [self] in run() }
         thread.name = "log-writer"
         thread.start()
     }
 
     func enqueue(_ p: PendingLogs) {
-        let first = queue.withLock { q -> Bool in q.waiting.append(p); return q.waiting.count == 1 }
+        let first = queue.withLock { q -> Bool in
+            q.waiting.append(p)
+            return q.waiting.count == 1
+        }
         if first { wakeup.signal() }
     }
 
@@ -41,8 +44,9 @@ final class LogWriter: Sendable {
         let entries = batch.map { p -> LogStore.Batch in
             let delay = delays.withLock { $0.propagationDelay(meanMs: delayMeanMs) }
             // As in CloudWatch, ingestion time is when the events arrive, i.e. after the delay.
-            return LogStore.Batch(group: "/aws/lambda/\(p.function)", stream: p.stream, events: p.lines,
-                                  ingestionMs: Int64(p.endMs + delay), visibleMs: Int64(p.endMs + delay))
+            return LogStore.Batch(
+                group: "/aws/lambda/\(p.function)", stream: p.stream, events: p.lines,
+                ingestionMs: Int64(p.endMs + delay), visibleMs: Int64(p.endMs + delay))
         }
         logs.append(entries)
     }
@@ -50,14 +54,22 @@ final class LogWriter: Sendable {
     private func run() {
         while true {
             wakeup.wait()
-            let batch = queue.withLock { q -> [PendingLogs] in
+            let (batch, stopped) = queue.withLock { q -> ([PendingLogs], Bool) in
                 defer { q.waiting = [] }
                 q.writing = !q.waiting.isEmpty
-                return q.waiting
+                return (q.waiting, q.stopped)
             }
             if !batch.isEmpty { write(batch) }
             queue.withLock { $0.writing = false }
+            if stopped { return }
         }
+    }
+
+    /// Stores everything queued and ends the writer thread (the emulator is stopping).
+    func stop() {
+        flush()
+        queue.withLock { $0.stopped = true }
+        wakeup.signal()
     }
 
     /// Stores everything queued (at shutdown, so no invocation's logs are lost).

@@ -15,7 +15,10 @@ enum PipeIO {
             var offset = 0
             while offset < raw.count {
                 let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 { if errno == EINTR { continue }; return false }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
                 offset += n
             }
             return true
@@ -30,7 +33,10 @@ enum PipeIO {
         let ok = buffer.withUnsafeMutableBytes { raw -> Bool in
             while offset < count {
                 let n = read(fd, raw.baseAddress! + offset, count - offset)
-                if n < 0 { if errno == EINTR { continue }; return false }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
                 if n == 0 { return false }
                 offset += n
             }
@@ -67,7 +73,8 @@ struct WorkerResponse: Sendable {
 
     static func read(_ fd: Int32) -> WorkerResponse? {
         guard let kind = PipeIO.readExactly(fd, 1), let body = PipeIO.readFrame(fd),
-              let log = PipeIO.readFrame(fd) else { return nil }
+            let log = PipeIO.readFrame(fd)
+        else { return nil }
         return WorkerResponse(isError: kind[0] != 0, body: body, logText: String(decoding: log, as: UTF8.self))
     }
 }

@@ -1,9 +1,10 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 
 /// Reads a process's resident memory from /proc.
 enum MemoryProbe {
@@ -28,7 +29,8 @@ enum MemoryProbe {
         var total = 0.0
         for t in tasks {
             guard let text = FileText.read("/proc/\(pid)/task/\(t)/schedstat"),
-                  let ns = text.split(separator: " ").first.flatMap({ Double($0) }) else { continue }
+                let ns = text.split(separator: " ").first.flatMap({ Double($0) })
+            else { continue }
             total += ns / 1_000_000
         }
         return total

@@ -1,9 +1,10 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 
 /// How workers get CPU proportional to memory and a memory limit.
 ///
@@ -41,11 +42,16 @@ final class ResourceControl: Sendable {
 
     init(mode: IsolationMode) {
         let name = "lambda-emulator-\(getpid())"
-        guard mode != .dutyCycle else { kind = .none; return }
+        guard mode != .dutyCycle else {
+            kind = .none
+            return
+        }
         Self.removeStaleGroups()
-        let v1cpu = "/sys/fs/cgroup/cpu", v1mem = "/sys/fs/cgroup/memory"
+        let v1cpu = "/sys/fs/cgroup/cpu"
+        let v1mem = "/sys/fs/cgroup/memory"
         if access(v1cpu + "/cpu.cfs_quota_us", F_OK) == 0, access(v1mem + "/memory.limit_in_bytes", F_OK) == 0,
-           Self.makeDirectory(v1cpu + "/" + name), Self.makeDirectory(v1mem + "/" + name) {
+            Self.makeDirectory(v1cpu + "/" + name), Self.makeDirectory(v1mem + "/" + name)
+        {
             kind = .cgroupV1(cpu: v1cpu + "/" + name, memory: v1mem + "/" + name)
             // A Lambda vCPU is dedicated: weight the workers well above the host's other
             // processes so that background load disturbs the measured physics less.
@@ -54,8 +60,9 @@ final class ResourceControl: Sendable {
         }
         let v2 = "/sys/fs/cgroup"
         if let controllers = FileText.read(v2 + "/cgroup.controllers"),
-           controllers.contains("cpu"), controllers.contains("memory"),
-           Self.makeDirectory(v2 + "/" + name) {
+            controllers.contains("cpu"), controllers.contains("memory"),
+            Self.makeDirectory(v2 + "/" + name)
+        {
             FileText.write(v2 + "/cgroup.subtree_control", "+cpu +memory")
             if FileText.write(v2 + "/" + name + "/cgroup.subtree_control", "+cpu +memory") {
                 kind = .cgroupV2(root: v2 + "/" + name)
@@ -104,22 +111,26 @@ final class ResourceControl: Sendable {
         switch kind {
         case .none:
             return nil
-        case let .cgroupV1(cpu, memory):
-            let c = cpu + "/" + id, m = memory + "/" + id
+        case .cgroupV1(let cpu, let memory):
+            let c = cpu + "/" + id
+            let m = memory + "/" + id
             guard Self.makeDirectory(c), Self.makeDirectory(m),
-                  FileText.write(c + "/cpu.cfs_period_us", "\(period)"),
-                  FileText.write(c + "/cpu.cfs_quota_us", "\(quota)"),
-                  FileText.write(m + "/memory.limit_in_bytes", "\(bytes)") else {
-                rmdir(c); rmdir(m)
+                FileText.write(c + "/cpu.cfs_period_us", "\(period)"),
+                FileText.write(c + "/cpu.cfs_quota_us", "\(quota)"),
+                FileText.write(m + "/memory.limit_in_bytes", "\(bytes)")
+            else {
+                rmdir(c)
+                rmdir(m)
                 return nil
             }
             FileText.write(m + "/memory.swappiness", "0")
             return EnvironmentGroup(directories: [c, m], version: 1)
-        case let .cgroupV2(root):
+        case .cgroupV2(let root):
             let d = root + "/" + id
             guard Self.makeDirectory(d),
-                  FileText.write(d + "/cpu.max", "\(quota) \(period)"),
-                  FileText.write(d + "/memory.max", "\(bytes)") else {
+                FileText.write(d + "/cpu.max", "\(quota) \(period)"),
+                FileText.write(d + "/memory.max", "\(bytes)")
+            else {
                 rmdir(d)
                 return nil
             }
@@ -129,11 +140,24 @@ final class ResourceControl: Sendable {
     }
 
     /// Removes the emulator's own cgroup directories (after every worker is gone).
+    /// Removes the emulator's cgroups. An environment's own group may still be being removed
+    /// by the thread that saw its worker die (after its waitpid), so leftover `env-*` groups
+    /// are removed here too, retrying while the kernel still counts a dying task.
     func removeAll() {
+        let roots: [String]
         switch kind {
-        case .none: break
-        case let .cgroupV1(cpu, memory): rmdir(cpu); rmdir(memory)
-        case let .cgroupV2(root): rmdir(root)
+        case .none: roots = []
+        case .cgroupV1(let cpu, let memory): roots = [cpu, memory]
+        case .cgroupV2(let root): roots = [root]
+        }
+        for root in roots {
+            for _ in 0..<250 {
+                for child in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [] where child.hasPrefix("env-") {
+                    rmdir(root + "/" + child)
+                }
+                if rmdir(root) == 0 || errno == ENOENT { break }
+                usleep(2_000)
+            }
         }
     }
 }

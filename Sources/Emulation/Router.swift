@@ -1,7 +1,7 @@
+import Clocks
 import Foundation
 import SeededRandom
 import Synchronization
-import Clocks
 
 /// Routes each request to the Lambda API, the CloudWatch Logs API or a gateway route.
 final class Router: Sendable {
@@ -30,9 +30,10 @@ final class Router: Sendable {
         let requestId = newRequestId()
         if request.path.hasPrefix("/2015-03-31/") || request.path == "/2015-03-31" {
             if request.bodyTooLarge {
-                return AWSError.lambda(413, "RequestEntityTooLargeException",
-                                       "Request must be smaller than \(EmulatorOptions.maxPayloadBytes) bytes for the InvokeFunction operation",
-                                       requestId: requestId)
+                return AWSError.lambda(
+                    413, "RequestEntityTooLargeException",
+                    "Request must be smaller than \(EmulatorOptions.maxPayloadBytes) bytes for the InvokeFunction operation",
+                    requestId: requestId)
             }
             if let failure = auth.check(request) { return Authentication.lambdaReply(failure, requestId: requestId) }
             return await lambda(request, requestId: requestId)
@@ -41,7 +42,9 @@ final class Router: Sendable {
             guard request.method == "POST", request.path == "/" else {
                 return AWSError.logs("UnknownOperationException", nil, requestId: requestId)
             }
-            if request.bodyTooLarge { return AWSError.logs("SerializationException", "Request entity too large", requestId: requestId, status: 413) }
+            if request.bodyTooLarge {
+                return AWSError.logs("SerializationException", "Request entity too large", requestId: requestId, status: 413)
+            }
             if let failure = auth.check(request) { return Authentication.logsReply(failure, requestId: requestId) }
             return logsAPI(target: target, request, requestId: requestId)
         }

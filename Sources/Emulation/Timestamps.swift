@@ -24,7 +24,8 @@ enum Timestamps {
     /// `2026-11-24T05:55:11.123Z` (function log lines).
     static func iso(_ unixMs: Double) -> String {
         let (t, ms) = utc(unixMs)
-        return "\(pad(t.tm_year + 1900, 4))-\(pad(t.tm_mon + 1, 2))-\(pad(t.tm_mday, 2))T\(pad(t.tm_hour, 2)):\(pad(t.tm_min, 2)):\(pad(t.tm_sec, 2)).\(pad(ms, 3))Z"
+        return
+            "\(pad(t.tm_year + 1900, 4))-\(pad(t.tm_mon + 1, 2))-\(pad(t.tm_mday, 2))T\(pad(t.tm_hour, 2)):\(pad(t.tm_min, 2)):\(pad(t.tm_sec, 2)).\(pad(ms, 3))Z"
     }
 
     /// `2026-11-24T05:55:11.123+0000` (Lambda's LastModified).
@@ -51,9 +52,11 @@ extension SplitMix64 {
 
     /// A request id in the UUID format AWS uses.
     mutating func uuid() -> String {
-        let a = next(), b = next()
+        let a = next()
+        let b = next()
         let hex = Array(Self.hex(a, 16) + Self.hex(b, 16))
-        return String(hex[0..<8]) + "-" + String(hex[8..<12]) + "-4" + String(hex[13..<16]) + "-a" + String(hex[17..<20]) + "-" + String(hex[20..<32])
+        return String(hex[0..<8]) + "-" + String(hex[8..<12]) + "-4" + String(hex[13..<16]) + "-a" + String(hex[17..<20]) + "-"
+            + String(hex[20..<32])
     }
 
     static func hex(_ v: UInt64, _ width: Int) -> String {

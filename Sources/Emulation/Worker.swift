@@ -1,10 +1,11 @@
+import Clocks
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
-import Clocks
 
 /// The worker side of an execution environment: a child process (the emulator's own
 /// binary in its hidden worker mode) that runs one function, one request at a time.

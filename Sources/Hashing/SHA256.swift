@@ -1,7 +1,8 @@
+import CCrypto
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import CCrypto
 
 /// SHA-256 and HMAC-SHA256 through OpenSSL's libcrypto (one-shot EVP calls).
 public enum SHA256 {
@@ -47,7 +48,10 @@ public enum Hex {
     public static func encode(_ bytes: [UInt8]) -> String {
         var out = [UInt8]()
         out.reserveCapacity(bytes.count * 2)
-        for b in bytes { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 15)])
+        }
         return String(decoding: out, as: UTF8.self)
     }
 }

@@ -1,8 +1,8 @@
 import AWS
 import CurlHTTP
 import Foundation
-import SigV4
 import RecordSchema
+import SigV4
 
 /// Builds each scheduled call's HTTP request: a signed Lambda Invoke, or a plain or
 /// IAM-signed (`execute-api`) request to an HTTP target. Payloads are sent as given.
@@ -24,12 +24,12 @@ struct CallRequests: Sendable {
         var apiSigners: [String: SigV4Signer] = [:]
         for call in calls {
             switch call.target {
-            case let .lambda(_, region, _, _):
+            case .lambda(_, let region, _, _):
                 let key = region ?? ""
                 if lambdaClients[key] == nil {
                     lambdaClients[key] = try LambdaClient(http: http, configuration: configuration, region: region)
                 }
-            case let .http(url, _, signed):
+            case .http(let url, _, let signed):
                 guard signed else { continue }
                 let region: String
                 if let fromURL = Self.apiGatewayRegion(url) { region = fromURL } else { region = try configuration.requireRegion() }
@@ -53,20 +53,22 @@ struct CallRequests: Sendable {
     func request(for call: ScheduledCall, date: Date) -> HTTPRequest {
         let payload = Array(call.payload.text.utf8)
         switch call.target {
-        case let .lambda(function, region, invocationType, qualifier):
-            return lambdaClients[region ?? ""]!.invokeRequest(function: function, payload: payload,
-                                                             invocationType: invocationType, qualifier: qualifier,
-                                                             date: date, timeout: timeout)
-        case let .http(url, method, signed):
+        case .lambda(let function, let region, let invocationType, let qualifier):
+            return lambdaClients[region ?? ""]!.invokeRequest(
+                function: function, payload: payload,
+                invocationType: invocationType, qualifier: qualifier,
+                date: date, timeout: timeout)
+        case .http(let url, let method, let signed):
             let method = method.uppercased()
             let body = method == "GET" || method == "HEAD" ? [] : payload
             let headers: [(name: String, value: String)] = body.isEmpty ? [] : [("Content-Type", "application/json")]
             if signed, let components = URLComponents(string: url), let host = components.host {
                 let signer = apiSigners[Self.apiGatewayRegion(url) ?? defaultRegion ?? ""]!
                 let hostHeader = components.port.map { "\(host):\($0)" } ?? host
-                return AWSRequestSender.sign(method: method, url: url, host: hostHeader, path: components.percentEncodedPath,
-                                             query: components.percentEncodedQuery ?? "", headers: headers, body: body,
-                                             signer: signer, date: date, timeout: timeout)
+                return AWSRequestSender.sign(
+                    method: method, url: url, host: hostHeader, path: components.percentEncodedPath,
+                    query: components.percentEncodedQuery ?? "", headers: headers, body: body,
+                    signer: signer, date: date, timeout: timeout)
             }
             return HTTPRequest(method: method, url: url, headers: headers, body: body, timeout: timeout)
         }

@@ -8,7 +8,10 @@ public struct LoadedSchedule: Sendable {
     /// The calls in file order.
     public var calls: [ScheduledCall]
 
-    public init(header: RunHeader, calls: [ScheduledCall]) { self.header = header; self.calls = calls }
+    public init(header: RunHeader, calls: [ScheduledCall]) {
+        self.header = header
+        self.calls = calls
+    }
 
     /// Reads `path` (nil or "-" = stdin). Every problem is an `InputError` naming file, line and field.
     public static func read(path: String?) throws -> LoadedSchedule {
@@ -24,12 +27,14 @@ public struct LoadedSchedule: Sendable {
                 header = h
             case .schedule(let call):
                 guard header != nil else {
-                    throw InputError(file: name, line: line, field: "record",
-                                     problem: "the first line must be the run header (a schedule written by plan)")
+                    throw InputError(
+                        file: name, line: line, field: "record",
+                        problem: "the first line must be the run header (a schedule written by plan)")
                 }
                 if let seen = phaseMemory[call.phase], seen.memory != call.memoryMB {
-                    throw InputError(file: name, line: line, field: "memory_mb",
-                                     problem: "phase \(call.phase) is \(seen.memory) MB on line \(seen.line), \(call.memoryMB) MB here")
+                    throw InputError(
+                        file: name, line: line, field: "memory_mb",
+                        problem: "phase \(call.phase) is \(seen.memory) MB on line \(seen.line), \(call.memoryMB) MB here")
                 }
                 phaseMemory[call.phase] = phaseMemory[call.phase] ?? (call.memoryMB, line)
                 if let first = seqLines[call.seq] {
@@ -38,7 +43,8 @@ public struct LoadedSchedule: Sendable {
                 seqLines[call.seq] = line
                 calls.append(call)
             default:
-                let problem = header == nil
+                let problem =
+                    header == nil
                     ? "the first line must be the run header (a schedule written by plan), not a \(record.kind) record"
                     : "expected a schedule record, found a \(record.kind) record"
                 throw InputError(file: name, line: line, field: "record", problem: problem)

@@ -1,7 +1,7 @@
 import AWS
+import Clocks
 import CurlHTTP
 import Foundation
-import Clocks
 import RecordSchema
 
 /// How invoke runs a schedule.
@@ -38,19 +38,22 @@ public final class OpenLoopInvoker: Sendable {
 
     /// Resolves credentials, regions and endpoints for every call (throws the one-line
     /// `AWSError` naming what to set) before anything is sent.
-    public init(schedule: LoadedSchedule, options: InvokeOptions, configuration: AWSConfiguration,
-                http: HTTPClient) throws(AWSError) {
+    public init(
+        schedule: LoadedSchedule, options: InvokeOptions, configuration: AWSConfiguration,
+        http: HTTPClient
+    ) throws(AWSError) {
         self.schedule = schedule
         self.options = options
         self.http = http
-        requests = try CallRequests(calls: schedule.calls, configuration: configuration, http: http,
-                                    timeout: options.requestTimeout)
+        requests = try CallRequests(
+            calls: schedule.calls, configuration: configuration, http: http,
+            timeout: options.requestTimeout)
         var lambdaForMemory: [String: LambdaClient] = [:]
         if options.setMemory {
             for call in schedule.calls {
                 let region: String?
                 switch call.target {
-                case let .lambda(_, r, _, _): region = r
+                case .lambda(_, let r, _, _): region = r
                 case .http: region = nil
                 }
                 if lambdaForMemory[region ?? ""] == nil {
@@ -88,9 +91,15 @@ public final class OpenLoopInvoker: Sendable {
     public func run() async throws -> [Invocation] {
         for (number, phase) in schedule.phases.enumerated() {
             state.beginPhase(number: number, of: schedule.phases.count, memoryMB: phase.memoryMB, calls: phase.callIndices)
-            if state.interrupted { state.markNotSent(phase.callIndices[...], phaseStartUnixMs: WallClock.unixMilliseconds()); continue }
+            if state.interrupted {
+                state.markNotSent(phase.callIndices[...], phaseStartUnixMs: WallClock.unixMilliseconds())
+                continue
+            }
             if options.setMemory { try await setMemory(phase) }
-            if state.interrupted { state.markNotSent(phase.callIndices[...], phaseStartUnixMs: WallClock.unixMilliseconds()); continue }
+            if state.interrupted {
+                state.markNotSent(phase.callIndices[...], phaseStartUnixMs: WallClock.unixMilliseconds())
+                continue
+            }
             await runPhase(phase)
         }
         return state.invocationsInSeqOrder()
@@ -105,7 +114,7 @@ public final class OpenLoopInvoker: Sendable {
             let call = schedule.calls[k]
             let (function, region): (String, String?)
             switch call.target {
-            case let .lambda(f, r, _, _): (function, region) = (f, r)
+            case .lambda(let f, let r, _, _): (function, region) = (f, r)
             case .http: (function, region) = (call.application, nil)
             }
             if seen.insert("\(region ?? "")\u{0}\(function)").inserted { out.append((function, region ?? "")) }
@@ -124,9 +133,10 @@ public final class OpenLoopInvoker: Sendable {
                 try await withThrowingTaskGroup(of: Void.self) { updates in
                     for (function, region) in targets {
                         updates.addTask {
-                            try await clients[region]!.setMemorySize(function, to: phase.memoryMB,
-                                                                     pollInterval: options.pollInterval,
-                                                                     timeout: options.memoryTimeout)
+                            try await clients[region]!.setMemorySize(
+                                function, to: phase.memoryMB,
+                                pollInterval: options.pollInterval,
+                                timeout: options.memoryTimeout)
                         }
                     }
                     try await updates.waitForAll()
@@ -194,18 +204,22 @@ public final class OpenLoopInvoker: Sendable {
         http.submit(batch) { [state] position, outcome in
             let k = calls[position]
             let request = batch[position].request
-            OpenLoopInvoker.handle(outcome, call: k, due: batch[position].due!, request: request, state: state,
-                                   options: options, http: http)
+            OpenLoopInvoker.handle(
+                outcome, call: k, due: batch[position].due!, request: request, state: state,
+                options: options, http: http)
         }
     }
 
     /// On the HTTP loop thread: records an attempt's outcome, or resubmits a throttled call
     /// when retries are on.
-    static func handle(_ outcome: HTTPOutcome, call k: Int, due: UInt64, request: HTTPRequest, state: RunState,
-                       options: InvokeOptions, http: HTTPClient) {
+    static func handle(
+        _ outcome: HTTPOutcome, call k: Int, due: UInt64, request: HTTPRequest, state: RunState,
+        options: InvokeOptions, http: HTTPClient
+    ) {
         let attempts = state.recordAttempt(k, outcome: outcome, due: due)
         if let response = outcome.response, Outcomes.isThrottle(response), attempts <= options.retryThrottled,
-           !state.interrupted {
+            !state.interrupted
+        {
             var backoff = RetryPolicy().backoff()
             let delay = backoff.delay(forRetry: attempts, retryAfterS: RetryPolicy.retryAfter(response))
             let retryDue = MonotonicClock.nanoseconds() + UInt64(delay * 1e9)

@@ -10,7 +10,8 @@ enum Outcomes {
         case .success(let response):
             invocation.httpStatus = response.status
             invocation.responseBytes = response.body.count
-            invocation.requestId = response.header("x-amzn-RequestId") ?? response.header("apigw-requestid")
+            invocation.requestId =
+                response.header("x-amzn-RequestId") ?? response.header("apigw-requestid")
                 ?? response.header("x-amz-apigw-id")
             invocation.functionError = response.header("X-Amz-Function-Error")
             if response.status >= 400 {

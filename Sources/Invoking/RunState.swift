@@ -33,7 +33,8 @@ public final class RunState: @unchecked Sendable {
     }
 
     private func locked<T>(_ body: () -> T) -> T {
-        lock.lock(); defer { lock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return body()
     }
 
@@ -57,21 +58,27 @@ public final class RunState: @unchecked Sendable {
 
     func beginPhase(number: Int, of count: Int, memoryMB: Int, calls: [Int]) {
         locked {
-            counters.phase = number; counters.phases = count; counters.memoryMB = memoryMB
+            counters.phase = number
+            counters.phases = count
+            counters.memoryMB = memoryMB
             pending = calls.count
         }
     }
 
     func startPhase(startNanos: UInt64, startUnixMs: Double) {
-        locked { phaseStartNanos = startNanos; phaseStartUnixMs = startUnixMs }
+        locked {
+            phaseStartNanos = startNanos
+            phaseStartUnixMs = startUnixMs
+        }
     }
 
     /// Records calls that will never be sent.
     func markNotSent(_ indices: ArraySlice<Int>, phaseStartUnixMs: Double) {
         let resume: CheckedContinuation<Void, Never>? = locked {
             for k in indices where invocations[k] == nil {
-                invocations[k] = Invocation(call: calls[k], phaseStartUnixMs: phaseStartUnixMs, error: .notSent,
-                                            errorMessage: "interrupted before its scheduled time")
+                invocations[k] = Invocation(
+                    call: calls[k], phaseStartUnixMs: phaseStartUnixMs, error: .notSent,
+                    errorMessage: "interrupted before its scheduled time")
                 pending -= 1
                 counters.done += 1
             }
@@ -139,8 +146,11 @@ public final class RunState: @unchecked Sendable {
             var out: [Invocation] = []
             out.reserveCapacity(calls.count)
             for (k, call) in calls.enumerated() {
-                out.append(invocations[k] ?? Invocation(call: call, phaseStartUnixMs: phaseStartUnixMs, error: .notSent,
-                                                        errorMessage: "interrupted before its scheduled time"))
+                out.append(
+                    invocations[k]
+                        ?? Invocation(
+                            call: call, phaseStartUnixMs: phaseStartUnixMs, error: .notSent,
+                            errorMessage: "interrupted before its scheduled time"))
             }
             out.sort { $0.call.seq < $1.call.seq }
             return out

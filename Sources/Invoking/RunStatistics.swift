@@ -1,5 +1,5 @@
-import OrderStatistics
 import NDJSONIO
+import OrderStatistics
 import RecordSchema
 
 /// Figures of a finished run: outcome counts, send lag and the rate achieved.
@@ -25,8 +25,10 @@ public struct RunStatistics: Sendable {
             sent += 1
             if let lag = i.lagMs { lags.append(lag) }
             var p = byPhase[i.call.phase] ?? (sentMs, sentMs, i.call.atS, i.call.atS, 0)
-            p.first = min(p.first, sentMs); p.last = max(p.last, sentMs)
-            p.firstAt = min(p.firstAt, i.call.atS); p.lastAt = max(p.lastAt, i.call.atS)
+            p.first = min(p.first, sentMs)
+            p.last = max(p.last, sentMs)
+            p.firstAt = min(p.firstAt, i.call.atS)
+            p.lastAt = max(p.lastAt, i.call.atS)
             p.n += 1
             byPhase[i.call.phase] = p
         }
@@ -36,7 +38,9 @@ public struct RunStatistics: Sendable {
             lagP99Ms = q(0.99)
             lagMaxMs = q.max
         }
-        var gaps = 0, span = 0.0, plannedSpan = 0.0
+        var gaps = 0
+        var span = 0.0
+        var plannedSpan = 0.0
         for p in byPhase.values where p.n > 1 {
             gaps += p.n - 1
             span += (p.last - p.first) / 1000
@@ -47,8 +51,9 @@ public struct RunStatistics: Sendable {
     }
 
     public func summary(interrupted: Bool, startedUnixMs: Double, endedUnixMs: Double) -> InvokeSummary {
-        InvokeSummary(scheduled: scheduled, sent: sent, notSent: scheduled - sent, interrupted: interrupted,
-                      startedUnixMs: startedUnixMs, endedUnixMs: endedUnixMs, outcomes: outcomes)
+        InvokeSummary(
+            scheduled: scheduled, sent: sent, notSent: scheduled - sent, interrupted: interrupted,
+            startedUnixMs: startedUnixMs, endedUnixMs: endedUnixMs, outcomes: outcomes)
     }
 
     /// The one-line summary invoke prints at the end.
@@ -66,5 +71,9 @@ public struct RunStatistics: Sendable {
         return text
     }
 
-    private func pow10(_ n: Int) -> Double { var v = 1.0; for _ in 0..<n { v *= 10 }; return v }
+    private func pow10(_ n: Int) -> Double {
+        var v = 1.0
+        for _ in 0..<n { v *= 10 }
+        return v
+    }
 }

@@ -63,7 +63,8 @@ public struct JSONFieldTable<Field: RawRepresentable & CaseIterable & Sendable>:
             if slot.hash == key.hash {
                 if let text = key.unescaped { return text == slot.field.rawValue ? slot.field : nil }
                 guard slot.name.count == key.bytes.count else { return nil }
-                return slot.name.withUnsafeBufferPointer { memcmp($0.baseAddress!, key.bytes.baseAddress!, $0.count) == 0 } ? slot.field : nil
+                return slot.name.withUnsafeBufferPointer { memcmp($0.baseAddress!, key.bytes.baseAddress!, $0.count) == 0 }
+                    ? slot.field : nil
             }
             i = (i + 1) & mask
         }

@@ -28,16 +28,26 @@ public struct JSONScanner: ~Copyable {
         self.index = 0
     }
 
-    public var isAtEnd: Bool { mutating get { skipWhitespace(); return index >= base.count } }
+    public var isAtEnd: Bool {
+        mutating get {
+            skipWhitespace()
+            return index >= base.count
+        }
+    }
 
     @inlinable public var position: Int { index }
 
     @usableFromInline mutating func skipWhitespace() {
         while index < base.count {
             let c = base[index]
-            if c == 0x20 || c == 0x09 || c == 0x0D { index += 1 }
-            else if c == 0x0A { index += 1; line += 1 }
-            else { break }
+            if c == 0x20 || c == 0x09 || c == 0x0D {
+                index += 1
+            } else if c == 0x0A {
+                index += 1
+                line += 1
+            } else {
+                break
+            }
         }
     }
 
@@ -49,7 +59,9 @@ public struct JSONScanner: ~Copyable {
     mutating func expect(_ byte: UInt8, _ what: String) throws {
         skipWhitespace()
         guard index < base.count, base[index] == byte else {
-            throw Failure(problem: index < base.count ? "expected \(what), found '\(Self.describe(base[index]))'" : "expected \(what), found end of input")
+            throw Failure(
+                problem: index < base.count
+                    ? "expected \(what), found '\(Self.describe(base[index]))'" : "expected \(what), found end of input")
         }
         index += 1
     }
@@ -84,7 +96,10 @@ public struct JSONScanner: ~Copyable {
     /// can dispatch through a `JSONFieldTable` without making a String per key.
     public mutating func readObjectKeys(_ field: (JSONKey, inout JSONScanner) throws -> Void) throws {
         try expect(UInt8(ascii: "{"), "'{'")
-        if peek() == UInt8(ascii: "}") { index += 1; return }
+        if peek() == UInt8(ascii: "}") {
+            index += 1
+            return
+        }
         // Keys seen so far, by 64-bit FNV-1a hash: duplicate detection without a Set of Strings.
         try withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 64) { seen in
             var seenCount = 0
@@ -102,17 +117,32 @@ public struct JSONScanner: ~Copyable {
                 let word = UInt64(1) << UInt64(bit & 63)
                 let maybeSeen: Bool
                 switch bit >> 6 {
-                case 0: maybeSeen = filter.0 & word != 0; filter.0 |= word
-                case 1: maybeSeen = filter.1 & word != 0; filter.1 |= word
-                case 2: maybeSeen = filter.2 & word != 0; filter.2 |= word
-                default: maybeSeen = filter.3 & word != 0; filter.3 |= word
+                case 0:
+                    maybeSeen = filter.0 & word != 0
+                    filter.0 |= word
+                case 1:
+                    maybeSeen = filter.1 & word != 0
+                    filter.1 |= word
+                case 2:
+                    maybeSeen = filter.2 & word != 0
+                    filter.2 |= word
+                default:
+                    maybeSeen = filter.3 & word != 0
+                    filter.3 |= word
                 }
                 if maybeSeen || seenCount >= 64 {
-                    for k in 0..<seenCount where seen[k] == key.hash { duplicate = true; break }
+                    for k in 0..<seenCount where seen[k] == key.hash {
+                        duplicate = true
+                        break
+                    }
                 }
                 if !duplicate {
-                    if seenCount < 64 { seen[seenCount] = key.hash; seenCount += 1 }
-                    else { duplicate = !overflow.insert(key.hash).inserted }
+                    if seenCount < 64 {
+                        seen[seenCount] = key.hash
+                        seenCount += 1
+                    } else {
+                        duplicate = !overflow.insert(key.hash).inserted
+                    }
                 }
                 if duplicate { throw Failure(problem: "duplicate key \"\(key.string)\"") }
                 try expect(UInt8(ascii: ":"), "':'")
@@ -150,7 +180,10 @@ public struct JSONScanner: ~Copyable {
     /// Reads an array, calling `element` with each element's index.
     public mutating func readArray(allowTrailingComma: Bool = false, _ element: (Int, inout JSONScanner) throws -> Void) throws {
         try expect(UInt8(ascii: "["), "'['")
-        if peek() == UInt8(ascii: "]") { index += 1; return }
+        if peek() == UInt8(ascii: "]") {
+            index += 1
+            return
+        }
         var i = 0
         while true {
             try element(i, &self)
@@ -159,13 +192,16 @@ public struct JSONScanner: ~Copyable {
             index += 1
             if c == UInt8(ascii: "]") { return }
             guard c == UInt8(ascii: ",") else { throw Failure(problem: "expected ',' or ']' in array, found '\(Self.describe(c))'") }
-            if allowTrailingComma, peek() == UInt8(ascii: "]") { index += 1; return }
+            if allowTrailingComma, peek() == UInt8(ascii: "]") {
+                index += 1
+                return
+            }
         }
     }
 
     public mutating func readNull() -> Bool {
         guard peek() == UInt8(ascii: "n"), index + 4 <= base.count,
-              base[index + 1] == UInt8(ascii: "u"), base[index + 2] == UInt8(ascii: "l"), base[index + 3] == UInt8(ascii: "l")
+            base[index + 1] == UInt8(ascii: "u"), base[index + 2] == UInt8(ascii: "l"), base[index + 3] == UInt8(ascii: "l")
         else { return false }
         index += 4
         return true
@@ -208,7 +244,10 @@ public struct JSONScanner: ~Copyable {
             index += 1
             if c == UInt8(ascii: "\"") { return String(decoding: bytes, as: UTF8.self) }
             if c < 0x20 { throw Failure(problem: "control character in string") }
-            if c != UInt8(ascii: "\\") { bytes.append(c); continue }
+            if c != UInt8(ascii: "\\") {
+                bytes.append(c)
+                continue
+            }
             guard index < base.count else { break }
             let e = base[index]
             index += 1
@@ -317,7 +356,10 @@ public struct JSONScanner: ~Copyable {
     static func plainInteger(_ token: UnsafeBufferPointer<UInt8>) -> Int? {
         var i = 0
         var negative = false
-        if token[0] == UInt8(ascii: "-") { negative = true; i = 1 }
+        if token[0] == UInt8(ascii: "-") {
+            negative = true
+            i = 1
+        }
         guard token.count - i <= 18 else { return nil }
         var v = 0
         while i < token.count {
@@ -336,7 +378,11 @@ public struct JSONScanner: ~Copyable {
             depth += 1
             defer { depth -= 1 }
             guard depth <= Self.maximumDepth else { throw Failure(problem: "nested deeper than \(Self.maximumDepth) levels") }
-            if try nextKind() == .object { try readObjectKeys { _, s in try s.skipValue() } } else { try readArray { _, s in try s.skipValue() } }
+            if try nextKind() == .object {
+                try readObjectKeys { _, s in try s.skipValue() }
+            } else {
+                try readArray { _, s in try s.skipValue() }
+            }
         case .string: _ = try readString()
         case .number: _ = try numberToken()
         case .bool: _ = try readBool()

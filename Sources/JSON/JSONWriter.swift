@@ -10,16 +10,33 @@ public struct JSONWriter: Sendable {
     public init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
 
     @inlinable mutating func beginValue() {
-        if afterKey { afterKey = false; return }
+        if afterKey {
+            afterKey = false
+            return
+        }
         if let last = needsComma.last {
             if last { bytes.append(UInt8(ascii: ",")) } else { needsComma[needsComma.count - 1] = true }
         }
     }
 
-    public mutating func beginObject() { beginValue(); bytes.append(UInt8(ascii: "{")); needsComma.append(false) }
-    public mutating func endObject() { needsComma.removeLast(); bytes.append(UInt8(ascii: "}")) }
-    public mutating func beginArray() { beginValue(); bytes.append(UInt8(ascii: "[")); needsComma.append(false) }
-    public mutating func endArray() { needsComma.removeLast(); bytes.append(UInt8(ascii: "]")) }
+    public mutating func beginObject() {
+        beginValue()
+        bytes.append(UInt8(ascii: "{"))
+        needsComma.append(false)
+    }
+    public mutating func endObject() {
+        needsComma.removeLast()
+        bytes.append(UInt8(ascii: "}"))
+    }
+    public mutating func beginArray() {
+        beginValue()
+        bytes.append(UInt8(ascii: "["))
+        needsComma.append(false)
+    }
+    public mutating func endArray() {
+        needsComma.removeLast()
+        bytes.append(UInt8(ascii: "]"))
+    }
 
     /// Writes a member key; the next value call writes its value.
     public mutating func key(_ name: StaticString) {
@@ -38,7 +55,10 @@ public struct JSONWriter: Sendable {
         afterKey = true
     }
 
-    public mutating func string(_ s: String) { beginValue(); appendQuoted(s) }
+    public mutating func string(_ s: String) {
+        beginValue()
+        appendQuoted(s)
+    }
     public mutating func number(_ d: Double) {
         beginValue()
         if d.isFinite {
@@ -48,21 +68,39 @@ public struct JSONWriter: Sendable {
                 bytes.append(contentsOf: d.description.utf8)
             }
         } else {
-            appendStatic("null") // JSON has no NaN/Infinity
+            appendStatic("null")  // JSON has no NaN/Infinity
         }
     }
     /// A number rounded to `digits` decimals, for measured values where more digits are noise.
     public mutating func number(_ d: Double, decimals: Int) {
-        guard d.isFinite else { number(d); return }
+        guard d.isFinite else {
+            number(d)
+            return
+        }
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
         number((d * scale).rounded() / scale)
     }
-    public mutating func int(_ i: Int) { beginValue(); appendInt(Int64(i)) }
-    public mutating func uint64(_ u: UInt64) { beginValue(); bytes.append(contentsOf: String(u).utf8) }
-    public mutating func bool(_ b: Bool) { beginValue(); appendStatic(b ? "true" : "false") }
-    public mutating func null() { beginValue(); appendStatic("null") }
-    public mutating func raw(_ r: RawJSON) { beginValue(); bytes.append(contentsOf: r.text.utf8) }
+    public mutating func int(_ i: Int) {
+        beginValue()
+        appendInt(Int64(i))
+    }
+    public mutating func uint64(_ u: UInt64) {
+        beginValue()
+        bytes.append(contentsOf: String(u).utf8)
+    }
+    public mutating func bool(_ b: Bool) {
+        beginValue()
+        appendStatic(b ? "true" : "false")
+    }
+    public mutating func null() {
+        beginValue()
+        appendStatic("null")
+    }
+    public mutating func raw(_ r: RawJSON) {
+        beginValue()
+        bytes.append(contentsOf: r.text.utf8)
+    }
 
     @inlinable mutating func appendStatic(_ s: StaticString) {
         bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
@@ -74,14 +112,24 @@ public struct JSONWriter: Sendable {
     public mutating func int(_ i: Int?) { if let i { int(i) } else { null() } }
 
     @usableFromInline mutating func appendInt(_ v: Int64) {
-        if v == 0 { bytes.append(UInt8(ascii: "0")); return }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        if v == 0 {
+            bytes.append(UInt8(ascii: "0"))
+            return
+        }
+        var digits:
+            (
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
+            ) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         var n = v.magnitude
         var count = 0
         withUnsafeMutableBytes(of: &digits) { d in
-            while n > 0 { d[count] = UInt8(n % 10) + 0x30; n /= 10; count += 1 }
+            while n > 0 {
+                d[count] = UInt8(n % 10) + 0x30
+                n /= 10
+                count += 1
+            }
             if v < 0 { bytes.append(UInt8(ascii: "-")) }
             for k in stride(from: count - 1, through: 0, by: -1) { bytes.append(d[k]) }
         }
@@ -109,11 +157,21 @@ public struct JSONWriter: Sendable {
 
     mutating func appendEscape(_ c: UInt8) {
         switch c {
-        case UInt8(ascii: "\""): bytes.append(0x5C); bytes.append(0x22)
-        case UInt8(ascii: "\\"): bytes.append(0x5C); bytes.append(0x5C)
-        case 0x0A: bytes.append(0x5C); bytes.append(UInt8(ascii: "n"))
-        case 0x0D: bytes.append(0x5C); bytes.append(UInt8(ascii: "r"))
-        case 0x09: bytes.append(0x5C); bytes.append(UInt8(ascii: "t"))
+        case UInt8(ascii: "\""):
+            bytes.append(0x5C)
+            bytes.append(0x22)
+        case UInt8(ascii: "\\"):
+            bytes.append(0x5C)
+            bytes.append(0x5C)
+        case 0x0A:
+            bytes.append(0x5C)
+            bytes.append(UInt8(ascii: "n"))
+        case 0x0D:
+            bytes.append(0x5C)
+            bytes.append(UInt8(ascii: "r"))
+        case 0x09:
+            bytes.append(0x5C)
+            bytes.append(UInt8(ascii: "t"))
         default:
             let hex: StaticString = "0123456789abcdef"
             appendStatic("\\u00")

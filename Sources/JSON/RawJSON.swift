@@ -31,7 +31,13 @@ public struct RawJSON: Hashable, Sendable, CustomStringConvertible {
         var escaped = false
         for c in bytes {
             if inString {
-                if escaped { escaped = false } else if c == UInt8(ascii: "\\") { escaped = true } else if c == UInt8(ascii: "\"") { inString = false }
+                if escaped {
+                    escaped = false
+                } else if c == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if c == UInt8(ascii: "\"") {
+                    inString = false
+                }
             } else if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 {
                 return false
             } else if c == UInt8(ascii: "\"") {
@@ -50,7 +56,13 @@ public struct RawJSON: Hashable, Sendable, CustomStringConvertible {
         for c in bytes {
             if inString {
                 out.append(c)
-                if escaped { escaped = false } else if c == UInt8(ascii: "\\") { escaped = true } else if c == UInt8(ascii: "\"") { inString = false }
+                if escaped {
+                    escaped = false
+                } else if c == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if c == UInt8(ascii: "\"") {
+                    inString = false
+                }
             } else if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 {
                 continue
             } else {

@@ -21,13 +21,20 @@ public struct Dual: Sendable {
     public var value: Double
     public var gradient: [Double]
 
-    public init(_ value: Double) { self.value = value; gradient = [] }
-    public init(value: Double, gradient: [Double]) { self.value = value; self.gradient = gradient }
+    public init(_ value: Double) {
+        self.value = value
+        gradient = []
+    }
+    public init(value: Double, gradient: [Double]) {
+        self.value = value
+        self.gradient = gradient
+    }
 
     /// The parameter vector as independent variables.
     public static func variables(_ p: [Double]) -> [Dual] {
         p.indices.map { j in
-            var g = [Double](repeating: 0, count: p.count); g[j] = 1
+            var g = [Double](repeating: 0, count: p.count)
+            g[j] = 1
             return Dual(value: p[j], gradient: g)
         }
     }
@@ -63,11 +70,20 @@ public struct Dual: Sendable {
     public static func * (l: Dual, r: Double) -> Dual { l.chain(l.value * r, r) }
     public static func * (l: Double, r: Dual) -> Dual { r.chain(l * r.value, l) }
     public static func / (l: Dual, r: Double) -> Dual { l.chain(l.value / r, 1 / r) }
-    public static func / (l: Double, r: Dual) -> Dual { let q = l / r.value; return r.chain(q, -q / r.value) }
+    public static func / (l: Double, r: Dual) -> Dual {
+        let q = l / r.value
+        return r.chain(q, -q / r.value)
+    }
 
-    public static func exp(_ x: Dual) -> Dual { let e = libmExp(x.value); return x.chain(e, e) }
+    public static func exp(_ x: Dual) -> Dual {
+        let e = libmExp(x.value)
+        return x.chain(e, e)
+    }
     public static func log(_ x: Dual) -> Dual { x.chain(libmLog(x.value), 1 / x.value) }
-    public static func sqrt(_ x: Dual) -> Dual { let s = x.value.squareRoot(); return x.chain(s, 0.5 / s) }
+    public static func sqrt(_ x: Dual) -> Dual {
+        let s = x.value.squareRoot()
+        return x.chain(s, 0.5 / s)
+    }
     public static func sin(_ x: Dual) -> Dual { x.chain(libmSin(x.value), libmCos(x.value)) }
     public static func cos(_ x: Dual) -> Dual { x.chain(libmCos(x.value), -libmSin(x.value)) }
     public static func atan(_ x: Dual) -> Dual { x.chain(libmAtan(x.value), 1 / (1 + x.value * x.value)) }
@@ -78,7 +94,10 @@ public struct Dual: Sendable {
     /// x^y with both varying (x > 0).
     public static func pow(_ x: Dual, _ y: Dual) -> Dual {
         let v = libmPow(x.value, y.value)
-        return Dual(value: v, gradient: combine(x.gradient, y.value * libmPow(x.value, y.value - 1),
-                                                y.gradient, v * libmLog(x.value)))
+        return Dual(
+            value: v,
+            gradient: combine(
+                x.gradient, y.value * libmPow(x.value, y.value - 1),
+                y.gradient, v * libmLog(x.value)))
     }
 }

@@ -5,7 +5,8 @@ enum GenericHouseholder {
     /// Minimises ‖A·x − b‖ (A column-major, rows × columns). Columns beyond the numerical
     /// rank (relative tolerance `tolerance` on |R_kk|) get 0.
     static func solve<T: BinaryFloatingPoint>(_ a0: [T], rows m: Int, columns n: Int, _ b0: [T], tolerance: T) -> [T] {
-        var a = a0, b = b0
+        var a = a0
+        var b = b0
         var perm = Array(0..<n)
         var norms = (0..<n).map { j in (0..<m).reduce(T(0)) { $0 + a[j * m + $1] * a[j * m + $1] } }
         let steps = min(m, n)
@@ -16,7 +17,8 @@ enum GenericHouseholder {
             for j in (k + 1)..<n where norms[j] > norms[best] { best = j }
             if best != k {
                 for i in 0..<m { a.swapAt(k * m + i, best * m + i) }
-                norms.swapAt(k, best); perm.swapAt(k, best)
+                norms.swapAt(k, best)
+                perm.swapAt(k, best)
             }
             var alpha: T = 0
             for i in k..<m { alpha += a[k * m + i] * a[k * m + i] }

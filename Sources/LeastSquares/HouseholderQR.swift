@@ -15,7 +15,8 @@ public struct HouseholderQR: Sendable {
 
     public init(_ a: Matrix, pivoting: Bool = true, rankTolerance: Double = 1e-13) {
         var f = a
-        let m = a.rows, n = a.columns
+        let m = a.rows
+        let n = a.columns
         var tau = [Double](repeating: 0, count: min(m, n))
         var perm = Array(0..<n)
         var norms = (0..<n).map { j in euclideanNorm(f.storage[(j * m)..<((j + 1) * m)]) }
@@ -28,12 +29,17 @@ public struct HouseholderQR: Sendable {
                     for j in (k + 1)..<max(n, k + 1) where norms[j] > norms[best] { best = j }
                     if best != k {
                         for i in 0..<m { s.swapAt(k * m + i, best * m + i) }
-                        norms.swapAt(k, best); originalNorms.swapAt(k, best); perm.swapAt(k, best)
+                        norms.swapAt(k, best)
+                        originalNorms.swapAt(k, best)
+                        perm.swapAt(k, best)
                     }
                 }
                 // Householder vector for column k, rows k..<m.
                 let alphaNorm = euclideanNorm(s[(k * m + k)..<(k * m + m)])
-                if alphaNorm == 0 { tau[k] = 0; continue }
+                if alphaNorm == 0 {
+                    tau[k] = 0
+                    continue
+                }
                 let x0 = s[k * m + k]
                 let beta = x0 >= 0 ? -alphaNorm : alphaNorm
                 let scale = 1 / (x0 - beta)
@@ -65,7 +71,9 @@ public struct HouseholderQR: Sendable {
                 }
             }
         }
-        factors = f; self.tau = tau; permutation = perm
+        factors = f
+        self.tau = tau
+        permutation = perm
         var r = 0
         let r00 = abs(f.rows > 0 && n > 0 ? f[0, 0] : 0)
         while r < min(m, n), abs(f[r, r]) > rankTolerance * r00 { r += 1 }

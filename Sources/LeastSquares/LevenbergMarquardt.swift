@@ -42,7 +42,8 @@ public enum LevenbergMarquardt {
         let p0 = clamp(start, options)
         guard var (r, jac) = evaluate(p0), r.allSatisfy(\.isFinite), jac.storage.allSatisfy(\.isFinite) else { return nil }
         var p = p0
-        let n = r.count, np = p.count
+        let n = r.count
+        let np = p.count
         var norm = euclideanNorm(r)
         var diag = columnNorms(jac).map { $0 > 0 ? $0 : 1 }
         var mu = options.initialDamping
@@ -52,7 +53,11 @@ public enum LevenbergMarquardt {
         var reason = "iteration limit"
         while iterations < options.maxIterations {
             iterations += 1
-            if norm == 0 { converged = true; reason = "zero residual"; break }
+            if norm == 0 {
+                converged = true
+                reason = "zero residual"
+                break
+            }
             // Gradient test: r orthogonal to every Jacobian column.
             let g = jac.transposeTimes(r)
             let colNorms = columnNorms(jac)
@@ -63,12 +68,19 @@ public enum LevenbergMarquardt {
             }
             var cosine = 0.0
             for j in 0..<np where colNorms[j] > 0 && !active[j] { cosine = max(cosine, abs(g[j]) / (colNorms[j] * norm)) }
-            if cosine <= options.gradientTolerance { converged = true; reason = "gradient"; break }
+            if cosine <= options.gradientTolerance {
+                converged = true
+                reason = "gradient"
+                break
+            }
 
             // Damped step.
             var a = Matrix(rows: n + np, columns: np)
             for j in 0..<np {
-                if active[j] { a[n + j, j] = 1; continue }
+                if active[j] {
+                    a[n + j, j] = 1
+                    continue
+                }
                 for i in 0..<n { a[i, j] = jac[i, j] }
                 a[n + j, j] = mu.squareRoot() * diag[j]
             }
@@ -80,11 +92,17 @@ public enum LevenbergMarquardt {
             let scaledStep = euclideanNorm((0..<np).map { diag[$0] * step[$0] })
             let scaledP = euclideanNorm((0..<np).map { diag[$0] * p[$0] })
             if scaledStep <= options.stepTolerance * (scaledP + options.stepTolerance) {
-                converged = true; reason = "step"; break
+                converged = true
+                reason = "step"
+                break
             }
             guard let (rNew, jNew) = evaluate(candidate), rNew.allSatisfy(\.isFinite), jNew.storage.allSatisfy(\.isFinite) else {
-                mu *= nu; nu *= 2
-                if mu > 1e32 { reason = "not finite near the solution"; break }
+                mu *= nu
+                nu *= 2
+                if mu > 1e32 {
+                    reason = "not finite near the solution"
+                    break
+                }
                 continue
             }
             let normNew = euclideanNorm(rNew)
@@ -102,21 +120,33 @@ public enum LevenbergMarquardt {
             }
             let rho = predicted > 0 ? actual / predicted : -1
             if rho > 1e-4 {
-                p = candidate; r = rNew; jac = jNew; norm = normNew
+                p = candidate
+                r = rNew
+                jac = jNew
+                norm = normNew
                 let newNorms = columnNorms(jac)
                 for j in 0..<np { diag[j] = max(diag[j], newNorms[j]) }
                 let t = 2 * rho - 1
                 mu *= max(1.0 / 3.0, 1 - t * t * t)
                 nu = 2
                 if abs(actual) <= options.functionTolerance && predicted <= options.functionTolerance {
-                    converged = true; reason = "reduction"; break
+                    converged = true
+                    reason = "reduction"
+                    break
                 }
             } else {
                 if predicted <= options.functionTolerance && abs(actual) <= options.functionTolerance {
-                    converged = true; reason = "reduction"; break
+                    converged = true
+                    reason = "reduction"
+                    break
                 }
-                mu *= nu; nu *= 2
-                if mu > 1e32 { converged = true; reason = "no further reduction"; break }
+                mu *= nu
+                nu *= 2
+                if mu > 1e32 {
+                    converged = true
+                    reason = "no further reduction"
+                    break
+                }
             }
         }
         return finish(p, r, jac, iterations: iterations, converged: converged, reason: reason)
@@ -134,8 +164,10 @@ public enum LevenbergMarquardt {
 
     /// Curve fitting with an automatically differentiated model: y ≈ model(p, x).
     /// `x[i]` holds observation i's predictors.
-    public static func curveFit(x: [[Double]], y: [Double], weights: [Double]? = nil, starts: [[Double]],
-                                options: Options = Options(), model: @escaping ([Dual], [Double]) -> Dual) -> NonlinearFit? {
+    public static func curveFit(
+        x: [[Double]], y: [Double], weights: [Double]? = nil, starts: [[Double]],
+        options: Options = Options(), model: @escaping ([Dual], [Double]) -> Dual
+    ) -> NonlinearFit? {
         let sqrtW = weights?.map { $0.squareRoot() }
         return minimize(starts: starts, options: options) { p in
             let vars = Dual.variables(p)
@@ -165,7 +197,8 @@ public enum LevenbergMarquardt {
     }
 
     static func finish(_ p: [Double], _ r: [Double], _ jac: Matrix, iterations: Int, converged: Bool, reason: String) -> NonlinearFit {
-        let n = r.count, np = p.count
+        let n = r.count
+        let np = p.count
         let rss = r.reduce(0) { $0 + $1 * $1 }
         let dof = n - np
         let s2 = dof > 0 ? rss / Double(dof) : .nan
@@ -182,8 +215,9 @@ public enum LevenbergMarquardt {
         var cov = Matrix(rows: np, columns: np)
         for i in 0..<np { for j in 0..<np { cov[i, j] = s2 * inv[i, j] / (scale[i] * scale[j]) } }
         let se = (0..<np).map { cov[$0, $0] >= 0 ? cov[$0, $0].squareRoot() : .nan }
-        return NonlinearFit(parameters: p, standardErrors: se, covariance: cov, residuals: r, residualSumOfSquares: rss,
-                            residualStandardDeviation: s2.squareRoot(), degreesOfFreedom: dof, iterations: iterations,
-                            converged: converged, stopReason: reason)
+        return NonlinearFit(
+            parameters: p, standardErrors: se, covariance: cov, residuals: r, residualSumOfSquares: rss,
+            residualStandardDeviation: s2.squareRoot(), degreesOfFreedom: dof, iterations: iterations,
+            converged: converged, stopReason: reason)
     }
 }

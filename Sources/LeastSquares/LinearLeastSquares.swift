@@ -29,13 +29,17 @@ public enum LinearLeastSquares {
 
     /// `design` is n × p (one row per observation); `weights` default to 1.
     /// `hasIntercept` says whether a constant column is in the model (for R²).
-    public static func fit(design: Matrix, response y: [Double], weights: [Double]? = nil,
-                           hasIntercept: Bool) throws -> LinearFit {
-        let n = design.rows, p = design.columns
+    public static func fit(
+        design: Matrix, response y: [Double], weights: [Double]? = nil,
+        hasIntercept: Bool
+    ) throws -> LinearFit {
+        let n = design.rows
+        let p = design.columns
         guard n > 0, p > 0 else { throw Failure.noObservations }
         guard y.count == n, weights?.count ?? n == n else { throw Failure.dimensionMismatch }
         guard design.storage.allSatisfy(\.isFinite), y.allSatisfy(\.isFinite),
-              weights?.allSatisfy({ $0.isFinite && $0 >= 0 }) ?? true else { throw Failure.nonFinite }
+            weights?.allSatisfy({ $0.isFinite && $0 >= 0 }) ?? true
+        else { throw Failure.nonFinite }
 
         // Weighted problem = ordinary problem on √w-scaled rows.
         let sqrtW = weights.map { $0.map { $0.squareRoot() } }
@@ -57,9 +61,14 @@ public enum LinearLeastSquares {
         var gamma: [Double]
         #if arch(x86_64) && !os(Windows)
         // Solve in extended precision; the Double QR still gives the rank and covariance.
-        gamma = GenericHouseholder.solve(a.storage.map { Float80($0) }, rows: n, columns: p, b.map { Float80($0) },
-                                         tolerance: 1e-13).map { Double($0) }
-        if qr.rank < p { gamma = qr.solve(b); refine(qr, a, b, &gamma) }
+        gamma = GenericHouseholder.solve(
+            a.storage.map { Float80($0) }, rows: n, columns: p, b.map { Float80($0) },
+            tolerance: 1e-13
+        ).map { Double($0) }
+        if qr.rank < p {
+            gamma = qr.solve(b)
+            refine(qr, a, b, &gamma)
+        }
         #else
         gamma = qr.solve(b)
         refine(qr, a, b, &gamma)
@@ -85,15 +94,17 @@ public enum LinearLeastSquares {
         }
         for i in 0..<n { tss += (weights?[i] ?? 1) * (y[i] - mean) * (y[i] - mean) }
         let r2 = tss > 0 ? 1 - rss / tss : .nan
-        return LinearFit(coefficients: beta, standardErrors: se, covariance: cov, residuals: r,
-                         residualSumOfSquares: rss, residualStandardDeviation: s2.squareRoot(), rSquared: r2,
-                         rank: qr.rank, degreesOfFreedom: dof)
+        return LinearFit(
+            coefficients: beta, standardErrors: se, covariance: cov, residuals: r,
+            residualSumOfSquares: rss, residualStandardDeviation: s2.squareRoot(), rSquared: r2,
+            rank: qr.rank, degreesOfFreedom: dof)
     }
 
     /// Björck's iterative refinement of the augmented system r + A·x = b, Aᵀ·r = 0, with the
     /// system's residuals accumulated in extended precision: three rounds.
     static func refine(_ qr: HouseholderQR, _ a: Matrix, _ b: [Double], _ x: inout [Double]) {
-        let n = a.rows, p = a.columns
+        let n = a.rows
+        let p = a.columns
         var r = residual(a, b, x)
         for _ in 0..<3 {
             // f = b − r − A·x and g = −Aᵀ·r.

@@ -6,7 +6,8 @@ public struct Matrix: Sendable, Equatable {
     public var storage: [Double]
 
     public init(rows: Int, columns: Int, repeating value: Double = 0) {
-        self.rows = rows; self.columns = columns
+        self.rows = rows
+        self.columns = columns
         storage = [Double](repeating: value, count: rows * columns)
     }
 
@@ -27,7 +28,10 @@ public struct Matrix: Sendable, Equatable {
         rows = columnArrays.first?.count ?? 0
         storage = []
         storage.reserveCapacity(rows * columns)
-        for c in columnArrays { precondition(c.count == rows, "ragged matrix"); storage.append(contentsOf: c) }
+        for c in columnArrays {
+            precondition(c.count == rows, "ragged matrix")
+            storage.append(contentsOf: c)
+        }
     }
 
     @inlinable public subscript(i: Int, j: Int) -> Double {
@@ -42,7 +46,8 @@ public struct Matrix: Sendable, Equatable {
         precondition(v.count == columns)
         var out = [Double](repeating: 0, count: rows)
         for j in 0..<columns where v[j] != 0 {
-            let base = j * rows, s = v[j]
+            let base = j * rows
+            let s = v[j]
             for i in 0..<rows { out[i] += storage[base + i] * s }
         }
         return out
@@ -64,10 +69,16 @@ public struct Matrix: Sendable, Equatable {
 
 /// Euclidean norm without overflow or underflow for badly scaled vectors.
 @inlinable public func euclideanNorm<C: Collection>(_ v: C) -> Double where C.Element == Double {
-    var scale = 0.0, sum = 1.0
+    var scale = 0.0
+    var sum = 1.0
     for x in v where x != 0 {
         let a = abs(x)
-        if scale < a { sum = 1 + sum * (scale / a) * (scale / a); scale = a } else { sum += (a / scale) * (a / scale) }
+        if scale < a {
+            sum = 1 + sum * (scale / a) * (scale / a)
+            scale = a
+        } else {
+            sum += (a / scale) * (a / scale)
+        }
     }
     return scale == 0 ? 0 : scale * sum.squareRoot()
 }

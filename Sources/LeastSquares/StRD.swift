@@ -24,7 +24,11 @@ public struct StRDDataset: Sendable {
 
     public enum ParseError: Error, CustomStringConvertible, Sendable {
         case malformed(String)
-        public var description: String { switch self { case .malformed(let s): s } }
+        public var description: String {
+            switch self {
+            case .malformed(let s): s
+            }
+        }
     }
 
     /// Parses a `.dat` file's text. `name` is the dataset name (e.g. "Misra1a").
@@ -40,23 +44,37 @@ public struct StRDDataset: Sendable {
         }
         let nums = dataLine.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
         guard nums.count >= 2, nums[0] >= 1, nums[1] <= lines.count else { throw ParseError.malformed("\(name): bad data range") }
-        var xs: [[Double]] = [], ys: [Double] = []
+        var xs: [[Double]] = []
+        var ys: [Double] = []
         for line in lines[(nums[0] - 1)...(nums[1] - 1)] {
             let v = line.split(separator: " ").compactMap { Double($0) }
             guard v.count >= 2 else { throw ParseError.malformed("\(name): bad data line \"\(line)\"") }
-            ys.append(v[0]); xs.append(Array(v.dropFirst()))
+            ys.append(v[0])
+            xs.append(Array(v.dropFirst()))
         }
-        x = xs; y = ys
-        parameterNames = []; certified = []; certifiedStandardDeviations = []; start1 = []; start2 = []
+        x = xs
+        y = ys
+        parameterNames = []
+        certified = []
+        certifiedStandardDeviations = []
+        start1 = []
+        start2 = []
         for line in lines {
             let t = line.split(separator: " ").map(String.init)
             if !isLinear, t.count >= 6, t[1] == "=", t[0].hasPrefix("b"), let s1 = Double(t[2]), let s2 = Double(t[3]),
-               let c = Double(t[4]), let sd = Double(t[5]) {
-                parameterNames.append(t[0]); start1.append(s1); start2.append(s2)
-                certified.append(c); certifiedStandardDeviations.append(sd)
+                let c = Double(t[4]), let sd = Double(t[5])
+            {
+                parameterNames.append(t[0])
+                start1.append(s1)
+                start2.append(s2)
+                certified.append(c)
+                certifiedStandardDeviations.append(sd)
             } else if isLinear, t.count == 3, t[0].hasPrefix("B"), Int(t[0].dropFirst()) != nil,
-                      let c = Double(t[1]), let sd = Double(t[2]) {
-                parameterNames.append(t[0]); certified.append(c); certifiedStandardDeviations.append(sd)
+                let c = Double(t[1]), let sd = Double(t[2])
+            {
+                parameterNames.append(t[0])
+                certified.append(c)
+                certifiedStandardDeviations.append(sd)
             }
         }
         guard !certified.isEmpty else { throw ParseError.malformed("\(name): no certified values") }
@@ -97,8 +115,9 @@ public struct StRDDataset: Sendable {
         if name == "Nelson" { response = y.map { log($0) } }  // NIST's model is for log[y]
         var options = LevenbergMarquardt.Options()
         options.maxIterations = 5000
-        return LevenbergMarquardt.curveFit(x: x, y: response, starts: [start == 1 ? start1 : start2], options: options,
-                                           model: model)
+        return LevenbergMarquardt.curveFit(
+            x: x, y: response, starts: [start == 1 ? start1 : start2], options: options,
+            model: model)
     }
 
     /// The certified models, as NIST writes them, over dual numbers.
@@ -110,7 +129,8 @@ public struct StRDDataset: Sendable {
             b[0] * Dual.exp(-b[1] * x[0]) + b[2] * Dual.exp(-b[3] * x[0]) + b[4] * Dual.exp(-b[5] * x[0])
         }
         let gauss: @Sendable ([Dual], [Double]) -> Dual = { b, x in
-            let t1 = (x[0] - b[3]) / b[4], t2 = (x[0] - b[6]) / b[7]
+            let t1 = (x[0] - b[3]) / b[4]
+            let t2 = (x[0] - b[6]) / b[7]
             return b[0] * Dual.exp(-b[1] * x[0]) + b[2] * Dual.exp(-(t1 * t1)) + b[5] * Dual.exp(-(t2 * t2))
         }
         let cubicRatio: @Sendable ([Dual], [Double]) -> Dual = { b, x in

@@ -5,13 +5,19 @@ import CurlHTTP
 public enum CloudWatchSource {
     /// A page source for the plans' log groups, one client per region (a Lambda target's region,
     /// else the environment's). Throws AWSError when credentials or the region are missing.
-    public static func fetcher(plans: [FunctionPlan], configuration: AWSConfiguration = .resolve(),
-                               http: HTTPClient = HTTPClient(maxConnections: 4)) throws -> LogWaiter.FetchPage {
+    public static func fetcher(
+        plans: [FunctionPlan], configuration: AWSConfiguration = .resolve(),
+        http: HTTPClient = HTTPClient(maxConnections: 4)
+    ) throws -> LogWaiter.FetchPage {
         var clients: [String: LogsClient] = [:]
         let fallback = try LogsClient(http: http, configuration: configuration)
         for plan in plans {
-            guard let region = plan.region else { clients[plan.logGroup] = fallback; continue }
-            clients[plan.logGroup] = region == fallback.sender.region
+            guard let region = plan.region else {
+                clients[plan.logGroup] = fallback
+                continue
+            }
+            clients[plan.logGroup] =
+                region == fallback.sender.region
                 ? fallback : try LogsClient(http: http, configuration: configuration, region: region)
         }
         let byGroup = clients

@@ -6,13 +6,22 @@ enum ISO8601 {
         func digits(_ n: Int) -> Int? {
             guard i + n <= b.count else { return nil }
             var v = 0
-            for k in 0..<n { let d = b[i + k] &- 0x30; guard d < 10 else { return nil }; v = v * 10 + Int(d) }
+            for k in 0..<n {
+                let d = b[i + k] &- 0x30
+                guard d < 10 else { return nil }
+                v = v * 10 + Int(d)
+            }
             i += n
             return v
         }
-        func expect(_ c: UInt8) -> Bool { guard i < b.count, b[i] == c else { return false }; i += 1; return true }
+        func expect(_ c: UInt8) -> Bool {
+            guard i < b.count, b[i] == c else { return false }
+            i += 1
+            return true
+        }
         guard let y = digits(4), expect(UInt8(ascii: "-")), let mo = digits(2), expect(UInt8(ascii: "-")), let d = digits(2),
-              i < b.count, b[i] == UInt8(ascii: "T") || b[i] == 0x20 else { return nil }
+            i < b.count, b[i] == UInt8(ascii: "T") || b[i] == 0x20
+        else { return nil }
         i += 1
         guard let h = digits(2), expect(UInt8(ascii: ":")), let mi = digits(2), expect(UInt8(ascii: ":")), let s = digits(2)
         else { return nil }
@@ -20,7 +29,11 @@ enum ISO8601 {
         if i < b.count, b[i] == UInt8(ascii: ".") {
             i += 1
             var scale = 0.1
-            while i < b.count, b[i] &- 0x30 < 10 { fraction += Double(b[i] - 0x30) * scale; scale /= 10; i += 1 }
+            while i < b.count, b[i] &- 0x30 < 10 {
+                fraction += Double(b[i] - 0x30) * scale
+                scale /= 10
+                i += 1
+            }
         }
         var offsetMin = 0
         if i < b.count, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") {

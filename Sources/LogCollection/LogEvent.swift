@@ -9,7 +9,10 @@ public struct LogEvent: Hashable, Sendable {
     public var message: String
 
     public init(eventId: String, logStream: String, timestampMs: Double, message: String) {
-        self.eventId = eventId; self.logStream = logStream; self.timestampMs = timestampMs; self.message = message
+        self.eventId = eventId
+        self.logStream = logStream
+        self.timestampMs = timestampMs
+        self.message = message
     }
 }
 
@@ -19,7 +22,10 @@ public struct FilterLogEventsPage: Sendable {
     public var events: [LogEvent]
     public var nextToken: String?
 
-    public init(events: [LogEvent], nextToken: String?) { self.events = events; self.nextToken = nextToken }
+    public init(events: [LogEvent], nextToken: String?) {
+        self.events = events
+        self.nextToken = nextToken
+    }
 
     public static func parse(_ body: [UInt8]) throws -> FilterLogEventsPage {
         try body.withUnsafeBufferPointer { try parse($0) }

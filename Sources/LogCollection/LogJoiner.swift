@@ -43,9 +43,14 @@ public enum LogJoiner {
                     let inv = plan.invocations[k]
                     let lo = (inv.sentUnixMs ?? inv.phaseStartUnixMs) - toleranceMs
                     let hi = FunctionPlan.responseMs(inv) + toleranceMs
-                    while j < reports.count, reports[j].timestampMs < lo { unmatched += 1; j += 1 }
+                    while j < reports.count, reports[j].timestampMs < lo {
+                        unmatched += 1
+                        j += 1
+                    }
                     if j < reports.count, reports[j].timestampMs <= hi {
-                        matched[k] = reports[j]; joinedBy[k] = .time; j += 1
+                        matched[k] = reports[j]
+                        joinedBy[k] = .time
+                        j += 1
                     }
                 }
                 unmatched += reports.count - j
@@ -54,9 +59,14 @@ public enum LogJoiner {
         var result = JoinResult(records: [], missing: [], unmatched: unmatched)
         for k in plan.invocations.indices {
             if let found = matched[k] {
-                result.records.append((k, LogRecord(invocation: plan.invocations[k], report: found.report,
-                                                    logStream: found.logStream, logTimestampUnixMs: found.timestampMs,
-                                                    joinedBy: joinedBy[k])))
+                result.records.append(
+                    (
+                        k,
+                        LogRecord(
+                            invocation: plan.invocations[k], report: found.report,
+                            logStream: found.logStream, logTimestampUnixMs: found.timestampMs,
+                            joinedBy: joinedBy[k])
+                    ))
             } else {
                 result.missing.append(k)
             }

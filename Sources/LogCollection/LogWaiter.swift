@@ -10,8 +10,10 @@ import RecordSchema
 public struct LogWaiter {
     public typealias FetchPage = (FilterRequest) async throws -> FilterLogEventsPage
 
-    public static func wait(_ plans: [FunctionPlan], options: WaitOptions, fetch: FetchPage,
-                            progress: (([FunctionProgress], Double) -> Void)? = nil) async throws -> WaitOutcome {
+    public static func wait(
+        _ plans: [FunctionPlan], options: WaitOptions, fetch: FetchPage,
+        progress: (([FunctionProgress], Double) -> Void)? = nil
+    ) async throws -> WaitOutcome {
         let clock = ContinuousClock()
         let start = clock.now
         func elapsed() -> Double {
@@ -21,10 +23,11 @@ public struct LogWaiter {
         func sleep(_ seconds: Double) async throws {
             if seconds > 0 { try await Task.sleep(for: .milliseconds(Int64((seconds * 1000).rounded(.up)))) }
         }
-        var outcome = WaitOutcome(collectors: plans.map { _ in ReportCollector() },
-                                  joins: plans.map { LogJoiner.join($0, ReportCollector()) },
-                                  apiCalls: plans.map { _ in 0 }, waitedS: plans.map { _ in 0 },
-                                  throttles: 0, passes: 0, timedOut: false)
+        var outcome = WaitOutcome(
+            collectors: plans.map { _ in ReportCollector() },
+            joins: plans.map { LogJoiner.join($0, ReportCollector()) },
+            apiCalls: plans.map { _ in 0 }, waitedS: plans.map { _ in 0 },
+            throttles: 0, passes: 0, timedOut: false)
         var bucket = TokenBucket(rate: options.requestsPerSecond)
         // Events per page when pages are cut by size before the limit (1 MB): sizes the windows.
         var cappedPage: Int?
@@ -32,8 +35,12 @@ public struct LogWaiter {
         // Found so far, for the display: the last join, or during a pass the request ids ticked off.
         var shown = outcome.joins.map(\.found)
         func report() {
-            progress?(plans.indices.map { FunctionProgress(function: plans[$0].function, expected: plans[$0].expected,
-                                                           found: shown[$0]) }, elapsed())
+            progress?(
+                plans.indices.map {
+                    FunctionProgress(
+                        function: plans[$0].function, expected: plans[$0].expected,
+                        found: shown[$0])
+                }, elapsed())
         }
         func complete(_ k: Int) -> Bool { outcome.joins[k].found >= plans[k].expected }
 
@@ -44,22 +51,28 @@ public struct LogWaiter {
                 let seen = outcome.collectors[k].reports.values.map(\.timestampMs).sorted()
                 // Every 4th pass sweeps with the blind margin, in case the platform's clock jumped.
                 let offsets = outcome.passes % 4 == 0 ? nil : FunctionPlan.Offsets.observed(outcome.joins[k])
-                let windows = plans[k].windows(missing: outcome.joins[k].missing, offsets: offsets,
-                                               seen: seen, pageSize: cappedPage ?? options.pageLimit ?? 10_000)
+                let windows = plans[k].windows(
+                    missing: outcome.joins[k].missing, offsets: offsets,
+                    seen: seen, pageSize: cappedPage ?? options.pageLimit ?? 10_000)
                 // Request ids still missing: when all are in, the rest of the pass is other traffic.
-                var remaining = plans[k].timeJoined.isEmpty
+                var remaining =
+                    plans[k].timeJoined.isEmpty
                     ? Set(outcome.joins[k].missing.compactMap { plans[k].invocations[$0].requestId }) : nil
                 windows: for window in windows {
-                    var request = FilterRequest(logGroup: plans[k].logGroup,
-                                                startTimeMs: Int64(window.startMs.rounded(.down)),
-                                                endTimeMs: Int64(window.endMs.rounded(.up)),
-                                                filterPattern: options.filterPattern.isEmpty ? nil : options.filterPattern,
-                                                nextToken: nil, limit: options.pageLimit)
+                    var request = FilterRequest(
+                        logGroup: plans[k].logGroup,
+                        startTimeMs: Int64(window.startMs.rounded(.down)),
+                        endTimeMs: Int64(window.endMs.rounded(.up)),
+                        filterPattern: options.filterPattern.isEmpty ? nil : options.filterPattern,
+                        nextToken: nil, limit: options.pageLimit)
                     var failures = 0
                     // `continue` retries the same page; only a page without nextToken ends the window.
                     while true {
                         let wait = bucket.take(nowS: elapsed())
-                        if elapsed() + wait >= options.timeoutS { outcome.timedOut = true; break passes }
+                        if elapsed() + wait >= options.timeoutS {
+                            outcome.timedOut = true
+                            break passes
+                        }
                         try await sleep(wait)
                         let page: FilterLogEventsPage
                         do {
@@ -101,7 +114,10 @@ public struct LogWaiter {
             }
             if plans.indices.allSatisfy(complete) { break }
             // Next pass one interval after this one started; a last one just before the deadline.
-            if elapsed() >= options.timeoutS - 0.05 { outcome.timedOut = true; break }
+            if elapsed() >= options.timeoutS - 0.05 {
+                outcome.timedOut = true
+                break
+            }
             try await sleep(min(passStart + options.pollIntervalS, options.timeoutS - 0.05) - elapsed())
         }
         // Functions cut short mid-pass still get their join of what was read.

@@ -20,8 +20,10 @@ public enum LogsNDJSON {
             case .invocation(let i) where header != nil: invocations.append(i)
             case .invokeSummary: break
             default:
-                let problem = header == nil ? "expected the run header first (is this invoke's output?)"
-                                            : "expected an invocation record, found \"\(record.kind)\""
+                let problem =
+                    header == nil
+                    ? "expected the run header first (is this invoke's output?)"
+                    : "expected an invocation record, found \"\(record.kind)\""
                 throw InputError(file: reader.name, line: line, field: "record", problem: problem)
             }
         }
@@ -31,8 +33,10 @@ public enum LogsNDJSON {
 
     /// Header (with `tool` appended), one `log` record per joined invocation in input order,
     /// then one `log_wait` summary per function. Written atomically.
-    public static func write(path: String?, header: RunHeader, tool: String, joins: [JoinResult],
-                             summaries: [LogWaitSummary]) throws {
+    public static func write(
+        path: String?, header: RunHeader, tool: String, joins: [JoinResult],
+        summaries: [LogWaitSummary]
+    ) throws {
         var h = header
         h.tools.append(tool)
         var records = joins.flatMap { $0.records.map(\.record) }

@@ -17,9 +17,17 @@ struct PlatformReportJSON {
     static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> ParsedLogLine {
         var p = PlatformReportJSON(bytes)
         var isReport = false
-        var requestId: String?, status: String?, errorType: String?, trace: String?
-        var duration: Double?, billed: Double?, memory: Double?, maxMemory: Double?
-        var initMs: Double?, restore: Double?, billedRestore: Double?
+        var requestId: String?
+        var status: String?
+        var errorType: String?
+        var trace: String?
+        var duration: Double?
+        var billed: Double?
+        var memory: Double?
+        var maxMemory: Double?
+        var initMs: Double?
+        var restore: Double?
+        var billedRestore: Double?
         do {
             try p.object { key, p in
                 if ReportLineParser.same(key, "type") {
@@ -34,7 +42,9 @@ struct PlatformReportJSON {
                             try p.object { key, p in
                                 if ReportLineParser.same(key, "value"), p.peek() == UInt8(ascii: "\"") {
                                     trace = ReportLineParser.traceRoot(try p.string())
-                                } else { try p.skipValue() }
+                                } else {
+                                    try p.skipValue()
+                                }
                             }
                         case 7 where ReportLineParser.same(key, "metrics") && p.peek() == UInt8(ascii: "{"):
                             try p.object { key, p in
@@ -66,11 +76,12 @@ struct PlatformReportJSON {
         guard let duration else { return .unparseable(reason: "no metrics.durationMs") }
         // Lambda Managed Instances' report states only durationMs (they are billed per instance):
         // billed falls back to the 1 ms rounding rule and an unstated memory size is 0.
-        return .report(Report(
-            requestId: requestId, durationMs: duration, billedMs: billed ?? duration.rounded(.up),
-            memoryMB: memory.map { Int($0) } ?? 0, maxMemoryMB: maxMemory.map { Int($0) }, initMs: initMs, restoreMs: restore,
-            billedRestoreMs: billedRestore, status: ReportLineParser.reportStatus(status, errorType), errorType: errorType,
-            xrayTraceId: trace))
+        return .report(
+            Report(
+                requestId: requestId, durationMs: duration, billedMs: billed ?? duration.rounded(.up),
+                memoryMB: memory.map { Int($0) } ?? 0, maxMemoryMB: maxMemory.map { Int($0) }, initMs: initMs, restoreMs: restore,
+                billedRestoreMs: billedRestore, status: ReportLineParser.reportStatus(status, errorType), errorType: errorType,
+                xrayTraceId: trace))
     }
 
     // MARK: Walking
@@ -92,7 +103,10 @@ struct PlatformReportJSON {
     /// Calls `member` with each key's raw bytes (between the quotes); it must consume the value.
     mutating func object(_ member: (UnsafeBufferPointer<UInt8>, inout PlatformReportJSON) throws -> Void) throws {
         try expect(UInt8(ascii: "{"))
-        if peek() == UInt8(ascii: "}") { i += 1; return }
+        if peek() == UInt8(ascii: "}") {
+            i += 1
+            return
+        }
         while true {
             let key = try rawString()
             try expect(UInt8(ascii: ":"))
@@ -110,7 +124,10 @@ struct PlatformReportJSON {
         let start = i
         while i < b.count {
             let c = b[i]
-            if c == UInt8(ascii: "\"") { i += 1; return UnsafeBufferPointer(rebasing: b[start..<(i - 1)]) }
+            if c == UInt8(ascii: "\"") {
+                i += 1
+                return UnsafeBufferPointer(rebasing: b[start..<(i - 1)])
+            }
             i += c == UInt8(ascii: "\\") ? 2 : 1
         }
         throw Failure(problem: "unterminated string")
@@ -120,18 +137,24 @@ struct PlatformReportJSON {
         let start = i
         let raw = try rawString()
         guard raw.contains(UInt8(ascii: "\\")) else { return String(decoding: raw, as: UTF8.self) }
-        var s = JSONScanner(UnsafeBufferPointer(rebasing: b[start..<i]))   // escapes: the full decoder
+        var s = JSONScanner(UnsafeBufferPointer(rebasing: b[start..<i]))  // escapes: the full decoder
         do { return try s.readString() } catch { throw Failure(problem: "bad string escape") }
     }
 
     mutating func stringIs(_ text: StaticString) throws -> Bool {
-        guard peek() == UInt8(ascii: "\"") else { try skipValue(); return false }
+        guard peek() == UInt8(ascii: "\"") else {
+            try skipValue()
+            return false
+        }
         let raw = try rawString()
         return raw.count == text.utf8CodeUnitCount && ReportLineParser.same(raw, text)
     }
 
     mutating func nullOrString() throws -> String? {
-        if peek() == UInt8(ascii: "n") { try skipValue(); return nil }
+        if peek() == UInt8(ascii: "n") {
+            try skipValue()
+            return nil
+        }
         return try string()
     }
 
@@ -146,7 +169,10 @@ struct PlatformReportJSON {
         case UInt8(ascii: "{")?: try object { _, p in try p.skipValue() }
         case UInt8(ascii: "[")?:
             i += 1
-            if peek() == UInt8(ascii: "]") { i += 1; return }
+            if peek() == UInt8(ascii: "]") {
+                i += 1
+                return
+            }
             while true {
                 try skipValue()
                 guard let c = peek() else { throw Failure(problem: "unterminated array") }
@@ -158,8 +184,10 @@ struct PlatformReportJSON {
         case nil: throw Failure(problem: "unexpected end")
         default:
             let start = i
-            while i < b.count, !(b[i] == UInt8(ascii: ",") || b[i] == UInt8(ascii: "}") || b[i] == UInt8(ascii: "]")
-                                 || ReportLineParser.isBlank(b[i])) { i += 1 }
+            while i < b.count,
+                !(b[i] == UInt8(ascii: ",") || b[i] == UInt8(ascii: "}") || b[i] == UInt8(ascii: "]")
+                    || ReportLineParser.isBlank(b[i]))
+            { i += 1 }
             guard i > start else { throw Failure(problem: "expected a value") }
         }
     }

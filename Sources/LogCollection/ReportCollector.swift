@@ -7,7 +7,9 @@ public struct FoundReport: Hashable, Sendable {
     public var timestampMs: Double
 
     public init(report: Report, logStream: String, timestampMs: Double) {
-        self.report = report; self.logStream = logStream; self.timestampMs = timestampMs
+        self.report = report
+        self.logStream = logStream
+        self.timestampMs = timestampMs
     }
 }
 
@@ -35,7 +37,10 @@ public struct ReportCollector: Sendable {
     @discardableResult
     public mutating func add(_ event: LogEvent) -> ParsedLogLine? {
         if !event.eventId.isEmpty {
-            guard seenEvents.insert(event.eventId).inserted else { duplicateEvents += 1; return nil }
+            guard seenEvents.insert(event.eventId).inserted else {
+                duplicateEvents += 1
+                return nil
+            }
         }
         eventsRead += 1
         let parsed = ReportLineParser.parse(event.message)

@@ -55,9 +55,16 @@ public enum ReportLineParser {
         skipBlanks(b, &i)
         let requestId = token(b, &i)
         guard !requestId.isEmpty else { return .unparseable(reason: "no request id") }
-        var duration: Double?, billed: Double?, memory: Double?, maxMemory: Double?
-        var initMs: Double?, restore: Double?, billedRestore: Double?
-        var status: String?, errorType: String?, trace: String?
+        var duration: Double?
+        var billed: Double?
+        var memory: Double?
+        var maxMemory: Double?
+        var initMs: Double?
+        var restore: Double?
+        var billedRestore: Double?
+        var status: String?
+        var errorType: String?
+        var trace: String?
         while true {
             skipSpace(b, &i)
             guard i < b.count else { break }
@@ -86,10 +93,11 @@ public enum ReportLineParser {
         guard let duration else { return .unparseable(reason: "no Duration") }
         guard let billed else { return .unparseable(reason: "no Billed Duration") }
         guard let memory else { return .unparseable(reason: "no Memory Size") }
-        return .report(Report(
-            requestId: requestId, durationMs: duration, billedMs: billed, memoryMB: Int(memory),
-            maxMemoryMB: maxMemory.map { Int($0) }, initMs: initMs, restoreMs: restore, billedRestoreMs: billedRestore,
-            status: reportStatus(status, errorType), errorType: errorType, xrayTraceId: trace))
+        return .report(
+            Report(
+                requestId: requestId, durationMs: duration, billedMs: billed, memoryMB: Int(memory),
+                maxMemoryMB: maxMemory.map { Int($0) }, initMs: initMs, restoreMs: restore, billedRestoreMs: billedRestore,
+                status: reportStatus(status, errorType), errorType: errorType, xrayTraceId: trace))
     }
 
     /// Runtime.OutOfMemory is its own outcome: fit treats an OOM size as infeasible.
@@ -98,7 +106,7 @@ public enum ReportLineParser {
         switch status {
         case nil, "success": return errorType == nil ? .success : .error
         case "timeout": return .timeout
-        default: return .error   // "error", "failure" and anything newer
+        default: return .error  // "error", "failure" and anything newer
         }
     }
 
@@ -160,7 +168,6 @@ public enum ReportLineParser {
         if k > unitStart, k - unitStart <= 2, k == b.count || isBlank(b[k]) { i = k }
         return value
     }
-
 
     @inline(__always)
     static func same(_ key: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> Bool {

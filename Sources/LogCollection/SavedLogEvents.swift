@@ -12,10 +12,12 @@ public enum SavedLogEvents {
         let reader = try NDJSONReader(path: path)
         try reader.forEachLine { _, line in
             lines.append(Array(line))
-            all.append(contentsOf: line); all.append(0x0A)
+            all.append(contentsOf: line)
+            all.append(0x0A)
         }
         if let first = all.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A }), first == UInt8(ascii: "{"),
-           let events = try? readPages(all) {
+            let events = try? readPages(all)
+        {
             return events
         }
         return readText(lines)
@@ -68,8 +70,11 @@ public enum SavedLogEvents {
 
     /// Reads every file, routes its events and joins: the whole of `await-logs --from`.
     /// `lost` = per file, REPORT lines that matched no function.
-    public static func collect(_ files: [(function: String?, path: String)], plans: [FunctionPlan], joinToleranceMs: Double)
-        throws -> (joins: [JoinResult], summaries: [LogWaitSummary], lost: [(path: String, count: Int)]) {
+    public static func collect(
+        _ files: [(function: String?, path: String)], plans: [FunctionPlan], joinToleranceMs: Double
+    )
+        throws -> (joins: [JoinResult], summaries: [LogWaitSummary], lost: [(path: String, count: Int)])
+    {
         var collectors = plans.map { _ in ReportCollector() }
         var lost: [(path: String, count: Int)] = []
         for file in files {
@@ -77,16 +82,19 @@ public enum SavedLogEvents {
             lost.append((file.path, distribute(events, function: file.function, plans: plans, into: &collectors)))
         }
         let joins = plans.indices.map { LogJoiner.join(plans[$0], collectors[$0], toleranceMs: joinToleranceMs) }
-        let outcome = WaitOutcome(collectors: collectors, joins: joins, apiCalls: plans.map { _ in 0 },
-                                  waitedS: plans.map { _ in 0 }, throttles: 0, passes: 0, timedOut: false)
+        let outcome = WaitOutcome(
+            collectors: collectors, joins: joins, apiCalls: plans.map { _ in 0 },
+            waitedS: plans.map { _ in 0 }, throttles: 0, passes: 0, timedOut: false)
         return (joins, outcome.summaries(plans), lost)
     }
 
     /// Routes events to the plans' collectors: all to `function` when given, else a REPORT goes to
     /// the function whose invocation has its request id, or, failing that, to the only function
     /// joined by time (or the only function). Returns how many REPORT lines found no function.
-    public static func distribute(_ events: [LogEvent], function: String?, plans: [FunctionPlan],
-                                  into collectors: inout [ReportCollector]) -> Int {
+    public static func distribute(
+        _ events: [LogEvent], function: String?, plans: [FunctionPlan],
+        into collectors: inout [ReportCollector]
+    ) -> Int {
         if let function {
             guard let k = plans.firstIndex(where: { $0.function == function }) else { return countReports(events) }
             for e in events { collectors[k].add(e) }

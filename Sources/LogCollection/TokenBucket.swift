@@ -11,7 +11,9 @@ public struct TokenBucket: Sendable {
 
     public init(rate: Double, capacity: Double = 1) {
         precondition(rate > 0 && capacity >= 1)
-        self.rate = rate; self.capacity = capacity; self.tokens = capacity
+        self.rate = rate
+        self.capacity = capacity
+        self.tokens = capacity
     }
 
     /// Takes one token at time `nowS` (seconds on a monotonic clock); returns how long the

@@ -10,10 +10,16 @@ public struct WaitOptions: Sendable {
     /// Consecutive transient failures of one request before giving up.
     public var maxFailures: Int
 
-    public init(timeoutS: Double = 600, pollIntervalS: Double = 5, requestsPerSecond: Double = 5, pageLimit: Int? = nil,
-                filterPattern: String = LogFormat.auto.filterPattern, joinToleranceMs: Double = 2_000, maxFailures: Int = 5) {
-        self.timeoutS = timeoutS; self.pollIntervalS = pollIntervalS; self.requestsPerSecond = requestsPerSecond
-        self.pageLimit = pageLimit; self.filterPattern = filterPattern; self.joinToleranceMs = joinToleranceMs
+    public init(
+        timeoutS: Double = 600, pollIntervalS: Double = 5, requestsPerSecond: Double = 5, pageLimit: Int? = nil,
+        filterPattern: String = LogFormat.auto.filterPattern, joinToleranceMs: Double = 2_000, maxFailures: Int = 5
+    ) {
+        self.timeoutS = timeoutS
+        self.pollIntervalS = pollIntervalS
+        self.requestsPerSecond = requestsPerSecond
+        self.pageLimit = pageLimit
+        self.filterPattern = filterPattern
+        self.joinToleranceMs = joinToleranceMs
         self.maxFailures = maxFailures
     }
 }
@@ -41,10 +47,11 @@ public struct WaitOutcome: Sendable {
 
     public func summaries(_ plans: [FunctionPlan]) -> [LogWaitSummary] {
         plans.indices.map { k in
-            LogWaitSummary(function: plans[k].function, logGroup: plans[k].logGroup, expected: plans[k].expected,
-                           found: joins[k].found, timedOut: joins[k].found < plans[k].expected,
-                           unmatched: joins[k].unmatched, unparseable: collectors[k].unparseable,
-                           waitedS: waitedS[k], apiCalls: apiCalls[k])
+            LogWaitSummary(
+                function: plans[k].function, logGroup: plans[k].logGroup, expected: plans[k].expected,
+                found: joins[k].found, timedOut: joins[k].found < plans[k].expected,
+                unmatched: joins[k].unmatched, unparseable: collectors[k].unparseable,
+                waitedS: waitedS[k], apiCalls: apiCalls[k])
         }
     }
 }

@@ -40,10 +40,14 @@ public struct FunctionPlan: Sendable {
         /// extremes over many lines, so only network jitter and clock drift are left to cover).
         public static let slackMs = 250.0
 
-        public init(lowMs: Double, highMs: Double) { self.lowMs = lowMs; self.highMs = highMs }
+        public init(lowMs: Double, highMs: Double) {
+            self.lowMs = lowMs
+            self.highMs = highMs
+        }
 
         public static func observed(_ join: JoinResult) -> Offsets? {
-            var lo = Double.infinity, hi = -Double.infinity
+            var lo = Double.infinity
+            var hi = -Double.infinity
             for (_, r) in join.records where r.joinedBy == .requestId {
                 let inv = r.invocation
                 lo = min(lo, r.logTimestampUnixMs - (inv.sentUnixMs ?? inv.phaseStartUnixMs))
@@ -58,7 +62,8 @@ public struct FunctionPlan: Sendable {
     /// wider than the margin); without, the margin.
     public func window(missing: [Int], offsets: Offsets? = nil) -> (startMs: Double, endMs: Double) {
         guard !missing.isEmpty else { return (startMs, endMs) }
-        var lo = Double.infinity, hi = -Double.infinity
+        var lo = Double.infinity
+        var hi = -Double.infinity
         for k in missing {
             let inv = invocations[k]
             lo = min(lo, inv.sentUnixMs ?? inv.phaseStartUnixMs)
@@ -70,8 +75,10 @@ public struct FunctionPlan: Sendable {
     /// Where one call's (or a range of calls') REPORT lines can be.
     func span(_ sentMs: Double, _ responseMs: Double, _ offsets: Offsets?) -> (startMs: Double, endMs: Double) {
         guard let offsets else { return (sentMs - marginMs, responseMs + marginMs) }
-        return (max(sentMs - marginMs, sentMs + offsets.lowMs - Offsets.slackMs),
-                min(responseMs + marginMs, responseMs + offsets.highMs + Offsets.slackMs))
+        return (
+            max(sentMs - marginMs, sentMs + offsets.lowMs - Offsets.slackMs),
+            min(responseMs + marginMs, responseMs + offsets.highMs + Offsets.slackMs)
+        )
     }
 
     /// The windows to search this pass: each missing call's span, merged where they overlap or where
@@ -98,12 +105,20 @@ public struct FunctionPlan: Sendable {
     /// Values of sorted `xs` in (a, b).
     static func count(_ xs: [Double], from a: Double, to b: Double) -> Int {
         func firstIndex(above x: Double) -> Int {
-            var lo = 0, hi = xs.count
-            while lo < hi { let mid = (lo + hi) / 2; if xs[mid] <= x { lo = mid + 1 } else { hi = mid } }
+            var lo = 0
+            var hi = xs.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if xs[mid] <= x { lo = mid + 1 } else { hi = mid }
+            }
             return lo
         }
-        var lo = 0, hi = xs.count
-        while lo < hi { let mid = (lo + hi) / 2; if xs[mid] < b { lo = mid + 1 } else { hi = mid } }
+        var lo = 0
+        var hi = xs.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if xs[mid] < b { lo = mid + 1 } else { hi = mid }
+        }
         return max(0, lo - firstIndex(above: a))
     }
 }
@@ -118,7 +133,7 @@ public enum WaitPlanner {
     public static func functionName(_ function: String) -> String {
         let parts = function.split(separator: ":", omittingEmptySubsequences: false)
         if let f = parts.firstIndex(of: "function"), f + 1 < parts.count { return String(parts[f + 1]) }
-        return parts.count == 2 ? String(parts[0]) : function                   // name:qualifier
+        return parts.count == 2 ? String(parts[0]) : function  // name:qualifier
     }
 
     /// How far before the first send and after the last response the logs are searched: covers
@@ -129,8 +144,10 @@ public enum WaitPlanner {
     /// function are expected to log (a function whose calls were all throttled has a plan expecting 0).
     /// HTTP targets name their function by the schedule's `application`.
     /// `logGroups` overrides the group of a function (by name).
-    public static func plan(_ invocations: [Invocation], marginMs: Double = defaultMarginMs,
-                            logGroups: [String: String] = [:]) -> [FunctionPlan] {
+    public static func plan(
+        _ invocations: [Invocation], marginMs: Double = defaultMarginMs,
+        logGroups: [String: String] = [:]
+    ) -> [FunctionPlan] {
         var plans: [FunctionPlan] = []
         var index: [String: Int] = [:]
         for inv in invocations {
@@ -139,7 +156,9 @@ public enum WaitPlanner {
             var region: String?
             switch inv.call.target {
             case .lambda(let function, let r, _, _):
-                name = functionName(function); byId = inv.requestId != nil; region = r
+                name = functionName(function)
+                byId = inv.requestId != nil
+                region = r
             case .http: name = inv.call.application
             }
             let p: Int
@@ -148,9 +167,11 @@ public enum WaitPlanner {
             } else {
                 p = plans.count
                 index[name] = p
-                plans.append(FunctionPlan(function: name, logGroup: logGroups[name] ?? logGroup(forFunction: name),
-                                          region: region, invocations: [], byRequestId: [:], timeJoined: [],
-                                          startMs: .infinity, endMs: -.infinity, marginMs: marginMs))
+                plans.append(
+                    FunctionPlan(
+                        function: name, logGroup: logGroups[name] ?? logGroup(forFunction: name),
+                        region: region, invocations: [], byRequestId: [:], timeJoined: [],
+                        startMs: .infinity, endMs: -.infinity, marginMs: marginMs))
             }
             if plans[p].region == nil { plans[p].region = region }
             guard inv.reachedFunction else { continue }

@@ -17,7 +17,8 @@ public enum WaitText {
 
     /// The closing line: `200/200 REPORT lines found in 4.1 s, 5 FilterLogEvents calls`.
     public static func done(_ summaries: [LogWaitSummary], fromFiles: Bool) -> String {
-        let expected = summaries.reduce(0) { $0 + $1.expected }, found = summaries.reduce(0) { $0 + $1.found }
+        let expected = summaries.reduce(0) { $0 + $1.expected }
+        let found = summaries.reduce(0) { $0 + $1.found }
         let text = "\(found)/\(expected) REPORT lines found"
         if fromFiles { return text + " in the --from files" }
         let waited = summaries.map(\.waitedS).max() ?? 0
@@ -29,7 +30,9 @@ public enum WaitText {
         var lines: [String] = []
         for s in summaries {
             if s.unparseable > 0 { lines.append("\(s.function): \(s.unparseable) REPORT line(s) could not be parsed") }
-            if s.unmatched > 0 { lines.append("\(s.function): \(s.unmatched) REPORT line(s) matched no invocation (other traffic), excluded") }
+            if s.unmatched > 0 {
+                lines.append("\(s.function): \(s.unmatched) REPORT line(s) matched no invocation (other traffic), excluded")
+            }
         }
         return lines
     }

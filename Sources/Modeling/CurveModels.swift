@@ -1,4 +1,5 @@
 import LeastSquares
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -79,7 +80,10 @@ extension CurveForm {
     func thetaScan(observed: [Double]) -> [Double] {
         var out: [Double] = []
         var t = self == .cpuShareKnee ? 128.0 : 32.0
-        while t <= thetaBounds.upper { out.append(t); t *= self == .cpuShareKnee ? 1.25 : 1.5 }
+        while t <= thetaBounds.upper {
+            out.append(t)
+            t *= self == .cpuShareKnee ? 1.25 : 1.5
+        }
         if self == .cpuShareKnee { out += observed }
         return out
     }
@@ -122,7 +126,8 @@ enum CurveFitter {
     static func fit(_ form: CurveForm, _ points: [SizePoint], start: [Double]? = nil) -> FormFit? {
         guard points.count >= form.parameterCount, points.allSatisfy({ $0.center > 0 }) else { return nil }
         let w = points.map { Double($0.n) / ($0.center * $0.center) }
-        let ms = points.map(\.memoryMB), ys = points.map(\.center)
+        let ms = points.map(\.memoryMB)
+        let ys = points.map(\.center)
         var params: [Double]
         var unitCovariance: Matrix  // (JᵀWJ)⁻¹
         switch form {
@@ -130,8 +135,9 @@ enum CurveFitter {
             let g: (Double) -> Double = form == .cpuShare ? { 1769 / min($0, 1769) } : { 1 / $0 }
             let design = Matrix(rowArrays: ms.map { [1, g($0)] })
             guard Set(ms.map(g)).count >= 2 || points.count == 1,
-                  let f = try? LinearLeastSquares.fit(design: design, response: ys, weights: w, hasIntercept: true),
-                  f.rank == 2 else { return nil }
+                let f = try? LinearLeastSquares.fit(design: design, response: ys, weights: w, hasIntercept: true),
+                f.rank == 2
+            else { return nil }
             params = f.coefficients
             unitCovariance = unitScaled(f.covariance, f.residualSumOfSquares, f.degreesOfFreedom, design, w)
         case .parrotfish, .cpuShareKnee:
@@ -146,8 +152,11 @@ enum CurveFitter {
             }
         }
         // Residual variance per kept invocation, relative: [Σ withinSS/c² + Σ n(ȳ−f)²/c²] / (N − p).
-        var ss = 0.0, total = 0
-        var wrss = 0.0, wtss = 0.0, ape = 0.0
+        var ss = 0.0
+        var total = 0
+        var wrss = 0.0
+        var wtss = 0.0
+        var ape = 0.0
         let wmean = zip(w, ys).reduce(0) { $0 + $1.0 * $1.1 } / w.reduce(0, +)
         for (i, pt) in points.enumerated() {
             let r = ys[i] - form.predict(params, ms[i])
@@ -184,7 +193,8 @@ enum CurveFitter {
         guard form.parameterCount == 3 else { return nil }
         var j = Matrix(rows: ms.count, columns: 3)
         for (i, m) in ms.enumerated() {
-            let g = form.gradient(p, m), sw = w[i].squareRoot()
+            let g = form.gradient(p, m)
+            let sw = w[i].squareRoot()
             for c in 0..<3 { j[i, c] = sw * g[c] }
         }
         return HouseholderQR(j, rankTolerance: 1e-15).inverseNormalMatrix()
@@ -197,7 +207,9 @@ enum CurveFitter {
     static func fitNonlinear(_ form: CurveForm, _ ms: [Double], _ ys: [Double], _ w: [Double], start: [Double]?) -> NonlinearFit? {
         let bounds = form.thetaBounds
         var starts: [[Double]] = []
-        if let start { starts.append(start) } else {
+        if let start {
+            starts.append(start)
+        } else {
             var scans: [(Double, [Double])] = []
             for theta in form.thetaScan(observed: ms) {
                 let design = Matrix(rowArrays: ms.map { [1, form.basis($0, theta)] })
@@ -266,8 +278,11 @@ enum CurveFitter {
             let f = fit(form, points)
             let loo = f == nil ? nil : leaveOneOut(form, points)
             var note: String?
-            if f == nil { note = points.count < form.parameterCount ? "needs \(form.parameterCount) memory sizes" : "fit failed" }
-            else if loo == nil { note = "leave-one-out needs \(max(form.parameterCount + 1, 3)) memory sizes" }
+            if f == nil {
+                note = points.count < form.parameterCount ? "needs \(form.parameterCount) memory sizes" : "fit failed"
+            } else if loo == nil {
+                note = "leave-one-out needs \(max(form.parameterCount + 1, 3)) memory sizes"
+            }
             cands.append((form, f, loo, note))
         }
         let scored = cands.filter { $0.fit != nil && $0.loo != nil }
@@ -277,12 +292,16 @@ enum CurveFitter {
         // between the sizes), so it must beat the best 2-parameter form by more than the margin.
         let margin = 1.0
         if let best = simple.map({ s in complex.map { $0.loo! < s.loo! - margin ? $0 : s } ?? s }) ?? complex {
-            return Choice(chosen: best.fit!, looMape: best.loo, candidates: cands,
-                          selection: "smallest leave-one-memory-size-out MAPE among \(scored.count) forms; a 3-parameter form must beat the best 2-parameter one by more than \(Int(margin)) percentage point")
+            return Choice(
+                chosen: best.fit!, looMape: best.loo, candidates: cands,
+                selection:
+                    "smallest leave-one-memory-size-out MAPE among \(scored.count) forms; a 3-parameter form must beat the best 2-parameter one by more than \(Int(margin)) percentage point"
+            )
         }
         if let prior = cands.first(where: { $0.form == .cpuShare && $0.fit != nil }) ?? cands.first(where: { $0.fit != nil }) {
-            return Choice(chosen: prior.fit!, looMape: nil, candidates: cands,
-                          selection: "\(points.count) memory sizes: too few to cross-validate; the CPU-share law is used as the prior form")
+            return Choice(
+                chosen: prior.fit!, looMape: nil, candidates: cands,
+                selection: "\(points.count) memory sizes: too few to cross-validate; the CPU-share law is used as the prior form")
         }
         return nil
     }

@@ -28,19 +28,20 @@ public struct FitSettings: Sendable {
     public init() {}
 
     var used: FitOptionsUsed {
-        FitOptionsUsed(gridMinMB: gridMinMB, gridMaxMB: gridMaxMB, gridStepMB: gridStepMB, maxDurationMs: maxDurationMs,
-                       balancedWeight: balancedWeight, trimFraction: trimFraction, bootstrapResamples: bootstrapResamples,
-                       bootstrapSeed: bootstrapSeed, confidenceLevel: confidenceLevel,
-                       memorySafetySigmas: memorySafetySigmas, memorySafetyFraction: memorySafetyFraction,
-                       fastestTolerance: fastestTolerance, minInvocationsPerSize: minInvocationsPerSize,
-                       currentMemoryMB: currentMemoryMB, coldStartShare: coldStartShare,
-                       extrapolate: extrapolate)
+        FitOptionsUsed(
+            gridMinMB: gridMinMB, gridMaxMB: gridMaxMB, gridStepMB: gridStepMB, maxDurationMs: maxDurationMs,
+            balancedWeight: balancedWeight, trimFraction: trimFraction, bootstrapResamples: bootstrapResamples,
+            bootstrapSeed: bootstrapSeed, confidenceLevel: confidenceLevel,
+            memorySafetySigmas: memorySafetySigmas, memorySafetyFraction: memorySafetyFraction,
+            fastestTolerance: fastestTolerance, minInvocationsPerSize: minInvocationsPerSize,
+            currentMemoryMB: currentMemoryMB, coldStartShare: coldStartShare,
+            extrapolate: extrapolate)
     }
 
     /// The memory sizes costs are computed at: the grid plus every observed size plus the current one.
     func grid(adding extra: [Int]) -> [Int] {
         var sizes = Set(stride(from: gridMinMB, through: gridMaxMB, by: gridStepMB))
-        sizes.insert(gridMaxMB)   // also when the step does not divide the range
+        sizes.insert(gridMaxMB)  // also when the step does not divide the range
         for m in extra where m >= gridMinMB && m <= gridMaxMB { sizes.insert(m) }
         return sizes.sorted()
     }

@@ -6,7 +6,11 @@ import RecordSchema
 public enum Fitter {
     public static func models(_ data: LogData, inputPath: String, pricing: PricingUsed, settings: FitSettings) -> ModelsFile {
         // One job per function and payload group, built on every core; results in this order.
-        struct Job { var function: FunctionLogs; var payload: Int?; var note: String? }
+        struct Job {
+            var function: FunctionLogs
+            var payload: Int?
+            var note: String?
+        }
         var jobs: [Job] = []
         for f in data.functionList.sorted(by: { $0.function < $1.function }) {
             var note: String?
@@ -20,8 +24,9 @@ public enum Fitter {
         let functions = jobs.concurrentMap(longestFirst: { $0.function.samples.count }) { job -> FunctionModel in
             let f = job.function
             guard let pid = job.payload else {
-                var all = FunctionFitter(function: f, samples: f.samples, groupName: "all", payloadText: nil,
-                                         settings: settings, pricing: pricing)
+                var all = FunctionFitter(
+                    function: f, samples: f.samples, groupName: "all", payloadText: nil,
+                    settings: settings, pricing: pricing)
                 if f.payloads.count > 1 {
                     all.warn("\(f.payloads.count) distinct payloads: group \"all\" models them in the workload's mix")
                 }
@@ -29,8 +34,9 @@ public enum Fitter {
                 if let note = job.note { model.warnings.append(note) }
                 return model
             }
-            var one = FunctionFitter(function: f, samples: f.samples.filter { $0.payload == Int32(pid) },
-                                     groupName: "payload \(pid)", payloadText: f.payloads[pid], settings: settings, pricing: pricing)
+            var one = FunctionFitter(
+                function: f, samples: f.samples.filter { $0.payload == Int32(pid) },
+                groupName: "payload \(pid)", payloadText: f.payloads[pid], settings: settings, pricing: pricing)
             return one.build()
         }
         var warnings: [String] = []
@@ -40,7 +46,8 @@ public enum Fitter {
             inputs: [ModelInput(path: inputPath, sha256: data.sha256, records: data.counts)],
             workloadSHA256: data.header?.workloadSHA256, seed: data.header?.seed, run: data.header?.run,
             tools: (data.header?.tools ?? []) + ["fit \(RightsizeVersion.current)"])
-        return ModelsFile(provenance: provenance, pricing: pricing, options: settings.used, functions: functions,
-                          logWait: data.logWaits, warnings: warnings)
+        return ModelsFile(
+            provenance: provenance, pricing: pricing, options: settings.used, functions: functions,
+            logWait: data.logWaits, warnings: warnings)
     }
 }

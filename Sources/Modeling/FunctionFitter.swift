@@ -1,11 +1,12 @@
+import NDJSONIO
 import OrderStatistics
+import RecordSchema
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import NDJSONIO
-import RecordSchema
 
 /// Builds the FunctionModel of one function's payload group: observations, runtime curve,
 /// memory model, cold-start model, cost curve and recommendations.
@@ -18,7 +19,8 @@ struct FunctionFitter {
     let pricing: PricingUsed
     var warnings: [String] = []
 
-    static let robustNote = "per memory size and payload, the \(Int(FitSettings().trimFraction * 100))% fastest and slowest warm successful invocations are trimmed; the trimmed means are mixed by the payloads' counts; weighted least squares (weights n/centre², i.e. relative errors) on those centres equals least squares over every kept invocation"
+    static let robustNote =
+        "per memory size and payload, the \(Int(FitSettings().trimFraction * 100))% fastest and slowest warm successful invocations are trimmed; the trimmed means are mixed by the payloads' counts; weighted least squares (weights n/centre², i.e. relative errors) on those centres equals least squares over every kept invocation"
 
     mutating func build() -> FunctionModel {
         let sizes = Set(samples.map { Int($0.memoryMB) }).sorted()
@@ -32,13 +34,21 @@ struct FunctionFitter {
             choice = CurveFitter.choose(points)
             if let c = choice { runtime = curveModel(c, points) } else { warn("the runtime forms could not be fitted") }
             if points.count < sizes.count {
-                warn("\(sizes.count - points.count) memory size(s) had fewer than \(settings.minInvocationsPerSize) warm successful invocations and were left out of the runtime fit")
+                warn(
+                    "\(sizes.count - points.count) memory size(s) had fewer than \(settings.minInvocationsPerSize) warm successful invocations and were left out of the runtime fit"
+                )
             }
         } else {
-            warn("runtime curve needs at least 2 memory sizes with \(settings.minInvocationsPerSize)+ warm successful invocations; found \(points.count) (\(sizes.map { "\($0) MB" }.joined(separator: ", "))): only observations are reported")
+            warn(
+                "runtime curve needs at least 2 memory sizes with \(settings.minInvocationsPerSize)+ warm successful invocations; found \(points.count) (\(sizes.map { "\($0) MB" }.joined(separator: ", "))): only observations are reported"
+            )
         }
-        if let c = choice, c.looMape == nil { warn("only \(points.count) memory sizes: the runtime form cannot be cross-validated (measure at least 3, better 4+)") }
-        if let r = runtime, let loo = r.looMape, loo > 10 { warn("runtime model's leave-one-size-out error is \(format(loo))%: predictions between sizes are uncertain") }
+        if let c = choice, c.looMape == nil {
+            warn("only \(points.count) memory sizes: the runtime form cannot be cross-validated (measure at least 3, better 4+)")
+        }
+        if let r = runtime, let loo = r.looMape, loo > 10 {
+            warn("runtime model's leave-one-size-out error is \(format(loo))%: predictions between sizes are uncertain")
+        }
 
         let memory = memoryModel(sizes)
         let cold = coldStartModel(sizes)
@@ -47,12 +57,14 @@ struct FunctionFitter {
         var recommendations: Recommendations?
         if let c = choice {
             let grid = settings.grid(adding: sizes + (current.map { [$0] } ?? []))
-            (costCurve, recommendations) = costs(grid: grid, chosen: c.chosen, looMape: c.looMape, points: points, observations: observations,
-                                                 memory: memory, cold: cold, current: current)
+            (costCurve, recommendations) = costs(
+                grid: grid, chosen: c.chosen, looMape: c.looMape, points: points, observations: observations,
+                memory: memory, cold: cold, current: current)
         }
-        return FunctionModel(function: function.function, payloadGroup: groupName, payload: payloadText,
-                             currentMemoryMB: current, observations: observations, runtime: runtime, memory: memory,
-                             coldStart: cold, costCurve: costCurve, recommendations: recommendations, warnings: warnings)
+        return FunctionModel(
+            function: function.function, payloadGroup: groupName, payload: payloadText,
+            currentMemoryMB: current, observations: observations, runtime: runtime, memory: memory,
+            coldStart: cold, costCurve: costCurve, recommendations: recommendations, warnings: warnings)
     }
 
     mutating func warn(_ s: String) { warnings.append(s) }
@@ -79,8 +91,11 @@ struct FunctionFitter {
             let all = bySize[m]!
             var warm: [(Int32, Double)] = []
             warm.reserveCapacity(all.count)
-            var inits: [Double] = [], billedSum = 0.0
-            var errors = 0, timeouts = 0, ooms = 0
+            var inits: [Double] = []
+            var billedSum = 0.0
+            var errors = 0
+            var timeouts = 0
+            var ooms = 0
             var memoryHistogram = MemoryHistogram()
             var singlePayload = true
             for x in all {
@@ -100,19 +115,22 @@ struct FunctionFitter {
             }
             let durations = radixSorted(warm.map(\.1))
             inits = radixSorted(inits)
-            let point = singlePayload ? robustCenter(sorted: durations, memoryMB: Double(m))
-                                      : robustCenter(warm, memoryMB: Double(m))
-            obs.append(MemoryObservation(
-                memoryMB: m, n: all.count, warmN: warm.count, coldN: inits.count,
-                durationP50Ms: significant(Sorted.quantile(durations, 0.5)),
-                durationP90Ms: significant(Sorted.quantile(durations, 0.9)),
-                durationP99Ms: significant(Sorted.quantile(durations, 0.99)),
-                durationMeanMs: significant(durations.mean), durationFitMs: significant(point?.center),
-                billedMeanMs: significant(billedSum / Double(all.count)),
-                errors: errors, timeouts: timeouts, ooms: ooms,
-                maxMemoryUsedP50MB: significant(memoryHistogram.median), maxMemoryUsedMaxMB: memoryHistogram.max,
-                coldStartShare: significant(Double(inits.count) / Double(all.count)),
-                initP50Ms: significant(Sorted.quantile(inits, 0.5))))
+            let point =
+                singlePayload
+                ? robustCenter(sorted: durations, memoryMB: Double(m))
+                : robustCenter(warm, memoryMB: Double(m))
+            obs.append(
+                MemoryObservation(
+                    memoryMB: m, n: all.count, warmN: warm.count, coldN: inits.count,
+                    durationP50Ms: significant(Sorted.quantile(durations, 0.5)),
+                    durationP90Ms: significant(Sorted.quantile(durations, 0.9)),
+                    durationP99Ms: significant(Sorted.quantile(durations, 0.99)),
+                    durationMeanMs: significant(durations.mean), durationFitMs: significant(point?.center),
+                    billedMeanMs: significant(billedSum / Double(all.count)),
+                    errors: errors, timeouts: timeouts, ooms: ooms,
+                    maxMemoryUsedP50MB: significant(memoryHistogram.median), maxMemoryUsedMaxMB: memoryHistogram.max,
+                    coldStartShare: significant(Double(inits.count) / Double(all.count)),
+                    initP50Ms: significant(Sorted.quantile(inits, 0.5))))
             if let point, warm.count >= settings.minInvocationsPerSize, point.center > 0 { points.append(point) }
         }
         return (obs, points)
@@ -135,7 +153,9 @@ struct FunctionFitter {
         var cells = Dictionary(grouping: values, by: \.0)
         // Many distinct payloads leave cells too small to trim: trim the size's pool instead.
         if cells.count > settings.maxPayloadGroups { cells = [0: values] }
-        var center = 0.0, kept = 0, variance = 0.0
+        var center = 0.0
+        var kept = 0
+        var variance = 0.0
         var trimmedCells: [(share: Double, values: ArraySlice<Double>, mean: Double)] = []
         for key in cells.keys.sorted() {
             let sorted = radixSorted(cells[key]!.map(\.1))
@@ -159,25 +179,28 @@ struct FunctionFitter {
             Dictionary(uniqueKeysWithValues: zip(form.parameterNames, values.map { significant($0, 10) }).filter { $0.1.isFinite })
         }
         let cands = c.candidates.map { cand in
-            CurveCandidate(form: cand.form.rawValue, formula: cand.form.formula,
-                           parameters: cand.fit.map { named(cand.form, $0.parameters) } ?? [:],
-                           standardErrors: cand.fit.map { named(cand.form, $0.standardErrors) } ?? [:],
-                           r2: significant(cand.fit?.r2), mape: significant(cand.fit?.mape), looMape: significant(cand.loo),
-                           note: cand.note)
+            CurveCandidate(
+                form: cand.form.rawValue, formula: cand.form.formula,
+                parameters: cand.fit.map { named(cand.form, $0.parameters) } ?? [:],
+                standardErrors: cand.fit.map { named(cand.form, $0.standardErrors) } ?? [:],
+                r2: significant(cand.fit?.r2), mape: significant(cand.fit?.mape), looMape: significant(cand.loo),
+                note: cand.note)
         }
-        return CurveModel(form: c.chosen.form.rawValue, formula: c.chosen.form.formula,
-                          parameters: named(c.chosen.form, c.chosen.parameters),
-                          standardErrors: named(c.chosen.form, c.chosen.standardErrors),
-                          r2: significant(c.chosen.r2), mape: significant(c.chosen.mape), looMape: significant(c.looMape),
-                          candidates: cands, robust: Self.robustNote, selection: c.selection, sizes: points.count,
-                          points: points.reduce(0) { $0 + $1.n },
-                          looPredictions: CurveFitter.leaveOneOutPredictions(c.chosen.form, points).map { preds in
-                              zip(points, preds).map { p, pred in
-                                  LeftOutSize(memoryMB: Int(p.memoryMB), observedMs: significant(p.center),
-                                              predictedMs: significant(pred),
-                                              errorPct: significant(100 * abs(pred - p.center) / p.center))
-                              }
-                          })
+        return CurveModel(
+            form: c.chosen.form.rawValue, formula: c.chosen.form.formula,
+            parameters: named(c.chosen.form, c.chosen.parameters),
+            standardErrors: named(c.chosen.form, c.chosen.standardErrors),
+            r2: significant(c.chosen.r2), mape: significant(c.chosen.mape), looMape: significant(c.looMape),
+            candidates: cands, robust: Self.robustNote, selection: c.selection, sizes: points.count,
+            points: points.reduce(0) { $0 + $1.n },
+            looPredictions: CurveFitter.leaveOneOutPredictions(c.chosen.form, points).map { preds in
+                zip(points, preds).map { p, pred in
+                    LeftOutSize(
+                        memoryMB: Int(p.memoryMB), observedMs: significant(p.center),
+                        predictedMs: significant(pred),
+                        errorPct: significant(100 * abs(pred - p.center) / p.center))
+                }
+            })
     }
 
     // MARK: Cold starts
@@ -185,11 +208,15 @@ struct FunctionFitter {
     func coldStartModel(_ sizes: [Int]) -> ColdStartModel {
         // One pass: invocations per phase, Init Durations per phase and per memory size.
         var phaseSlots = SlotIndex<Int>()
-        var n: [Int] = [], firstMemory: [Int] = []
+        var n: [Int] = []
+        var firstMemory: [Int] = []
         var cold: [Sample] = []
         for x in samples {
             let (slot, isNew) = phaseSlots.slot(Int(x.phase))
-            if isNew { n.append(0); firstMemory.append(Int(x.memoryMB)) }
+            if isNew {
+                n.append(0)
+                firstMemory.append(Int(x.memoryMB))
+            }
             n[slot] += 1
             if x.isCold { cold.append(x) }
         }
@@ -200,9 +227,10 @@ struct FunctionFitter {
         let phases = phaseOf.indices.sorted { phaseOf[$0] < phaseOf[$1] }.map { k -> ColdStartPhase in
             let phase = phaseOf[k]
             let inits = (initsByPhase[phase] ?? []).map(\.initMs).sorted()
-            return ColdStartPhase(phase: phase, memoryMB: function.phaseMemory[phase] ?? firstMemory[k], n: n[k],
-                                  coldN: inits.count, share: significant(Double(inits.count) / Double(n[k])),
-                                  initP50Ms: significant(Sorted.quantile(inits, 0.5)), initMaxMs: significant(inits.last))
+            return ColdStartPhase(
+                phase: phase, memoryMB: function.phaseMemory[phase] ?? firstMemory[k], n: n[k],
+                coldN: inits.count, share: significant(Double(inits.count) / Double(n[k])),
+                initP50Ms: significant(Sorted.quantile(inits, 0.5)), initMaxMs: significant(inits.last))
         }
         var initPoints: [SizePoint] = []
         for m in sizes {
@@ -211,8 +239,9 @@ struct FunctionFitter {
         }
         var curve: CurveModel?
         if initPoints.count >= 2, let c = CurveFitter.choose(initPoints) { curve = curveModel(c, initPoints) }
-        return ColdStartModel(share: significant(Double(coldN) / Double(max(samples.count, 1))), coldN: coldN,
-                              initCurve: curve, perPhase: phases)
+        return ColdStartModel(
+            share: significant(Double(coldN) / Double(max(samples.count, 1))), coldN: coldN,
+            initCurve: curve, perPhase: phases)
     }
 
     func format(_ x: Double) -> String {

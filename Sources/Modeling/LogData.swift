@@ -9,11 +9,11 @@ struct Sample: Sendable {
     var phase: Int32
     /// Index into `FunctionLogs.payloads`.
     var payload: Int32
-    var maxMemoryMB: Int32   // −1 when absent
+    var maxMemoryMB: Int32  // −1 when absent
     var status: ReportStatus
     var durationMs: Double
     var billedMs: Double
-    var initMs: Double       // NaN when warm
+    var initMs: Double  // NaN when warm
 
     var isCold: Bool { !initMs.isNaN }
     var isWarmSuccess: Bool { status == .success && initMs.isNaN }
@@ -41,7 +41,9 @@ public struct LogData: Sendable {
     public var logWaits: [LogWaitSummary] = []
     /// Lines per record kind. Log lines are counted apart: a dictionary update per line
     /// would cost more than collecting the line.
-    public var counts: [String: Int] { logRecordCount > 0 ? otherCounts.merging(["log": logRecordCount], uniquingKeysWith: +) : otherCounts }
+    public var counts: [String: Int] {
+        logRecordCount > 0 ? otherCounts.merging(["log": logRecordCount], uniquingKeysWith: +) : otherCounts
+    }
     var otherCounts: [String: Int] = [:]
     public private(set) var logRecordCount = 0
     public var sha256: String = ""
@@ -54,9 +56,10 @@ public struct LogData: Sendable {
         guard let labelBytes = facts.label, let payloadBytes = facts.payload, let status = facts.status else { return }
         let slot = function(functionSlots.slot(labelBytes))
         let pid = Int32(functionList[slot].payloadSlots.slot(payloadBytes).slot)
-        Self.appendSample(to: &functionList[slot], phase: facts.phase, phaseMemoryMB: facts.memoryMB,
-                          reportMemoryMB: facts.reportMemoryMB, payload: pid, maxMemoryMB: facts.maxMemoryMB,
-                          status: status, durationMs: facts.durationMs, billedMs: facts.billedMs, initMs: facts.initMs)
+        Self.appendSample(
+            to: &functionList[slot], phase: facts.phase, phaseMemoryMB: facts.memoryMB,
+            reportMemoryMB: facts.reportMemoryMB, payload: pid, maxMemoryMB: facts.maxMemoryMB,
+            status: status, durationMs: facts.durationMs, billedMs: facts.billedMs, initMs: facts.initMs)
     }
 
     /// The function at a slot of `functionSlots`, its logs started when the slot is new.
@@ -65,8 +68,10 @@ public struct LogData: Sendable {
         return slot.slot
     }
 
-    static func appendSample(to f: inout FunctionLogs, phase: Int, phaseMemoryMB: Int, reportMemoryMB: Int, payload: Int32,
-                             maxMemoryMB: Int?, status: ReportStatus, durationMs: Double, billedMs: Double, initMs: Double?) {
+    static func appendSample(
+        to f: inout FunctionLogs, phase: Int, phaseMemoryMB: Int, reportMemoryMB: Int, payload: Int32,
+        maxMemoryMB: Int?, status: ReportStatus, durationMs: Double, billedMs: Double, initMs: Double?
+    ) {
         // The runtime curve uses the memory Lambda actually ran (REPORT's Memory Size),
         // falling back to the phase's when the REPORT does not state it.
         let memory = reportMemoryMB > 0 ? reportMemoryMB : phaseMemoryMB
@@ -74,9 +79,11 @@ public struct LogData: Sendable {
             f.phaseMemory[phase] = phaseMemoryMB
             f.lastPhase = phase
         }
-        f.samples.append(Sample(memoryMB: Int32(clamping: memory), phase: Int32(clamping: phase), payload: payload,
-                                maxMemoryMB: Int32(clamping: maxMemoryMB ?? -1), status: status, durationMs: durationMs,
-                                billedMs: billedMs, initMs: initMs ?? .nan))
+        f.samples.append(
+            Sample(
+                memoryMB: Int32(clamping: memory), phase: Int32(clamping: phase), payload: payload,
+                maxMemoryMB: Int32(clamping: maxMemoryMB ?? -1), status: status, durationMs: durationMs,
+                billedMs: billedMs, initMs: initMs ?? .nan))
     }
 
     /// Reads logs.ndjson (path nil or "-" = stdin). Bad lines throw InputError (file:line: field: problem).
@@ -130,7 +137,8 @@ public struct LogData: Sendable {
         case .run(let h): if header == nil { header = h }
         case .logWait(let w): logWaits.append(w)
         case .schedule, .invocation, .invokeSummary:
-            throw FieldFailure(field: "record", problem: "\"\(record.kind)\" line: fit reads logs.ndjson (run await-logs on invocations first)")
+            throw FieldFailure(
+                field: "record", problem: "\"\(record.kind)\" line: fit reads logs.ndjson (run await-logs on invocations first)")
         }
         if case .log = record { logRecordCount += 1 } else { otherCounts[record.kind, default: 0] += 1 }
     }
@@ -147,7 +155,11 @@ public struct LogData: Sendable {
             if ids.elementsEqual(ids.indices.lazy.map(Int32.init)) {
                 functionList[slot].samples += f.samples
             } else {
-                functionList[slot].samples += f.samples.map { var x = $0; x.payload = ids[Int(x.payload)]; return x }
+                functionList[slot].samples += f.samples.map {
+                    var x = $0
+                    x.payload = ids[Int(x.payload)]
+                    return x
+                }
             }
             functionList[slot].phaseMemory.merge(f.phaseMemory) { first, _ in first }
         }

@@ -7,7 +7,10 @@ extension FunctionFitter {
     mutating func memoryModel(_ sizes: [Int]) -> MemoryModel? {
         // One pass: per (memory, payload) cell, count, mean and sum of squared deviations (Welford);
         // cell means weighted by counts give the same least squares as every sample.
-        struct Key: Hashable { var m: Int32; var p: Int32 }
+        struct Key: Hashable {
+            var m: Int32
+            var p: Int32
+        }
         var cellSlots = SlotIndex<Key>()
         var cellStats: [Welford] = []
         var total = Welford()
@@ -36,22 +39,30 @@ extension FunctionFitter {
         let varying = paths.filter { p in Set(leaves.map { $0[p]! }).count > 1 }.sorted().prefix(8)
         let useMemory = Set(cells.keys.map(\.m)).count > 1
         let predictors = ["intercept"] + (useMemory ? ["memory_mb"] : []) + Array(varying)
-        let featureOf: [Int32: [Double]] = Dictionary(uniqueKeysWithValues: zip(used, leaves).map { pid, l in
-            (pid, varying.map { l[$0]! })
-        })
+        let featureOf: [Int32: [Double]] = Dictionary(
+            uniqueKeysWithValues: zip(used, leaves).map { pid, l in
+                (pid, varying.map { l[$0]! })
+            })
         func row(_ memory: Double, _ pid: Int32) -> [Double] { [1] + (useMemory ? [memory] : []) + featureOf[pid]! }
 
         let keys = cells.keys.sorted { ($0.m, $0.p) < ($1.m, $1.p) }
-        var rows: [[Double]] = [], ys: [Double] = [], ws: [Double] = []
+        var rows: [[Double]] = []
+        var ys: [Double] = []
+        var ws: [Double] = []
         var within = 0.0
         for k in keys {
             let c = cells[k]!
-            rows.append(row(Double(k.m), k.p)); ys.append(c.mean); ws.append(Double(c.count))
+            rows.append(row(Double(k.m), k.p))
+            ys.append(c.mean)
+            ws.append(Double(c.count))
             within += c.m2
         }
         let n = total.count
-        guard let fit = try? LinearLeastSquares.fit(design: Matrix(rowArrays: rows), response: ys, weights: ws,
-                                                    hasIntercept: true) else {
+        guard
+            let fit = try? LinearLeastSquares.fit(
+                design: Matrix(rowArrays: rows), response: ys, weights: ws,
+                hasIntercept: true)
+        else {
             warn("the memory model could not be fitted")
             return nil
         }
@@ -72,9 +83,12 @@ extension FunctionFitter {
         return MemoryModel(
             predictors: names,
             coefficients: Dictionary(uniqueKeysWithValues: zip(names, fit.coefficients.map { significant($0, 8) })),
-            standardErrors: Dictionary(uniqueKeysWithValues: zip(names, fit.standardErrors.map { significant($0) }).filter { $0.1.isFinite }),
+            standardErrors: Dictionary(
+                uniqueKeysWithValues: zip(names, fit.standardErrors.map { significant($0) }).filter { $0.1.isFinite }),
             residualSDMB: significant(sd), r2: significant(r2), n: n, maxObservedMB: maxObserved, oomAtMB: oomAt,
             requiredMB: significant(required(safe ?? settings.gridMaxMB)), minimumSafeMB: safe,
-            margin: "required(m) = (max over the observed payloads of the predicted Max Memory Used at m + \(significant(settings.memorySafetySigmas)) residual SD) x \(significant(1 + settings.memorySafetyFraction)); minimum_safe_mb is the smallest grid size m with m >= required(m) and above any size that ran out of memory")
+            margin:
+                "required(m) = (max over the observed payloads of the predicted Max Memory Used at m + \(significant(settings.memorySafetySigmas)) residual SD) x \(significant(1 + settings.memorySafetyFraction)); minimum_safe_mb is the smallest grid size m with m >= required(m) and above any size that ran out of memory"
+        )
     }
 }

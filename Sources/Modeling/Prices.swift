@@ -10,7 +10,10 @@ public struct PriceTable: Codable, Equatable, Sendable {
     public struct Rate: Codable, Equatable, Sendable {
         public var gbSecondUSD: Double
         public var requestUSD: Double
-        public init(gbSecondUSD: Double, requestUSD: Double) { self.gbSecondUSD = gbSecondUSD; self.requestUSD = requestUSD }
+        public init(gbSecondUSD: Double, requestUSD: Double) {
+            self.gbSecondUSD = gbSecondUSD
+            self.requestUSD = requestUSD
+        }
         enum CodingKeys: String, CodingKey {
             case gbSecondUSD = "gb_second_usd"
             case requestUSD = "request_usd"
@@ -29,11 +32,14 @@ public struct PriceTable: Codable, Equatable, Sendable {
     }
 
     public static let builtIn: PriceTable = {
-        let standard = ["x86_64": Rate(gbSecondUSD: 0.0000166667, requestUSD: 0.0000002),
-                        "arm64": Rate(gbSecondUSD: 0.0000133334, requestUSD: 0.0000002)]
+        let standard = [
+            "x86_64": Rate(gbSecondUSD: 0.0000166667, requestUSD: 0.0000002),
+            "arm64": Rate(gbSecondUSD: 0.0000133334, requestUSD: 0.0000002),
+        ]
         return PriceTable(
             format: "rightsize.prices/1",
-            source: "AWS Lambda pricing, first tier (https://aws.amazon.com/lambda/pricing/), as stated in the rightsize design notes; checked 2026-11-24. Copy this file, edit it and pass it with fit --prices FILE to use other prices.",
+            source:
+                "AWS Lambda pricing, first tier (https://aws.amazon.com/lambda/pricing/), as stated in the rightsize design notes; checked 2026-11-24. Copy this file, edit it and pass it with fit --prices FILE to use other prices.",
             billingGranularityMs: 1,
             regions: ["us-east-1": standard, "us-east-2": standard, "us-west-2": standard, "eu-west-1": standard])
     }()
@@ -57,7 +63,8 @@ public struct PriceTable: Codable, Equatable, Sendable {
         } catch let e as InputError {
             throw e
         } catch let DecodingError.keyNotFound(key, ctx) {
-            throw InputError(file: path, field: (ctx.codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: "."), problem: "missing")
+            throw InputError(
+                file: path, field: (ctx.codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: "."), problem: "missing")
         } catch let DecodingError.typeMismatch(_, ctx) {
             throw InputError(file: path, field: ctx.codingPath.map(\.stringValue).joined(separator: "."), problem: "wrong type")
         } catch {
@@ -68,13 +75,16 @@ public struct PriceTable: Codable, Equatable, Sendable {
     /// The rate to use, or an InputError naming what is not in the table.
     public func pricing(region: String, architecture: String, origin: String) throws -> PricingUsed {
         guard let archs = regions[region] else {
-            throw InputError(file: origin, field: "regions", problem: "no prices for region \(region) (have: \(regions.keys.sorted().joined(separator: ", ")))")
+            throw InputError(
+                file: origin, field: "regions",
+                problem: "no prices for region \(region) (have: \(regions.keys.sorted().joined(separator: ", ")))")
         }
         guard let rate = archs[architecture] else {
             throw InputError(file: origin, field: "regions.\(region)", problem: "no prices for architecture \(architecture)")
         }
-        return PricingUsed(region: region, architecture: architecture, gbSecondUSD: rate.gbSecondUSD,
-                           requestUSD: rate.requestUSD, billingGranularityMs: billingGranularityMs,
-                           source: "\(origin): \(source)")
+        return PricingUsed(
+            region: region, architecture: architecture, gbSecondUSD: rate.gbSecondUSD,
+            requestUSD: rate.requestUSD, billingGranularityMs: billingGranularityMs,
+            source: "\(origin): \(source)")
     }
 }

@@ -1,24 +1,31 @@
+import NDJSONIO
+import RecordSchema
+import SyntheticData
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import NDJSONIO
-import RecordSchema
-import SyntheticData
 
 /// `fit --selftest`: fits synthetic functions whose truth is known (the emulator's physics)
 /// and prints, per function, each left-out size's error and the recommended vs true cheapest size.
 public enum SelfTest {
-    public struct Report: Sendable { public var text: String; public var passed: Bool }
+    public struct Report: Sendable {
+        public var text: String
+        public var passed: Bool
+    }
 
     public static let memorySizes = [128, 256, 512, 1024, 1769, 3008]
 
     public static func run(settings: FitSettings, pricing: PricingUsed) -> Report {
-        let functions = [SyntheticFunction.cpuBound(), SyntheticFunction.sleepBound(),
-                         SyntheticFunction(name: "parrotfish-shaped", payload: #"{"cmds":{"io":{"cnt":10}}}"#,
-                                           duration: { m in 40 + 3000 * exp(-m / 300) },
-                                           initDuration: { _ in 200 }, maxMemoryMB: 50, noise: 0.04)]
+        let functions = [
+            SyntheticFunction.cpuBound(), SyntheticFunction.sleepBound(),
+            SyntheticFunction(
+                name: "parrotfish-shaped", payload: #"{"cmds":{"io":{"cnt":10}}}"#,
+                duration: { m in 40 + 3000 * exp(-m / 300) },
+                initDuration: { _ in 200 }, maxMemoryMB: 50, noise: 0.04),
+        ]
         var data = LogData()
         SyntheticLogs.generate(functions, memorySizes: memorySizes, perSize: 60, seed: 7) { record in
             if case .log(let l) = record { CallFacts.with(l.invocation, l.report) { data.add($0) } }
@@ -29,18 +36,26 @@ public enum SelfTest {
         var passed = true
         for f in functions {
             guard let m = models.functions.first(where: { $0.function == f.name }), let rt = m.runtime,
-                  let cheapest = m.recommendations?.cheapest else {
-                text += "\(f.name): no model\n"; passed = false; continue
+                let cheapest = m.recommendations?.cheapest
+            else {
+                text += "\(f.name): no model\n"
+                passed = false
+                continue
             }
             let grid = settings.grid(adding: memorySizes).filter { $0 >= memorySizes.min()! && $0 <= memorySizes.max()! }
             let truth = grid.min { a, b in
-                f.trueCost(Double(a), gbSecondUSD: pricing.gbSecondUSD, requestUSD: pricing.requestUSD, granularityMs: pricing.billingGranularityMs)
-                    < f.trueCost(Double(b), gbSecondUSD: pricing.gbSecondUSD, requestUSD: pricing.requestUSD, granularityMs: pricing.billingGranularityMs)
+                f.trueCost(
+                    Double(a), gbSecondUSD: pricing.gbSecondUSD, requestUSD: pricing.requestUSD, granularityMs: pricing.billingGranularityMs
+                )
+                    < f.trueCost(
+                        Double(b), gbSecondUSD: pricing.gbSecondUSD, requestUSD: pricing.requestUSD,
+                        granularityMs: pricing.billingGranularityMs)
             }!
             let withinStep = abs(cheapest.memoryMB - truth) <= settings.gridStepMB
             let ok = (rt.looMape ?? 100) <= 10 && withinStep
             passed = passed && ok
-            text += pad(f.name, 20) + pad(rt.form, 12) + pad("\(significant(rt.mape, 3))%", 16)
+            text +=
+                pad(f.name, 20) + pad(rt.form, 12) + pad("\(significant(rt.mape, 3))%", 16)
                 + pad("\(rt.looMape.map { "\(significant($0, 3))%" } ?? "n/a")", 10)
                 + pad("\(cheapest.memoryMB) MB", 10) + pad("\(truth) MB", 15) + (ok ? "yes" : "NO") + "\n"
         }

@@ -1,9 +1,10 @@
+import OrderStatistics
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import OrderStatistics
 
 /// Small order statistics used by the models. Inputs must be sorted ascending.
 enum Sorted {
@@ -61,10 +62,12 @@ struct MemoryHistogram {
     /// Type-7 median, as Sorted.quantile(_, 0.5) gives on the sorted values.
     var median: Double? {
         guard total > 0 else { return nil }
-        let lo = (total - 1) / 2, hi = total / 2
+        let lo = (total - 1) / 2
+        let hi = total / 2
         var seen = 0
         var loValue: Int?
-        let values = counts.indices.lazy.filter { self.counts[$0] > 0 }.map { ($0, self.counts[$0]) }
+        let values =
+            counts.indices.lazy.filter { self.counts[$0] > 0 }.map { ($0, self.counts[$0]) }
             + sparse.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
         for (mb, n) in values {
             seen += n

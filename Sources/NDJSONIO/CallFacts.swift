@@ -1,8 +1,9 @@
 import RecordSchema
+
 /// The fields of a `log` or `invocation` line that fit and report use. Byte views point
 /// into the line and are valid only while it is.
 public struct CallFacts {
-    public var label: UnsafeBufferPointer<UInt8>? = nil    // target.function or target.url (the function's name)
+    public var label: UnsafeBufferPointer<UInt8>? = nil  // target.function or target.url (the function's name)
     public var instance: UnsafeBufferPointer<UInt8>? = nil
     public var memoryMB = -1
     public var atS = Double.nan
@@ -29,19 +30,34 @@ public struct CallFacts {
 
     /// The facts of a fully decoded record (the slow path), in the same form as the projection's.
     public static func with<T>(_ i: Invocation, _ r: Report?, _ body: (CallFacts) throws -> T) rethrows -> T {
-        var label = i.call.target.label, instance = i.call.instance, payload = i.call.payload.text
+        var label = i.call.target.label
+        var instance = i.call.instance
+        var payload = i.call.payload.text
         return try label.withUTF8 { l in
             try instance.withUTF8 { n in
                 try payload.withUTF8 { p in
                     var f = CallFacts()
-                    f.label = l; f.instance = n; f.payload = p
-                    f.memoryMB = i.call.memoryMB; f.phase = i.call.phase; f.atS = i.call.atS
-                    f.phaseStartUnixMs = i.phaseStartUnixMs; f.sentUnixMs = i.sentUnixMs; f.lagMs = i.lagMs
-                    f.latencyMs = i.latencyMs; f.scheduledLatencyMs = i.scheduledLatencyMs; f.httpStatus = i.httpStatus
-                    f.hasFunctionError = i.functionError != nil; f.error = i.error
+                    f.label = l
+                    f.instance = n
+                    f.payload = p
+                    f.memoryMB = i.call.memoryMB
+                    f.phase = i.call.phase
+                    f.atS = i.call.atS
+                    f.phaseStartUnixMs = i.phaseStartUnixMs
+                    f.sentUnixMs = i.sentUnixMs
+                    f.lagMs = i.lagMs
+                    f.latencyMs = i.latencyMs
+                    f.scheduledLatencyMs = i.scheduledLatencyMs
+                    f.httpStatus = i.httpStatus
+                    f.hasFunctionError = i.functionError != nil
+                    f.error = i.error
                     if let r {
-                        f.durationMs = r.durationMs; f.billedMs = r.billedMs; f.reportMemoryMB = r.memoryMB
-                        f.maxMemoryMB = r.maxMemoryMB; f.initMs = r.initMs; f.status = r.status
+                        f.durationMs = r.durationMs
+                        f.billedMs = r.billedMs
+                        f.reportMemoryMB = r.memoryMB
+                        f.maxMemoryMB = r.maxMemoryMB
+                        f.initMs = r.initMs
+                        f.status = r.status
                     }
                     return try body(f)
                 }

@@ -1,5 +1,6 @@
 import JSON
 import RecordSchema
+
 /// Reads the few fields fit and report need straight from a line's bytes, skipping the rest
 /// without building strings: the full `Record.decode` costs several µs a line, too slow
 /// for fitting a million calls in 1 s or reporting them in 2 s. Any line this fast path
@@ -14,8 +15,10 @@ public enum CallProjection {
     /// needed when invocations.ndjson is given; skipping it saves most number parsing).
     /// `keys` remembers the previous line's keys, so a line written like it is read
     /// without scanning its keys (one reader's lines share one `KeyLayout`).
-    public static func scan(_ line: UnsafeBufferPointer<UInt8>, calls: Bool = true,
-                            keys: inout KeyLayout) -> (Kind, CallFacts)? {
+    public static func scan(
+        _ line: UnsafeBufferPointer<UInt8>, calls: Bool = true,
+        keys: inout KeyLayout
+    ) -> (Kind, CallFacts)? {
         guard let base = line.baseAddress else { return nil }
         var s = Cursor(p: base, end: base + line.count)
         var f = CallFacts()
@@ -50,8 +53,12 @@ public enum CallProjection {
             case .target:
                 guard let label = s.targetLabel() else { return nil }
                 f.label = label
-            case .phase: guard let v = s.number(), let i = Int(exactly: v) else { return nil }; f.phase = i
-            case .memoryMB: guard let v = s.number(), let i = Int(exactly: v) else { return nil }; f.memoryMB = i
+            case .phase:
+                guard let v = s.number(), let i = Int(exactly: v) else { return nil }
+                f.phase = i
+            case .memoryMB:
+                guard let v = s.number(), let i = Int(exactly: v) else { return nil }
+                f.memoryMB = i
             case .payload:
                 let start = s.p
                 guard s.skipValue() else { return nil }
@@ -61,28 +68,62 @@ public enum CallProjection {
             case .status:
                 guard let t = s.plainString(), let st = ReportStatus(rawValue: String(decoding: t, as: UTF8.self)) else { return nil }
                 f.status = st
-            case .durationMs: guard let v = s.number() else { return nil }; f.durationMs = v
-            case .billedMs: guard let v = s.number() else { return nil }; f.billedMs = v
-            case .reportMemoryMB: guard let v = s.number(), let i = Int(exactly: v) else { return nil }; f.reportMemoryMB = i
+            case .durationMs:
+                guard let v = s.number() else { return nil }
+                f.durationMs = v
+            case .billedMs:
+                guard let v = s.number() else { return nil }
+                f.billedMs = v
+            case .reportMemoryMB:
+                guard let v = s.number(), let i = Int(exactly: v) else { return nil }
+                f.reportMemoryMB = i
             case .maxMemoryMB:
                 guard let v = s.optNumber() else { return nil }
-                if let v { guard let i = Int(exactly: v) else { return nil }; f.maxMemoryMB = i } else { f.maxMemoryMB = nil }
-            case .initMs: guard let v = s.optNumber() else { return nil }; f.initMs = v
-            case .atS where calls: guard let v = s.number() else { return nil }; f.atS = v
-            case .instance where calls: guard let v = s.plainString() else { return nil }; f.instance = v
-            case .phaseStartUnixMs where calls: guard let v = s.number() else { return nil }; f.phaseStartUnixMs = v
-            case .sentUnixMs where calls: guard let v = s.optNumber() else { return nil }; f.sentUnixMs = v
-            case .lagMs where calls: guard let v = s.optNumber() else { return nil }; f.lagMs = v
-            case .latencyMs where calls: guard let v = s.optNumber() else { return nil }; f.latencyMs = v
-            case .scheduledLatencyMs where calls: guard let v = s.optNumber() else { return nil }; f.scheduledLatencyMs = v
+                if let v {
+                    guard let i = Int(exactly: v) else { return nil }
+                    f.maxMemoryMB = i
+                } else {
+                    f.maxMemoryMB = nil
+                }
+            case .initMs:
+                guard let v = s.optNumber() else { return nil }
+                f.initMs = v
+            case .atS where calls:
+                guard let v = s.number() else { return nil }
+                f.atS = v
+            case .instance where calls:
+                guard let v = s.plainString() else { return nil }
+                f.instance = v
+            case .phaseStartUnixMs where calls:
+                guard let v = s.number() else { return nil }
+                f.phaseStartUnixMs = v
+            case .sentUnixMs where calls:
+                guard let v = s.optNumber() else { return nil }
+                f.sentUnixMs = v
+            case .lagMs where calls:
+                guard let v = s.optNumber() else { return nil }
+                f.lagMs = v
+            case .latencyMs where calls:
+                guard let v = s.optNumber() else { return nil }
+                f.latencyMs = v
+            case .scheduledLatencyMs where calls:
+                guard let v = s.optNumber() else { return nil }
+                f.scheduledLatencyMs = v
             case .httpStatus where calls:
                 guard let v = s.optNumber() else { return nil }
-                if let v { guard let i = Int(exactly: v) else { return nil }; f.httpStatus = i } else { f.httpStatus = nil }
+                if let v {
+                    guard let i = Int(exactly: v) else { return nil }
+                    f.httpStatus = i
+                } else {
+                    f.httpStatus = nil
+                }
             case .functionError where calls:
                 f.hasFunctionError = !s.null()
                 if f.hasFunctionError { guard s.skipValue() else { return nil } }
             case .error where calls:
-                if s.null() { f.error = nil } else {
+                if s.null() {
+                    f.error = nil
+                } else {
                     guard let e = s.plainString(), let ce = CallError(rawValue: String(decoding: e, as: UTF8.self)) else { return nil }
                     f.error = ce
                 }
@@ -117,8 +158,8 @@ public enum CallProjection {
     /// The top-level keys the projection reads; every other key is `.other` (skipped).
     enum Field: UInt8 {
         case other, record, target, phase, memoryMB, payload, status, durationMs, billedMs, reportMemoryMB, maxMemoryMB,
-             initMs, atS, instance, phaseStartUnixMs, sentUnixMs, lagMs, latencyMs, scheduledLatencyMs, httpStatus,
-             functionError, error
+            initMs, atS, instance, phaseStartUnixMs, sentUnixMs, lagMs, latencyMs, scheduledLatencyMs, httpStatus,
+            functionError, error
 
         init(_ key: UnsafeBufferPointer<UInt8>) {
             func named(_ name: StaticString, _ field: Field) -> Field? { CallProjection.eq(key, name) ? field : nil }

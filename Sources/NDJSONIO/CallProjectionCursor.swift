@@ -1,30 +1,36 @@
+/// Byte-level reading for `CallProjection`: no strings are built, nothing is allocated.
+import JSON
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// Byte-level reading for `CallProjection`: no strings are built, nothing is allocated.
-import JSON
-
 extension CallProjection {
     @inline(__always) static func eq(_ b: UnsafeBufferPointer<UInt8>, _ s: StaticString) -> Bool {
         let n = s.utf8CodeUnitCount
         guard b.count == n else { return false }
-        let x = UnsafeRawPointer(b.baseAddress!), y = UnsafeRawPointer(s.utf8Start)
+        let x = UnsafeRawPointer(b.baseAddress!)
+        let y = UnsafeRawPointer(s.utf8Start)
         var k = 0
         while k + 8 <= n {  // a word at a time: keys are short
             if x.loadUnaligned(fromByteOffset: k, as: UInt64.self) != y.loadUnaligned(fromByteOffset: k, as: UInt64.self) { return false }
             k += 8
         }
-        while k < n { if b[k] != y.load(fromByteOffset: k, as: UInt8.self) { return false }; k += 1 }
+        while k < n {
+            if b[k] != y.load(fromByteOffset: k, as: UInt8.self) { return false }
+            k += 1
+        }
         return true
     }
 
     /// Index (0..7) of the first byte of `w` equal to '"' or '\\' or below 0x20, or 8 when none (SWAR).
     @inline(__always) static func firstSpecial(_ w: UInt64) -> Int {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        let quote = w ^ (ones &* 0x22), slash = w ^ (ones &* 0x5C)
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = w ^ (ones &* 0x22)
+        let slash = w ^ (ones &* 0x5C)
         let hits = ((quote &- ones) & ~quote | (slash &- ones) & ~slash | (w &- ones &* 0x20) & ~w) & highs
         return hits == 0 ? 8 : hits.trailingZeroBitCount / 8
     }
@@ -42,7 +48,8 @@ extension CallProjection {
             return true
         }
         mutating func null() -> Bool {
-            guard end - p >= 4, p[0] == UInt8(ascii: "n"), p[1] == UInt8(ascii: "u"), p[2] == UInt8(ascii: "l"), p[3] == UInt8(ascii: "l") else { return false }
+            guard end - p >= 4, p[0] == UInt8(ascii: "n"), p[1] == UInt8(ascii: "u"), p[2] == UInt8(ascii: "l"), p[3] == UInt8(ascii: "l")
+            else { return false }
             p += 4
             return true
         }
@@ -57,7 +64,11 @@ extension CallProjection {
             }
             while p < end {
                 let c = p.pointee
-                if c == UInt8(ascii: "\"") { let r = UnsafeBufferPointer(start: start, count: p - start); p += 1; return r }
+                if c == UInt8(ascii: "\"") {
+                    let r = UnsafeBufferPointer(start: start, count: p - start)
+                    p += 1
+                    return r
+                }
                 if c == UInt8(ascii: "\\") || c < 0x20 { return nil }
                 p += 1
             }
@@ -85,16 +96,27 @@ extension CallProjection {
                 var depth = 0
                 while p < end {
                     let c = p.pointee
-                    if c == UInt8(ascii: "\"") { guard skipString() else { return false }; continue }
-                    if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") { depth += 1 }
-                    else if c == UInt8(ascii: "}") || c == UInt8(ascii: "]") { depth -= 1; if depth == 0 { p += 1; return true } }
+                    if c == UInt8(ascii: "\"") {
+                        guard skipString() else { return false }
+                        continue
+                    }
+                    if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") {
+                        depth += 1
+                    } else if c == UInt8(ascii: "}") || c == UInt8(ascii: "]") {
+                        depth -= 1
+                        if depth == 0 {
+                            p += 1
+                            return true
+                        }
+                    }
                     p += 1
                 }
                 return false
             default:
                 let start = p
                 while p < end, p.pointee != UInt8(ascii: ","), p.pointee != UInt8(ascii: "}"), p.pointee != UInt8(ascii: "]"),
-                      p.pointee != 0x20 { p += 1 }
+                    p.pointee != 0x20
+                { p += 1 }
                 return p > start
             }
         }
@@ -107,7 +129,10 @@ extension CallProjection {
                     if k == 8 { continue }
                 }
                 let c = p.pointee
-                if c == UInt8(ascii: "\\") { p += 2; continue }
+                if c == UInt8(ascii: "\\") {
+                    p += 2
+                    continue
+                }
                 p += 1
                 if c == UInt8(ascii: "\"") { return true }
             }
@@ -116,7 +141,8 @@ extension CallProjection {
         /// target: {"kind": ..., "function": ... | "url": ...}; returns function or url.
         mutating func targetLabel() -> UnsafeBufferPointer<UInt8>? {
             guard take(UInt8(ascii: "{")) else { return nil }
-            var function: UnsafeBufferPointer<UInt8>?, url: UnsafeBufferPointer<UInt8>?
+            var function: UnsafeBufferPointer<UInt8>?
+            var url: UnsafeBufferPointer<UInt8>?
             skipSpace()
             if take(UInt8(ascii: "}")) { return nil }
             while true {
@@ -125,9 +151,15 @@ extension CallProjection {
                 skipSpace()
                 guard take(UInt8(ascii: ":")) else { return nil }
                 skipSpace()
-                if CallProjection.eq(key, "function") { guard let v = plainString() else { return nil }; function = v }
-                else if CallProjection.eq(key, "url") { guard let v = plainString() else { return nil }; url = v }
-                else { guard skipValue() else { return nil } }
+                if CallProjection.eq(key, "function") {
+                    guard let v = plainString() else { return nil }
+                    function = v
+                } else if CallProjection.eq(key, "url") {
+                    guard let v = plainString() else { return nil }
+                    url = v
+                } else {
+                    guard skipValue() else { return nil }
+                }
                 skipSpace()
                 if take(UInt8(ascii: ",")) { continue }
                 guard take(UInt8(ascii: "}")) else { return nil }

@@ -20,7 +20,7 @@ extension Array {
                 }
             }
         }
-        return Array<T>(unsafeUninitializedCapacity: count) { buffer, initialized in
+        return [T](unsafeUninitializedCapacity: count) { buffer, initialized in
             _ = buffer.moveInitialize(fromContentsOf: slots)
             initialized = count
         }

@@ -28,8 +28,10 @@ public struct InvocationsWriter: ~Copyable {
     }
 
     /// The whole file at once.
-    public static func write(path: String?, header: RunHeader, tool: String? = nil, invocations: [Invocation],
-                             summary: InvokeSummary) throws {
+    public static func write(
+        path: String?, header: RunHeader, tool: String? = nil, invocations: [Invocation],
+        summary: InvokeSummary
+    ) throws {
         var file = try InvocationsWriter(path: path, header: header, tool: tool)
         for invocation in invocations { try file.write(invocation) }
         try file.finish(summary: summary)

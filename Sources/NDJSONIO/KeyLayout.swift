@@ -23,8 +23,10 @@ extension CallProjection {
         @inline(__always) func match(_ position: Int, at p: UnsafePointer<UInt8>, end: UnsafePointer<UInt8>) -> Entry? {
             guard position < entries.count, end - p >= Self.maxLength else { return nil }
             return entries.withUnsafeBufferPointer { all in
-                let e = all[position], r = UnsafeRawPointer(p)
-                let d = (r.loadUnaligned(as: UInt64.self) ^ e.words.0) & e.masks.0
+                let e = all[position]
+                let r = UnsafeRawPointer(p)
+                let d =
+                    (r.loadUnaligned(as: UInt64.self) ^ e.words.0) & e.masks.0
                     | (r.loadUnaligned(fromByteOffset: 8, as: UInt64.self) ^ e.words.1) & e.masks.1
                     | (r.loadUnaligned(fromByteOffset: 16, as: UInt64.self) ^ e.words.2) & e.masks.2
                 return d == 0 ? e : nil
@@ -37,13 +39,19 @@ extension CallProjection {
             guard position <= entries.count else { return }
             entries.removeSubrange(position...)
             guard token.count <= Self.maxLength else { return }
-            var bytes = [UInt8](repeating: 0, count: Self.maxLength), mask = bytes
-            for k in token.indices { bytes[k] = token[k]; mask[k] = 0xFF }
+            var bytes = [UInt8](repeating: 0, count: Self.maxLength)
+            var mask = bytes
+            for k in token.indices {
+                bytes[k] = token[k]
+                mask[k] = 0xFF
+            }
             func word(_ b: [UInt8], _ k: Int) -> UInt64 {
                 b.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self) }
             }
-            entries.append(Entry(words: (word(bytes, 0), word(bytes, 1), word(bytes, 2)),
-                                 masks: (word(mask, 0), word(mask, 1), word(mask, 2)), length: token.count, field: field))
+            entries.append(
+                Entry(
+                    words: (word(bytes, 0), word(bytes, 1), word(bytes, 2)),
+                    masks: (word(mask, 0), word(mask, 1), word(mask, 2)), length: token.count, field: field))
         }
     }
 }

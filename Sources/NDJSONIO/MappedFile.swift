@@ -1,9 +1,10 @@
+import ToolSupport
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import ToolSupport
 
 /// A regular file mapped read-only; unmapped when released.
 public final class MappedFile: @unchecked Sendable {  // immutable after init: the bytes are only read
@@ -27,7 +28,10 @@ public final class MappedFile: @unchecked Sendable {  // immutable after init: t
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw InputError(file: path, problem: "cannot stat: \(String(cString: strerror(errno)))") }
         count = Int(st.st_size)
-        if count == 0 { base = nil; return }
+        if count == 0 {
+            base = nil
+            return
+        }
         guard let p = mmap(nil, count, PROT_READ, MAP_PRIVATE, fd, 0), p != MAP_FAILED else {
             throw InputError(file: path, problem: "cannot map: \(String(cString: strerror(errno)))")
         }

@@ -1,11 +1,12 @@
+import JSON
+import RecordSchema
+import ToolSupport
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import JSON
-import RecordSchema
-import ToolSupport
 
 /// Reads an NDJSON file (or stdin) line by line in constant memory.
 ///
@@ -24,9 +25,13 @@ public struct NDJSONReader: ~Copyable {
             guard fd >= 0 else {
                 throw InputError(file: path, problem: "cannot open: \(String(cString: strerror(errno)))")
             }
-            self.fd = fd; self.ownsFD = true; self.name = path
+            self.fd = fd
+            self.ownsFD = true
+            self.name = path
         } else {
-            self.fd = 0; self.ownsFD = false; self.name = "<stdin>"
+            self.fd = 0
+            self.ownsFD = false
+            self.name = "<stdin>"
         }
     }
 
@@ -34,8 +39,10 @@ public struct NDJSONReader: ~Copyable {
 
     /// Calls `body` with each non-blank line (without its newline) and its 1-based number.
     /// `onRead` sees every byte read, in order (e.g. to hash the input in the same pass).
-    public func forEachLine(onRead: ((UnsafeRawBufferPointer) -> Void)? = nil,
-                            _ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+    public func forEachLine(
+        onRead: ((UnsafeRawBufferPointer) -> Void)? = nil,
+        _ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void
+    ) throws {
         var capacity = 1 << 20
         var buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
         defer { buffer.deallocate() }

@@ -1,9 +1,10 @@
+import ToolSupport
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import ToolSupport
 
 /// A tool's output: standard output, or a file written atomically.
 ///
@@ -19,7 +20,9 @@ public struct OutputFile: ~Copyable {
     /// `path` nil or "-" = standard output.
     public init(path: String?) throws {
         guard let path, path != "-" else {
-            self.path = nil; self.temporaryPath = nil; self.fd = 1
+            self.path = nil
+            self.temporaryPath = nil
+            self.fd = 1
             return
         }
         let slash = path.lastIndex(of: "/")
@@ -30,7 +33,9 @@ public struct OutputFile: ~Copyable {
         guard fd >= 0 else {
             throw InputError(file: path, problem: "cannot write: \(String(cString: strerror(errno)))")
         }
-        self.path = path; self.temporaryPath = tmp; self.fd = fd
+        self.path = path
+        self.temporaryPath = tmp
+        self.fd = fd
         TemporaryFiles.register(tmp)
     }
 
@@ -53,7 +58,10 @@ public struct OutputFile: ~Copyable {
     public func write(_ text: String) throws { try write(Array(text.utf8)) }
 
     public mutating func commit() throws {
-        guard let path, let temporaryPath else { committed = true; return }
+        guard let path, let temporaryPath else {
+            committed = true
+            return
+        }
         guard fsync(fd) == 0 || errno == EINVAL, close(fd) == 0 else {
             throw InputError(file: path, problem: "write failed: \(String(cString: strerror(errno)))")
         }
@@ -100,20 +108,25 @@ public enum TemporaryFiles {
     }()
 
     static func withLock<T>(_ body: () -> T) -> T {
-        pthread_mutex_lock(lock); defer { pthread_mutex_unlock(lock) }
+        pthread_mutex_lock(lock)
+        defer { pthread_mutex_unlock(lock) }
         return body()
     }
 
     static func register(_ path: String) {
         withLock {
-            for k in 0..<capacity where slots[k] == nil { slots[k] = strdup(path); break }
+            for k in 0..<capacity where slots[k] == nil {
+                slots[k] = strdup(path)
+                break
+            }
         }
     }
 
     static func unregister(_ path: String) {
         withLock {
             for k in 0..<capacity where slots[k] != nil && String(cString: slots[k]!) == path {
-                free(slots[k]); slots[k] = nil
+                free(slots[k])
+                slots[k] = nil
             }
         }
     }

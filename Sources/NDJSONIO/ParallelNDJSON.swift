@@ -1,10 +1,11 @@
+import RecordSchema
+import ToolSupport
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import RecordSchema
-import ToolSupport
 
 /// The lines of one chunk of a mapped file.
 public struct ChunkLines {
@@ -14,7 +15,8 @@ public struct ChunkLines {
     /// Calls `body` with each non-blank line (without newline / CR). A `FieldFailure` thrown by
     /// `body` is reported with the line's number, counted from the start of the file.
     public func forEachLine(_ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
-        var start = 0, line = 0
+        var start = 0
+        var line = 0
         while start < count {
             let nl = memchr(base + start, 0x0A, count - start)
             let end = nl.map { UnsafeRawPointer(base).distance(to: UnsafeRawPointer($0)) } ?? count
@@ -22,7 +24,10 @@ public struct ChunkLines {
             var n = end - start
             if n > 0, base[start + n - 1] == 0x0D { n -= 1 }
             var blank = true
-            for k in 0..<n where base[start + k] != 0x20 && base[start + k] != 0x09 { blank = false; break }
+            for k in 0..<n where base[start + k] != 0x20 && base[start + k] != 0x09 {
+                blank = false
+                break
+            }
             if !blank {
                 do { try body(UnsafeBufferPointer(start: base + start, count: n)) } catch let f as FieldFailure {
                     throw ChunkLineFailure(line: line, field: f.field, problem: f.problem)
@@ -47,12 +52,21 @@ struct ChunkLineFailure: Error {
 public enum ParallelNDJSON {
     public static let chunkBytes = 24 << 20
 
-    enum Outcome<Whole, Part> { case whole(Whole), chunk(Result<Part, Error>) }
-    enum Job: Sendable { case whole(file: Int), chunk(file: Int, start: Int, end: Int) }
+    enum Outcome<Whole, Part> {
+        case whole(Whole)
+        case chunk(Result<Part, Error>)
+    }
 
-    public static func run<Whole, Part>(_ files: [MappedFile], chunkBytes: Int = chunkBytes,
-                                        whole: @escaping @Sendable (Int, MappedFile) -> Whole,
-                                        parse: @escaping @Sendable (Int, ChunkLines) throws -> Part) throws -> [(whole: Whole, parts: [Part])] {
+    enum Job: Sendable {
+        case whole(file: Int)
+        case chunk(file: Int, start: Int, end: Int)
+    }
+
+    public static func run<Whole, Part>(
+        _ files: [MappedFile], chunkBytes: Int = chunkBytes,
+        whole: @escaping @Sendable (Int, MappedFile) -> Whole,
+        parse: @escaping @Sendable (Int, ChunkLines) throws -> Part
+    ) throws -> [(whole: Whole, parts: [Part])] {
         var jobs: [Job] = files.indices.map { Job.whole(file: $0) }  // the long sequential jobs first
         for (k, f) in files.enumerated() {
             var start = 0
@@ -60,7 +74,9 @@ public enum ParallelNDJSON {
                 var end = min(f.count, start + chunkBytes)
                 if end < f.count, let nl = memchr(f.base! + end, 0x0A, f.count - end) {
                     end = UnsafeRawPointer(f.base!).distance(to: UnsafeRawPointer(nl)) + 1
-                } else { end = f.count }
+                } else {
+                    end = f.count
+                }
                 jobs.append(.chunk(file: k, start: start, end: end))
                 start = end
             }
@@ -98,7 +114,8 @@ public enum ParallelNDJSON {
     }
 
     static func newlines(in p: UnsafePointer<UInt8>, _ count: Int) -> Int {
-        var n = 0, start = 0
+        var n = 0
+        var start = 0
         while start < count, let nl = memchr(p + start, 0x0A, count - start) {
             n += 1
             start = UnsafeRawPointer(p).distance(to: UnsafeRawPointer(nl)) + 1

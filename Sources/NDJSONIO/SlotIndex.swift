@@ -19,7 +19,9 @@ public struct SlotIndex<Key: Hashable> {
         if let last, last.key == key { return (last.slot, false) }
         var isNew = false
         let slot: Int
-        if let known = slotOf[key] { slot = known } else {
+        if let known = slotOf[key] {
+            slot = known
+        } else {
             slot = keyList.count
             slotOf[key] = slot
             keyList.append(key)

@@ -11,7 +11,8 @@ public struct Quantiles: Sendable {
     public func callAsFunction(_ q: Double) -> Double {
         guard !sorted.isEmpty else { return .nan }
         let pos = q * Double(sorted.count - 1)
-        let i = Int(pos), f = pos - Double(i)
+        let i = Int(pos)
+        let f = pos - Double(i)
         return i + 1 < sorted.count ? sorted[i] + f * (sorted[i + 1] - sorted[i]) : sorted[i]
     }
     /// nil for an empty sample.

@@ -6,7 +6,8 @@
 /// instead of compared, which is several times faster for a million values.
 public func sortedValues(_ values: [Double]) -> [Double] {
     guard let lo = values.min(), let hi = values.max(), hi - lo < 65536,
-          values.allSatisfy({ $0 == $0.rounded() }) else { return radixSorted(values) }
+        values.allSatisfy({ $0 == $0.rounded() })
+    else { return radixSorted(values) }
     var counts = [Int](repeating: 0, count: Int(hi - lo) + 1)
     for v in values { counts[Int(v - lo)] += 1 }
     var out: [Double] = []
@@ -30,15 +31,24 @@ public func radixSorted(_ values: [Double]) -> [Double] {
     var counts = [Int](repeating: 0, count: 2048)
     keys.withUnsafeMutableBufferPointer { a in
         scratch.withUnsafeMutableBufferPointer { b in
-            var src = a, dst = b
+            var src = a
+            var dst = b
             for pass in 0..<6 {
                 let shift = UInt64(pass * 11)
                 for k in 0..<2048 { counts[k] = 0 }
                 for k in src { counts[Int((k >> shift) & 2047)] += 1 }
                 if counts.contains(n) { continue }  // every key has the same digit: nothing to move
                 var sum = 0
-                for d in 0..<2048 { let c = counts[d]; counts[d] = sum; sum += c }
-                for k in src { let d = Int((k >> shift) & 2047); dst[counts[d]] = k; counts[d] += 1 }
+                for d in 0..<2048 {
+                    let c = counts[d]
+                    counts[d] = sum
+                    sum += c
+                }
+                for k in src {
+                    let d = Int((k >> shift) & 2047)
+                    dst[counts[d]] = k
+                    counts[d] += 1
+                }
                 swap(&src, &dst)
             }
             if src.baseAddress != a.baseAddress { a.baseAddress!.update(from: src.baseAddress!, count: n) }

@@ -1,4 +1,5 @@
 import SeededRandom
+
 /// The call times of one instance, in seconds from the phase start, in increasing order.
 ///
 /// Streams are pulled one time at a time so that a schedule of any length is planned in
@@ -11,12 +12,12 @@ public class ArrivalStream {
     /// The stream for `instance` under `generator` (docs/workload.md, "How times are made").
     public static func make(for instance: Instance, seed: UInt64, durationS: Double, generator: Generator) -> ArrivalStream {
         switch instance.arrivals {
-        case let .list(gaps):
+        case .list(let gaps):
             return ReplayedArrivals(gaps: gaps, durationS: durationS)
-        case let .uniform(rate, window):
+        case .uniform(let rate, let window):
             var rng = Xoshiro256StarStar(seed: seed, stream: instance.name)
             return UniformArrivals(rate: rate, durationS: durationS, window: window, rng: &rng)
-        case let .poisson(rate, window):
+        case .poisson(let rate, let window):
             switch generator {
             case .rightsize:
                 return PoissonArrivals(rate: rate, window: window, rng: Xoshiro256StarStar(seed: seed, stream: instance.name))
@@ -45,14 +46,19 @@ final class PoissonArrivals: ArrivalStream {
     var done: Bool
 
     init(rate: Double, window: Arrivals.Window, rng: Xoshiro256StarStar) {
-        self.rng = rng; self.rate = rate; self.window = window
+        self.rng = rng
+        self.rate = rate
+        self.window = window
         done = !(rate > 0)
     }
 
     override func next() -> Double? {
         while !done {
             time += rng.nextStandardExponential() / rate
-            if time >= window.end { done = true; break }
+            if time >= window.end {
+                done = true
+                break
+            }
             if time > window.start { return time }
         }
         return nil
@@ -69,14 +75,16 @@ final class UniformArrivals: ArrivalStream {
     var k = 0
 
     init(rate: Double, durationS: Double, window: Arrivals.Window, rng: inout Xoshiro256StarStar) {
-        self.rate = rate; self.window = window
+        self.rate = rate
+        self.window = window
         let u = rng.nextUnitInterval()
         if rate > 0 {
             shift = u / rate
             let calls = (durationS * rate).rounded(.down)
             count = calls < Double(Int.max / 2) ? Int(calls) : Int.max / 2
         } else {
-            shift = 0; count = 0
+            shift = 0
+            count = 0
         }
     }
 
@@ -84,7 +92,10 @@ final class UniformArrivals: ArrivalStream {
         while k < count {
             k += 1
             let time = Double(k) / rate + shift
-            if time >= window.end { k = count; break }
+            if time >= window.end {
+                k = count
+                break
+            }
             if time > window.start { return time }
         }
         return nil
@@ -109,7 +120,8 @@ final class NumpyPoissonArrivals: ArrivalStream {
             let draws = (2.0 * durationS * rate).rounded(.towardZero)  // Python: int(2 * duration * rate)
             remaining = draws < Double(Int.max / 2) ? Int(draws) : Int.max / 2
         } else {
-            scale = 0; remaining = 0
+            scale = 0
+            remaining = 0
         }
     }
 
@@ -117,7 +129,10 @@ final class NumpyPoissonArrivals: ArrivalStream {
         while remaining > 0 {
             remaining -= 1
             time += generator.nextExponential(scale: scale)
-            if time >= window.end { remaining = 0; break }  // sums only grow: nothing later passes
+            if time >= window.end {
+                remaining = 0
+                break
+            }  // sums only grow: nothing later passes
             if time > window.start { return time }
         }
         return nil
@@ -133,14 +148,18 @@ final class ReplayedArrivals: ArrivalStream {
     var time = 0.0
 
     init(gaps: [Double], durationS: Double) {
-        self.gaps = gaps; self.durationS = durationS
+        self.gaps = gaps
+        self.durationS = durationS
     }
 
     override func next() -> Double? {
         guard index < gaps.count else { return nil }
         time += gaps[index]
         index += 1
-        if time > durationS { index = gaps.count; return nil }
+        if time > durationS {
+            index = gaps.count
+            return nil
+        }
         return time
     }
 }

@@ -3,7 +3,7 @@ import HeapModule
 import RecordSchema
 import ToolSupport
 
-/// A workload ready to be expanded into schedule.ndjson (DESIGN.md §3, docs/plan.md).
+/// A workload ready to be expanded into schedule.ndjson (docs/plan.md).
 ///
 /// The schedule is never held in memory: each phase merges the instances' arrival
 /// streams with a heap, and the header's call count comes from a counting pass over
@@ -47,8 +47,9 @@ public struct Schedule: Sendable {
         }
         let workload = try WorkloadParser(file: name, baseDirectory: directory).parse(bytes)
         if generator == .faasprofiler, let seed = workload.seed, seed > UInt64(UInt32.max) {
-            throw InputError(file: name, line: workload.seedLine, field: "random_seed",
-                             problem: "--compat faasprofiler needs a seed from 0 to 4294967295 (numpy's legacy seeding), got \(seed)")
+            throw InputError(
+                file: name, line: workload.seedLine, field: "random_seed",
+                problem: "--compat faasprofiler needs a seed from 0 to 4294967295 (numpy's legacy seeding), got \(seed)")
         }
         return Schedule(workload: workload, workloadSHA256: SHA256.hex(bytes), generator: generator)
     }
@@ -69,18 +70,20 @@ public struct Schedule: Sendable {
     }
 
     public func header(scheduled: Int) -> RunHeader {
-        RunHeader(run: workload.testName, seed: seed, seedGenerated: seedGenerated, workloadSHA256: workloadSHA256,
-                  workload: workload.normalizedJSON, memorySizes: workload.memorySizes, scheduled: scheduled,
-                  generator: generator.rawValue, tools: ["plan \(RightsizeVersion.current)"])
+        RunHeader(
+            run: workload.testName, seed: seed, seedGenerated: seedGenerated, workloadSHA256: workloadSHA256,
+            workload: workload.normalizedJSON, memorySizes: workload.memorySizes, scheduled: scheduled,
+            generator: generator.rawValue, tools: ["plan \(RightsizeVersion.current)"])
     }
 
     /// The target of instance `index`, with its payload cycle, as schedule lines carry them.
     func call(instance index: Int, phase: Int, seq: Int, atS: Double, payloadIndex: Int) -> ScheduledCall {
         let instance = workload.instances[index]
-        return ScheduledCall(run: workload.testName, seq: seq, phase: phase, memoryMB: workload.memorySizes[phase],
-                             instance: instance.name, application: instance.application, atS: atS,
-                             target: instance.target, payload: instance.payloads[payloadIndex],
-                             payloadIndex: payloadIndex, seed: seed)
+        return ScheduledCall(
+            run: workload.testName, seq: seq, phase: phase, memoryMB: workload.memorySizes[phase],
+            instance: instance.name, application: instance.application, atS: atS,
+            target: instance.target, payload: instance.payloads[payloadIndex],
+            payloadIndex: payloadIndex, seed: seed)
     }
 
     /// Every call in file order: phases in order of memory_sizes; inside a phase, times

@@ -56,7 +56,8 @@ public struct LineBatch {
     /// Empties the batch and lets `body` append lines while `sink.hasRoom`; `bytes` then holds them.
     public mutating func fill<R>(_ body: (inout LineSink) throws -> R) rethrows -> R {
         if bytes.count < capacity { bytes.append(contentsOf: repeatElement(0, count: capacity - bytes.count)) }
-        let target = self.target, capacity = self.capacity
+        let target = self.target
+        let capacity = self.capacity
         var used = 0
         let result = try bytes.withUnsafeMutableBufferPointer { buffer -> R in
             var sink = LineSink(base: buffer.baseAddress!, limit: capacity, target: target)
@@ -77,7 +78,9 @@ public struct LineSink: TextOutputStream {
     public private(set) var count = 0
 
     init(base: UnsafeMutablePointer<UInt8>, limit: Int, target: Int) {
-        self.base = base; self.limit = limit; self.target = target
+        self.base = base
+        self.limit = limit
+        self.target = target
     }
 
     public var hasRoom: Bool { count < target }
@@ -127,7 +130,9 @@ public final class ScheduleLineEncoder {
         let instances = schedule.workload.instances
         var pieces: [[UInt8]] = []
         var prefix: [UInt8] = []
-        var middleIndex: [Int] = [], suffixIndex: [Int] = [], firstSuffix: [Int] = []
+        var middleIndex: [Int] = []
+        var suffixIndex: [Int] = []
+        var firstSuffix: [Int] = []
         for phase in schedule.workload.memorySizes.indices {
             for i in instances.indices {
                 let parts = Self.fragments(of: schedule.call(instance: i, phase: phase, seq: 0, atS: 0, payloadIndex: 0))

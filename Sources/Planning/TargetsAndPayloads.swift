@@ -7,14 +7,20 @@ extension WorkloadParser {
         let present = Self.httpKeys.filter { fields.member($0) != nil }
         if !present.isEmpty {
             for key in Self.httpKeys where fields.member(key) == nil {
-                throw fail(fields.node, "\(path).\(key)", "missing: an HTTP target needs host, stage and resource (it has \(present.joined(separator: ", ")))")
+                throw fail(
+                    fields.node, "\(path).\(key)",
+                    "missing: an HTTP target needs host, stage and resource (it has \(present.joined(separator: ", ")))")
             }
             for key in Self.lambdaOnlyKeys {
-                if let n = fields.member(key) { throw fail(n, "\(path).\(key)", "applies to Lambda targets only; this instance has host/stage/resource") }
+                if let n = fields.member(key) {
+                    throw fail(n, "\(path).\(key)", "applies to Lambda targets only; this instance has host/stage/resource")
+                }
             }
             let host = try string(fields.member("host")!, "\(path).host")
             guard !host.contains("/") else {
-                throw fail(fields.member("host")!, "\(path).host", "must be a host name (and optional :port) without scheme or path, got \"\(host)\"")
+                throw fail(
+                    fields.member("host")!, "\(path).host",
+                    "must be a host name (and optional :port) without scheme or path, got \"\(host)\"")
             }
             let stage = try string(fields.member("stage")!, "\(path).stage", allowEmpty: true)
             let resource = try string(fields.member("resource")!, "\(path).resource", allowEmpty: true)
@@ -33,7 +39,9 @@ extension WorkloadParser {
             return .http(url: Self.url(scheme: scheme, host: host, stage: stage, resource: resource), method: "POST", signed: signed)
         }
         for key in Self.httpOnlyKeys {
-            if let n = fields.member(key) { throw fail(n, "\(path).\(key)", "applies to HTTP targets only (give host, stage and resource)") }
+            if let n = fields.member(key) {
+                throw fail(n, "\(path).\(key)", "applies to HTTP targets only (give host, stage and resource)")
+            }
         }
         var function = application
         if let n = fields.member("function_name"), !n.isNull { function = try string(n, "\(path).function_name") }

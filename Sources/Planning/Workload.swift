@@ -38,7 +38,7 @@ public struct Instance: Sendable {
     public var payloads: [RawJSON]
 }
 
-/// How an instance's call times are made (DESIGN.md §3, FaaSProfiler's EventGenerator).
+/// How an instance's call times are made (docs/workload.md; FaaSProfiler's EventGenerator).
 public enum Arrivals: Sendable, Equatable {
     /// Calls at k/rate + shift, k = 1...floor(duration * rate), one random shift in [0, 1/rate),
     /// kept when window.start < t < window.end.
@@ -52,6 +52,9 @@ public enum Arrivals: Sendable, Equatable {
     public struct Window: Sendable, Equatable {
         public var start: Double
         public var end: Double
-        public init(start: Double, end: Double) { self.start = start; self.end = end }
+        public init(start: Double, end: Double) {
+            self.start = start
+            self.end = end
+        }
     }
 }

@@ -37,7 +37,8 @@ public struct WorkloadParser {
 
     /// Parses `bytes` (the workload file's contents).
     public func parse(_ bytes: [UInt8]) throws -> Workload {
-        let root: JSONNode, normalized: [UInt8]
+        let root: JSONNode
+        let normalized: [UInt8]
         do {
             (root, normalized) = try JSONTree.parse(bytes, allowTrailingCommas: true)
         } catch let e as JSONSyntaxError {
@@ -49,8 +50,9 @@ public struct WorkloadParser {
 
         let testName = try string(top.required("test_name", self), "test_name")
         guard Self.isSafeFolderName(testName) else {
-            throw fail(top.member("test_name")!, "test_name",
-                       "must be 1-100 letters, digits, '.', '_' or '-', not starting with '.' or '-' (it names the run's folder)")
+            throw fail(
+                top.member("test_name")!, "test_name",
+                "must be 1-100 letters, digits, '.', '_' or '-', not starting with '.' or '-' (it names the run's folder)")
         }
         let durationNode = try top.required("test_duration_in_seconds", self)
         let duration = try number(durationNode, "test_duration_in_seconds")
@@ -70,14 +72,18 @@ public struct WorkloadParser {
         }
         var memorySizes = [128]
         if let node = top.member("memory_sizes"), !node.isNull {
-            guard case .array(let elements) = node.value else { throw fail(node, "memory_sizes", "must be an array of memory sizes in MB, got \(node.typeName)") }
+            guard case .array(let elements) = node.value else {
+                throw fail(node, "memory_sizes", "must be an array of memory sizes in MB, got \(node.typeName)")
+            }
             guard !elements.isEmpty else { throw fail(node, "memory_sizes", "must list at least one memory size") }
             memorySizes = try elements.enumerated().map { k, e in
                 let field = "memory_sizes[\(k)]"
                 guard case .number(let d, _) = e.value, d == d.rounded(), abs(d) < 1e9 else {
                     throw fail(e, field, "must be an integer number of MB, got \(e.text)")
                 }
-                guard (128...10240).contains(Int(d)) else { throw fail(e, field, "must be from 128 to 10240 MB (Lambda's range), got \(Int(d))") }
+                guard (128...10240).contains(Int(d)) else {
+                    throw fail(e, field, "must be from 128 to 10240 MB (Lambda's range), got \(Int(d))")
+                }
                 return Int(d)
             }
         }
@@ -102,9 +108,10 @@ public struct WorkloadParser {
             var scanner = JSONScanner(buffer)
             return (try? scanner.readRaw()) ?? .null  // already parsed once: cannot fail
         }
-        return Workload(testName: testName, durationS: duration, seed: seed, blockingCLI: blockingCLI,
-                        memorySizes: memorySizes, platform: platform, instances: instances,
-                        normalizedJSON: compact, warnings: warnings, seedLine: top.member("random_seed")?.line)
+        return Workload(
+            testName: testName, durationS: duration, seed: seed, blockingCLI: blockingCLI,
+            memorySizes: memorySizes, platform: platform, instances: instances,
+            normalizedJSON: compact, warnings: warnings, seedLine: top.member("random_seed")?.line)
     }
 
     func instance(_ name: String, _ node: JSONNode, duration: Double, warnings: inout [String]) throws -> Instance {
@@ -124,12 +131,15 @@ public struct WorkloadParser {
                 throw fail(listNode, "\(path).\(key)", "must be an array of inter-arrival times in seconds, got \(listNode.typeName)")
             }
             let gaps = try elements.enumerated().map { k, e in
-                guard case .number(let d, _) = e.value else { throw fail(e, "\(path).\(key)[\(k)]", "must be a number of seconds, got \(e.typeName)") }
+                guard case .number(let d, _) = e.value else {
+                    throw fail(e, "\(path).\(key)[\(k)]", "must be a number of seconds, got \(e.typeName)")
+                }
                 guard d >= 0 else { throw fail(e, "\(path).\(key)[\(k)]", "inter-arrival times must not be negative, got \(e.text)") }
                 return d
             }
             if let w = fields.member("activity_window"), !w.isNull {
-                warnings.append("\(file):\(w.line): \(path).activity_window: ignored for a replayed inter-arrival list (as in FaaSProfiler)")
+                warnings.append(
+                    "\(file):\(w.line): \(path).activity_window: ignored for a replayed inter-arrival list (as in FaaSProfiler)")
             }
             arrivals = .list(gaps)
         } else {
@@ -142,22 +152,27 @@ public struct WorkloadParser {
             if let w = fields.member("activity_window"), !w.isNull {
                 let field = "\(path).activity_window"
                 guard case .array(let bounds) = w.value, bounds.count == 2,
-                      case .number(let a, _) = bounds[0].value, case .number(let b, _) = bounds[1].value else {
+                    case .number(let a, _) = bounds[0].value, case .number(let b, _) = bounds[1].value
+                else {
                     throw fail(w, field, "must be two numbers [start, end] in seconds, got \(w.text)")
                 }
                 guard a < b else { throw fail(w, field, "start must be less than end, got [\(bounds[0].text), \(bounds[1].text)]") }
                 guard a >= 0, b <= duration else {
-                    throw fail(w, field, "must lie inside the run [0, \(Self.format(duration))], got [\(bounds[0].text), \(bounds[1].text)]")
+                    throw fail(
+                        w, field, "must lie inside the run [0, \(Self.format(duration))], got [\(bounds[0].text), \(bounds[1].text)]")
                 }
                 window = Arrivals.Window(start: a, end: b)
             }
             guard rate * (window.end - window.start) <= Self.maximumCallsPerInstance else {
-                throw fail(rateNode, "\(path).rate", "would make about \(Self.format((rate * (window.end - window.start)).rounded())) calls per phase; the limit is 10^9")
+                throw fail(
+                    rateNode, "\(path).rate",
+                    "would make about \(Self.format((rate * (window.end - window.start)).rounded())) calls per phase; the limit is 10^9")
             }
             switch distribution {
             case "Uniform": arrivals = .uniform(rate: rate, window: window)
             case "Poisson": arrivals = .poisson(rate: rate, window: window)
-            default: throw fail(distributionNode, "\(path).distribution", "must be \"Uniform\" or \"Poisson\", got \(distributionNode.text)")
+            default:
+                throw fail(distributionNode, "\(path).distribution", "must be \"Uniform\" or \"Poisson\", got \(distributionNode.text)")
             }
         }
 

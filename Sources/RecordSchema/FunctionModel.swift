@@ -18,14 +18,23 @@ public struct FunctionModel: Codable, Hashable, Sendable {
     public var recommendations: Recommendations?
     public var warnings: [String]
 
-    public init(function: String, payloadGroup: String, payload: String?, currentMemoryMB: Int?,
-                observations: [MemoryObservation], runtime: CurveModel?, memory: MemoryModel?,
-                coldStart: ColdStartModel?, costCurve: [CostPoint], recommendations: Recommendations?,
-                warnings: [String]) {
-        self.function = function; self.payloadGroup = payloadGroup; self.payload = payload
-        self.currentMemoryMB = currentMemoryMB; self.observations = observations; self.runtime = runtime
-        self.memory = memory; self.coldStart = coldStart; self.costCurve = costCurve
-        self.recommendations = recommendations; self.warnings = warnings
+    public init(
+        function: String, payloadGroup: String, payload: String?, currentMemoryMB: Int?,
+        observations: [MemoryObservation], runtime: CurveModel?, memory: MemoryModel?,
+        coldStart: ColdStartModel?, costCurve: [CostPoint], recommendations: Recommendations?,
+        warnings: [String]
+    ) {
+        self.function = function
+        self.payloadGroup = payloadGroup
+        self.payload = payload
+        self.currentMemoryMB = currentMemoryMB
+        self.observations = observations
+        self.runtime = runtime
+        self.memory = memory
+        self.coldStart = coldStart
+        self.costCurve = costCurve
+        self.recommendations = recommendations
+        self.warnings = warnings
     }
 
     enum CodingKeys: String, CodingKey {
@@ -64,16 +73,29 @@ public struct MemoryObservation: Codable, Hashable, Sendable {
     public var coldStartShare: Double
     public var initP50Ms: Double?
 
-    public init(memoryMB: Int, n: Int, warmN: Int, coldN: Int, durationP50Ms: Double?, durationP90Ms: Double?,
-                durationP99Ms: Double?, durationMeanMs: Double?, durationFitMs: Double?, billedMeanMs: Double?,
-                errors: Int, timeouts: Int, ooms: Int, maxMemoryUsedP50MB: Double?, maxMemoryUsedMaxMB: Int?,
-                coldStartShare: Double, initP50Ms: Double?) {
-        self.memoryMB = memoryMB; self.n = n; self.warmN = warmN; self.coldN = coldN
-        self.durationP50Ms = durationP50Ms; self.durationP90Ms = durationP90Ms; self.durationP99Ms = durationP99Ms
-        self.durationMeanMs = durationMeanMs; self.durationFitMs = durationFitMs; self.billedMeanMs = billedMeanMs
-        self.errors = errors; self.timeouts = timeouts; self.ooms = ooms
-        self.maxMemoryUsedP50MB = maxMemoryUsedP50MB; self.maxMemoryUsedMaxMB = maxMemoryUsedMaxMB
-        self.coldStartShare = coldStartShare; self.initP50Ms = initP50Ms
+    public init(
+        memoryMB: Int, n: Int, warmN: Int, coldN: Int, durationP50Ms: Double?, durationP90Ms: Double?,
+        durationP99Ms: Double?, durationMeanMs: Double?, durationFitMs: Double?, billedMeanMs: Double?,
+        errors: Int, timeouts: Int, ooms: Int, maxMemoryUsedP50MB: Double?, maxMemoryUsedMaxMB: Int?,
+        coldStartShare: Double, initP50Ms: Double?
+    ) {
+        self.memoryMB = memoryMB
+        self.n = n
+        self.warmN = warmN
+        self.coldN = coldN
+        self.durationP50Ms = durationP50Ms
+        self.durationP90Ms = durationP90Ms
+        self.durationP99Ms = durationP99Ms
+        self.durationMeanMs = durationMeanMs
+        self.durationFitMs = durationFitMs
+        self.billedMeanMs = billedMeanMs
+        self.errors = errors
+        self.timeouts = timeouts
+        self.ooms = ooms
+        self.maxMemoryUsedP50MB = maxMemoryUsedP50MB
+        self.maxMemoryUsedMaxMB = maxMemoryUsedMaxMB
+        self.coldStartShare = coldStartShare
+        self.initP50Ms = initP50Ms
     }
 
     enum CodingKeys: String, CodingKey {
@@ -119,12 +141,24 @@ public struct CurveModel: Codable, Hashable, Sendable {
     /// The chosen form's prediction of each size when that size is left out of the fit.
     public var looPredictions: [LeftOutSize]?
 
-    public init(form: String, formula: String, parameters: [String: Double], standardErrors: [String: Double],
-                r2: Double?, mape: Double, looMape: Double?, candidates: [CurveCandidate], robust: String,
-                selection: String, sizes: Int, points: Int, looPredictions: [LeftOutSize]? = nil) {
-        self.form = form; self.formula = formula; self.parameters = parameters; self.standardErrors = standardErrors
-        self.r2 = r2; self.mape = mape; self.looMape = looMape; self.candidates = candidates; self.robust = robust
-        self.selection = selection; self.sizes = sizes; self.points = points; self.looPredictions = looPredictions
+    public init(
+        form: String, formula: String, parameters: [String: Double], standardErrors: [String: Double],
+        r2: Double?, mape: Double, looMape: Double?, candidates: [CurveCandidate], robust: String,
+        selection: String, sizes: Int, points: Int, looPredictions: [LeftOutSize]? = nil
+    ) {
+        self.form = form
+        self.formula = formula
+        self.parameters = parameters
+        self.standardErrors = standardErrors
+        self.r2 = r2
+        self.mape = mape
+        self.looMape = looMape
+        self.candidates = candidates
+        self.robust = robust
+        self.selection = selection
+        self.sizes = sizes
+        self.points = points
+        self.looPredictions = looPredictions
     }
 
     enum CodingKeys: String, CodingKey {
@@ -146,7 +180,10 @@ public struct LeftOutSize: Codable, Hashable, Sendable {
     public var errorPct: Double
 
     public init(memoryMB: Int, observedMs: Double, predictedMs: Double, errorPct: Double) {
-        self.memoryMB = memoryMB; self.observedMs = observedMs; self.predictedMs = predictedMs; self.errorPct = errorPct
+        self.memoryMB = memoryMB
+        self.observedMs = observedMs
+        self.predictedMs = predictedMs
+        self.errorPct = errorPct
     }
 
     enum CodingKeys: String, CodingKey {
@@ -168,10 +205,18 @@ public struct CurveCandidate: Codable, Hashable, Sendable {
     /// Why the form could not be fitted or scored, when it could not.
     public var note: String?
 
-    public init(form: String, formula: String, parameters: [String: Double], standardErrors: [String: Double],
-                r2: Double?, mape: Double?, looMape: Double?, note: String?) {
-        self.form = form; self.formula = formula; self.parameters = parameters; self.standardErrors = standardErrors
-        self.r2 = r2; self.mape = mape; self.looMape = looMape; self.note = note
+    public init(
+        form: String, formula: String, parameters: [String: Double], standardErrors: [String: Double],
+        r2: Double?, mape: Double?, looMape: Double?, note: String?
+    ) {
+        self.form = form
+        self.formula = formula
+        self.parameters = parameters
+        self.standardErrors = standardErrors
+        self.r2 = r2
+        self.mape = mape
+        self.looMape = looMape
+        self.note = note
     }
 
     enum CodingKeys: String, CodingKey {
@@ -200,12 +245,22 @@ public struct MemoryModel: Codable, Hashable, Sendable {
     public var minimumSafeMB: Int?
     public var margin: String
 
-    public init(predictors: [String], coefficients: [String: Double], standardErrors: [String: Double],
-                residualSDMB: Double, r2: Double?, n: Int, maxObservedMB: Int, oomAtMB: Int?, requiredMB: Double,
-                minimumSafeMB: Int?, margin: String) {
-        self.predictors = predictors; self.coefficients = coefficients; self.standardErrors = standardErrors
-        self.residualSDMB = residualSDMB; self.r2 = r2; self.n = n; self.maxObservedMB = maxObservedMB
-        self.oomAtMB = oomAtMB; self.requiredMB = requiredMB; self.minimumSafeMB = minimumSafeMB; self.margin = margin
+    public init(
+        predictors: [String], coefficients: [String: Double], standardErrors: [String: Double],
+        residualSDMB: Double, r2: Double?, n: Int, maxObservedMB: Int, oomAtMB: Int?, requiredMB: Double,
+        minimumSafeMB: Int?, margin: String
+    ) {
+        self.predictors = predictors
+        self.coefficients = coefficients
+        self.standardErrors = standardErrors
+        self.residualSDMB = residualSDMB
+        self.r2 = r2
+        self.n = n
+        self.maxObservedMB = maxObservedMB
+        self.oomAtMB = oomAtMB
+        self.requiredMB = requiredMB
+        self.minimumSafeMB = minimumSafeMB
+        self.margin = margin
     }
 
     enum CodingKeys: String, CodingKey {
@@ -228,7 +283,10 @@ public struct ColdStartModel: Codable, Hashable, Sendable {
     public var perPhase: [ColdStartPhase]
 
     public init(share: Double, coldN: Int, initCurve: CurveModel?, perPhase: [ColdStartPhase]) {
-        self.share = share; self.coldN = coldN; self.initCurve = initCurve; self.perPhase = perPhase
+        self.share = share
+        self.coldN = coldN
+        self.initCurve = initCurve
+        self.perPhase = perPhase
     }
 
     enum CodingKeys: String, CodingKey {
@@ -249,8 +307,13 @@ public struct ColdStartPhase: Codable, Hashable, Sendable {
     public var initMaxMs: Double?
 
     public init(phase: Int, memoryMB: Int, n: Int, coldN: Int, share: Double, initP50Ms: Double?, initMaxMs: Double?) {
-        self.phase = phase; self.memoryMB = memoryMB; self.n = n; self.coldN = coldN; self.share = share
-        self.initP50Ms = initP50Ms; self.initMaxMs = initMaxMs
+        self.phase = phase
+        self.memoryMB = memoryMB
+        self.n = n
+        self.coldN = coldN
+        self.share = share
+        self.initP50Ms = initP50Ms
+        self.initMaxMs = initMaxMs
     }
 
     enum CodingKeys: String, CodingKey {

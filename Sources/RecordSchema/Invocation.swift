@@ -1,4 +1,5 @@
 import JSON
+
 /// How a call ended, as far as the client can tell.
 public enum CallError: String, Sendable, CaseIterable {
     /// 429 TooManyRequestsException (Lambda) or a gateway 429.
@@ -38,14 +39,25 @@ public struct Invocation: Hashable, Sendable {
     public var attempts: Int
     public var responseBytes: Int
 
-    public init(call: ScheduledCall, phaseStartUnixMs: Double, sentUnixMs: Double? = nil, lagMs: Double? = nil,
-                latencyMs: Double? = nil, scheduledLatencyMs: Double? = nil, httpStatus: Int? = nil,
-                requestId: String? = nil, functionError: String? = nil, error: CallError? = nil,
-                errorMessage: String? = nil, attempts: Int = 0, responseBytes: Int = 0) {
-        self.call = call; self.phaseStartUnixMs = phaseStartUnixMs; self.sentUnixMs = sentUnixMs
-        self.lagMs = lagMs; self.latencyMs = latencyMs; self.scheduledLatencyMs = scheduledLatencyMs
-        self.httpStatus = httpStatus; self.requestId = requestId; self.functionError = functionError
-        self.error = error; self.errorMessage = errorMessage; self.attempts = attempts; self.responseBytes = responseBytes
+    public init(
+        call: ScheduledCall, phaseStartUnixMs: Double, sentUnixMs: Double? = nil, lagMs: Double? = nil,
+        latencyMs: Double? = nil, scheduledLatencyMs: Double? = nil, httpStatus: Int? = nil,
+        requestId: String? = nil, functionError: String? = nil, error: CallError? = nil,
+        errorMessage: String? = nil, attempts: Int = 0, responseBytes: Int = 0
+    ) {
+        self.call = call
+        self.phaseStartUnixMs = phaseStartUnixMs
+        self.sentUnixMs = sentUnixMs
+        self.lagMs = lagMs
+        self.latencyMs = latencyMs
+        self.scheduledLatencyMs = scheduledLatencyMs
+        self.httpStatus = httpStatus
+        self.requestId = requestId
+        self.functionError = functionError
+        self.error = error
+        self.errorMessage = errorMessage
+        self.attempts = attempts
+        self.responseBytes = responseBytes
     }
 
     /// The call reached the function and answered, so a REPORT line is expected for it and
@@ -55,7 +67,7 @@ public struct Invocation: Hashable, Sendable {
         guard sentUnixMs != nil, let status = httpStatus else { return false }
         switch error {
         case nil: return status < 400
-        case .http: return status >= 500 && functionError != nil   // a function error surfaced as 5xx
+        case .http: return status >= 500 && functionError != nil  // a function error surfaced as 5xx
         case .throttled, .notSent, .transport, .timeout: return false
         }
     }
@@ -64,18 +76,32 @@ public struct Invocation: Hashable, Sendable {
 
     func writeFields(to w: inout JSONWriter) {
         call.writeFields(to: &w)
-        w.key("phase_start_unix_ms"); w.number(phaseStartUnixMs, decimals: 3)
-        w.key("sent_unix_ms"); w.number(sentUnixMs, decimals: 3)
-        w.key("lag_ms"); w.number(lagMs, decimals: 3)
-        w.key("latency_ms"); w.number(latencyMs, decimals: 3)
-        w.key("scheduled_latency_ms"); w.number(scheduledLatencyMs, decimals: 3)
-        w.key("http_status"); w.int(httpStatus)
-        w.key("request_id"); w.string(requestId)
-        w.key("function_error"); w.string(functionError)
-        w.key("error"); w.string(error?.rawValue)
-        if let errorMessage { w.key("error_message"); w.string(errorMessage) }
-        w.key("attempts"); w.int(attempts)
-        w.key("response_bytes"); w.int(responseBytes)
+        w.key("phase_start_unix_ms")
+        w.number(phaseStartUnixMs, decimals: 3)
+        w.key("sent_unix_ms")
+        w.number(sentUnixMs, decimals: 3)
+        w.key("lag_ms")
+        w.number(lagMs, decimals: 3)
+        w.key("latency_ms")
+        w.number(latencyMs, decimals: 3)
+        w.key("scheduled_latency_ms")
+        w.number(scheduledLatencyMs, decimals: 3)
+        w.key("http_status")
+        w.int(httpStatus)
+        w.key("request_id")
+        w.string(requestId)
+        w.key("function_error")
+        w.string(functionError)
+        w.key("error")
+        w.string(error?.rawValue)
+        if let errorMessage {
+            w.key("error_message")
+            w.string(errorMessage)
+        }
+        w.key("attempts")
+        w.int(attempts)
+        w.key("response_bytes")
+        w.int(responseBytes)
     }
 
     mutating func readField(_ key: RecordKey, _ s: inout JSONScanner) throws -> Bool {
@@ -96,7 +122,9 @@ public struct Invocation: Hashable, Sendable {
                     throw FieldFailure(field: "error", problem: "unknown error kind \"\(text)\"")
                 }
                 error = e
-            } else { error = nil }
+            } else {
+                error = nil
+            }
         case .errorMessage: errorMessage = try optString(&s)
         case .attempts: attempts = try s.readInt()
         case .responseBytes: responseBytes = try s.readInt()

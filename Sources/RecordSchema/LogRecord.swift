@@ -1,4 +1,5 @@
 import JSON
+
 /// The outcome Lambda's REPORT line states.
 public enum ReportStatus: String, Sendable, CaseIterable {
     case success, timeout, error, oom
@@ -20,12 +21,21 @@ public struct Report: Hashable, Sendable {
     public var errorType: String?
     public var xrayTraceId: String?
 
-    public init(requestId: String, durationMs: Double, billedMs: Double, memoryMB: Int, maxMemoryMB: Int? = nil,
-                initMs: Double? = nil, restoreMs: Double? = nil, billedRestoreMs: Double? = nil,
-                status: ReportStatus = .success, errorType: String? = nil, xrayTraceId: String? = nil) {
-        self.requestId = requestId; self.durationMs = durationMs; self.billedMs = billedMs; self.memoryMB = memoryMB
-        self.maxMemoryMB = maxMemoryMB; self.initMs = initMs; self.restoreMs = restoreMs
-        self.billedRestoreMs = billedRestoreMs; self.status = status; self.errorType = errorType
+    public init(
+        requestId: String, durationMs: Double, billedMs: Double, memoryMB: Int, maxMemoryMB: Int? = nil,
+        initMs: Double? = nil, restoreMs: Double? = nil, billedRestoreMs: Double? = nil,
+        status: ReportStatus = .success, errorType: String? = nil, xrayTraceId: String? = nil
+    ) {
+        self.requestId = requestId
+        self.durationMs = durationMs
+        self.billedMs = billedMs
+        self.memoryMB = memoryMB
+        self.maxMemoryMB = maxMemoryMB
+        self.initMs = initMs
+        self.restoreMs = restoreMs
+        self.billedRestoreMs = billedRestoreMs
+        self.status = status
+        self.errorType = errorType
         self.xrayTraceId = xrayTraceId
     }
 }
@@ -48,30 +58,54 @@ public struct LogRecord: Hashable, Sendable {
     public var joinedBy: JoinKey
 
     public init(invocation: Invocation, report: Report, logStream: String, logTimestampUnixMs: Double, joinedBy: JoinKey) {
-        self.invocation = invocation; self.report = report; self.logStream = logStream
-        self.logTimestampUnixMs = logTimestampUnixMs; self.joinedBy = joinedBy
+        self.invocation = invocation
+        self.report = report
+        self.logStream = logStream
+        self.logTimestampUnixMs = logTimestampUnixMs
+        self.joinedBy = joinedBy
     }
 
-    static let placeholder = LogRecord(invocation: .placeholder,
-                                       report: Report(requestId: "", durationMs: .nan, billedMs: .nan, memoryMB: -1),
-                                       logStream: "", logTimestampUnixMs: 0, joinedBy: .requestId)
+    static let placeholder = LogRecord(
+        invocation: .placeholder,
+        report: Report(requestId: "", durationMs: .nan, billedMs: .nan, memoryMB: -1),
+        logStream: "", logTimestampUnixMs: 0, joinedBy: .requestId)
 
     func writeFields(to w: inout JSONWriter) {
         invocation.writeFields(to: &w)
-        w.key("report_request_id"); w.string(report.requestId)
-        w.key("duration_ms"); w.number(report.durationMs)
-        w.key("billed_ms"); w.number(report.billedMs)
-        w.key("report_memory_mb"); w.int(report.memoryMB)
-        w.key("max_memory_mb"); w.int(report.maxMemoryMB)
-        w.key("init_ms"); w.number(report.initMs)
-        w.key("restore_ms"); w.number(report.restoreMs)
-        if let b = report.billedRestoreMs { w.key("billed_restore_ms"); w.number(b) }
-        w.key("status"); w.string(report.status.rawValue)
-        if let e = report.errorType { w.key("error_type"); w.string(e) }
-        if let x = report.xrayTraceId { w.key("xray_trace_id"); w.string(x) }
-        w.key("log_stream"); w.string(logStream)
-        w.key("log_timestamp_unix_ms"); w.number(logTimestampUnixMs)
-        w.key("joined_by"); w.string(joinedBy.rawValue)
+        w.key("report_request_id")
+        w.string(report.requestId)
+        w.key("duration_ms")
+        w.number(report.durationMs)
+        w.key("billed_ms")
+        w.number(report.billedMs)
+        w.key("report_memory_mb")
+        w.int(report.memoryMB)
+        w.key("max_memory_mb")
+        w.int(report.maxMemoryMB)
+        w.key("init_ms")
+        w.number(report.initMs)
+        w.key("restore_ms")
+        w.number(report.restoreMs)
+        if let b = report.billedRestoreMs {
+            w.key("billed_restore_ms")
+            w.number(b)
+        }
+        w.key("status")
+        w.string(report.status.rawValue)
+        if let e = report.errorType {
+            w.key("error_type")
+            w.string(e)
+        }
+        if let x = report.xrayTraceId {
+            w.key("xray_trace_id")
+            w.string(x)
+        }
+        w.key("log_stream")
+        w.string(logStream)
+        w.key("log_timestamp_unix_ms")
+        w.number(logTimestampUnixMs)
+        w.key("joined_by")
+        w.string(joinedBy.rawValue)
     }
 
     mutating func readField(_ key: RecordKey, _ s: inout JSONScanner) throws -> Bool {

@@ -18,10 +18,17 @@ public struct ModelsFile: Codable, Hashable, Sendable {
     /// File-level warnings (e.g. "no run header"); per-function ones are in `functions[].warnings`.
     public var warnings: [String]
 
-    public init(format: String = ModelsFile.formatName, provenance: ModelProvenance, pricing: PricingUsed,
-                options: FitOptionsUsed, functions: [FunctionModel], logWait: [LogWaitSummary], warnings: [String]) {
-        self.format = format; self.provenance = provenance; self.pricing = pricing; self.options = options
-        self.functions = functions; self.logWait = logWait; self.warnings = warnings
+    public init(
+        format: String = ModelsFile.formatName, provenance: ModelProvenance, pricing: PricingUsed,
+        options: FitOptionsUsed, functions: [FunctionModel], logWait: [LogWaitSummary], warnings: [String]
+    ) {
+        self.format = format
+        self.provenance = provenance
+        self.pricing = pricing
+        self.options = options
+        self.functions = functions
+        self.logWait = logWait
+        self.warnings = warnings
     }
 
     enum CodingKeys: String, CodingKey {
@@ -43,10 +50,17 @@ public struct ModelProvenance: Codable, Hashable, Sendable {
     /// "<tool> <version>" of every stage the records went through, ending with fit.
     public var tools: [String]
 
-    public init(tool: String, version: String, inputs: [ModelInput], workloadSHA256: String?, seed: UInt64?,
-                run: String?, tools: [String]) {
-        self.tool = tool; self.version = version; self.inputs = inputs; self.workloadSHA256 = workloadSHA256
-        self.seed = seed; self.run = run; self.tools = tools
+    public init(
+        tool: String, version: String, inputs: [ModelInput], workloadSHA256: String?, seed: UInt64?,
+        run: String?, tools: [String]
+    ) {
+        self.tool = tool
+        self.version = version
+        self.inputs = inputs
+        self.workloadSHA256 = workloadSHA256
+        self.seed = seed
+        self.run = run
+        self.tools = tools
     }
 
     enum CodingKeys: String, CodingKey {
@@ -64,7 +78,9 @@ public struct ModelInput: Codable, Hashable, Sendable {
     public var records: [String: Int]
 
     public init(path: String, sha256: String, records: [String: Int]) {
-        self.path = path; self.sha256 = sha256; self.records = records
+        self.path = path
+        self.sha256 = sha256
+        self.records = records
     }
 }
 
@@ -80,10 +96,16 @@ public struct PricingUsed: Codable, Hashable, Sendable {
     /// "built-in" or the --prices file path, plus the table's own source note.
     public var source: String
 
-    public init(region: String, architecture: String, gbSecondUSD: Double, requestUSD: Double,
-                billingGranularityMs: Double, source: String) {
-        self.region = region; self.architecture = architecture; self.gbSecondUSD = gbSecondUSD
-        self.requestUSD = requestUSD; self.billingGranularityMs = billingGranularityMs; self.source = source
+    public init(
+        region: String, architecture: String, gbSecondUSD: Double, requestUSD: Double,
+        billingGranularityMs: Double, source: String
+    ) {
+        self.region = region
+        self.architecture = architecture
+        self.gbSecondUSD = gbSecondUSD
+        self.requestUSD = requestUSD
+        self.billingGranularityMs = billingGranularityMs
+        self.source = source
     }
 
     enum CodingKeys: String, CodingKey {
@@ -121,18 +143,29 @@ public struct FitOptionsUsed: Codable, Hashable, Sendable {
     /// --extrapolate: recommendations may lie outside the measured memory sizes.
     public var extrapolate: Bool?
 
-    public init(gridMinMB: Int, gridMaxMB: Int, gridStepMB: Int, maxDurationMs: Double?, balancedWeight: Double,
-                trimFraction: Double, bootstrapResamples: Int, bootstrapSeed: UInt64, confidenceLevel: Double,
-                memorySafetySigmas: Double, memorySafetyFraction: Double, fastestTolerance: Double,
-                minInvocationsPerSize: Int, currentMemoryMB: Int?, coldStartShare: Double? = nil,
-                extrapolate: Bool? = nil) {
-        self.gridMinMB = gridMinMB; self.gridMaxMB = gridMaxMB; self.gridStepMB = gridStepMB
-        self.maxDurationMs = maxDurationMs; self.balancedWeight = balancedWeight; self.trimFraction = trimFraction
-        self.bootstrapResamples = bootstrapResamples; self.bootstrapSeed = bootstrapSeed
-        self.confidenceLevel = confidenceLevel; self.memorySafetySigmas = memorySafetySigmas
-        self.memorySafetyFraction = memorySafetyFraction; self.fastestTolerance = fastestTolerance
-        self.minInvocationsPerSize = minInvocationsPerSize; self.currentMemoryMB = currentMemoryMB
-        self.coldStartShare = coldStartShare; self.extrapolate = extrapolate
+    public init(
+        gridMinMB: Int, gridMaxMB: Int, gridStepMB: Int, maxDurationMs: Double?, balancedWeight: Double,
+        trimFraction: Double, bootstrapResamples: Int, bootstrapSeed: UInt64, confidenceLevel: Double,
+        memorySafetySigmas: Double, memorySafetyFraction: Double, fastestTolerance: Double,
+        minInvocationsPerSize: Int, currentMemoryMB: Int?, coldStartShare: Double? = nil,
+        extrapolate: Bool? = nil
+    ) {
+        self.gridMinMB = gridMinMB
+        self.gridMaxMB = gridMaxMB
+        self.gridStepMB = gridStepMB
+        self.maxDurationMs = maxDurationMs
+        self.balancedWeight = balancedWeight
+        self.trimFraction = trimFraction
+        self.bootstrapResamples = bootstrapResamples
+        self.bootstrapSeed = bootstrapSeed
+        self.confidenceLevel = confidenceLevel
+        self.memorySafetySigmas = memorySafetySigmas
+        self.memorySafetyFraction = memorySafetyFraction
+        self.fastestTolerance = fastestTolerance
+        self.minInvocationsPerSize = minInvocationsPerSize
+        self.currentMemoryMB = currentMemoryMB
+        self.coldStartShare = coldStartShare
+        self.extrapolate = extrapolate
     }
 
     enum CodingKeys: String, CodingKey {

@@ -20,12 +20,22 @@ public struct CostPoint: Codable, Hashable, Sendable {
     /// Why this size is never recommended, when it is not (e.g. "memory", "timeouts"); null = eligible.
     public var excluded: String?
 
-    public init(memoryMB: Int, durationMs: Double, durationLoMs: Double, durationHiMs: Double, billedMs: Double,
-                costUSD: Double, costLo: Double, costHi: Double, observed: Bool, extrapolated: Bool, memorySafe: Bool,
-                excluded: String? = nil) {
-        self.memoryMB = memoryMB; self.durationMs = durationMs; self.durationLoMs = durationLoMs
-        self.durationHiMs = durationHiMs; self.billedMs = billedMs; self.costUSD = costUSD; self.costLo = costLo
-        self.costHi = costHi; self.observed = observed; self.extrapolated = extrapolated; self.memorySafe = memorySafe
+    public init(
+        memoryMB: Int, durationMs: Double, durationLoMs: Double, durationHiMs: Double, billedMs: Double,
+        costUSD: Double, costLo: Double, costHi: Double, observed: Bool, extrapolated: Bool, memorySafe: Bool,
+        excluded: String? = nil
+    ) {
+        self.memoryMB = memoryMB
+        self.durationMs = durationMs
+        self.durationLoMs = durationLoMs
+        self.durationHiMs = durationHiMs
+        self.billedMs = billedMs
+        self.costUSD = costUSD
+        self.costLo = costLo
+        self.costHi = costHi
+        self.observed = observed
+        self.extrapolated = extrapolated
+        self.memorySafe = memorySafe
         self.excluded = excluded
     }
 
@@ -50,9 +60,13 @@ public struct Recommendations: Codable, Hashable, Sendable {
     /// Cheapest whose predicted duration ≤ --max-duration-ms (null without the option or when none qualifies).
     public var underLatencyBound: Recommendation?
 
-    public init(cheapest: Recommendation?, fastest: Recommendation?, balanced: Recommendation?,
-                underLatencyBound: Recommendation?) {
-        self.cheapest = cheapest; self.fastest = fastest; self.balanced = balanced
+    public init(
+        cheapest: Recommendation?, fastest: Recommendation?, balanced: Recommendation?,
+        underLatencyBound: Recommendation?
+    ) {
+        self.cheapest = cheapest
+        self.fastest = fastest
+        self.balanced = balanced
         self.underLatencyBound = underLatencyBound
     }
 
@@ -82,16 +96,26 @@ public struct Recommendation: Codable, Hashable, Sendable {
     /// One sentence: the rule that picked it.
     public var rule: String
 
-    public init(memoryMB: Int, costPerMillionUSD: Double, costPerMillionCILoUSD: Double, costPerMillionCIHiUSD: Double,
-                durationMs: Double, durationCILoMs: Double, durationCIHiMs: Double, memoryCILoMB: Int,
-                memoryCIHiMB: Int, stability: Double, savingVsCurrentPct: Double?, savingPerMillionUSD: Double?,
-                extrapolated: Bool, rule: String) {
-        self.memoryMB = memoryMB; self.costPerMillionUSD = costPerMillionUSD
-        self.costPerMillionCILoUSD = costPerMillionCILoUSD; self.costPerMillionCIHiUSD = costPerMillionCIHiUSD
-        self.durationMs = durationMs; self.durationCILoMs = durationCILoMs; self.durationCIHiMs = durationCIHiMs
-        self.memoryCILoMB = memoryCILoMB; self.memoryCIHiMB = memoryCIHiMB; self.stability = stability
-        self.savingVsCurrentPct = savingVsCurrentPct; self.savingPerMillionUSD = savingPerMillionUSD
-        self.extrapolated = extrapolated; self.rule = rule
+    public init(
+        memoryMB: Int, costPerMillionUSD: Double, costPerMillionCILoUSD: Double, costPerMillionCIHiUSD: Double,
+        durationMs: Double, durationCILoMs: Double, durationCIHiMs: Double, memoryCILoMB: Int,
+        memoryCIHiMB: Int, stability: Double, savingVsCurrentPct: Double?, savingPerMillionUSD: Double?,
+        extrapolated: Bool, rule: String
+    ) {
+        self.memoryMB = memoryMB
+        self.costPerMillionUSD = costPerMillionUSD
+        self.costPerMillionCILoUSD = costPerMillionCILoUSD
+        self.costPerMillionCIHiUSD = costPerMillionCIHiUSD
+        self.durationMs = durationMs
+        self.durationCILoMs = durationCILoMs
+        self.durationCIHiMs = durationCIHiMs
+        self.memoryCILoMB = memoryCILoMB
+        self.memoryCIHiMB = memoryCIHiMB
+        self.stability = stability
+        self.savingVsCurrentPct = savingVsCurrentPct
+        self.savingPerMillionUSD = savingPerMillionUSD
+        self.extrapolated = extrapolated
+        self.rule = rule
     }
 
     enum CodingKeys: String, CodingKey {
@@ -109,4 +133,3 @@ public struct Recommendation: Codable, Hashable, Sendable {
         case savingPerMillionUSD = "saving_per_million_usd"
     }
 }
-

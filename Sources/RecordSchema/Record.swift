@@ -1,4 +1,5 @@
 import JSON
+
 /// Any line of a rightsize NDJSON file. Each line names its kind in `"record"`,
 /// which writers put first; a stage fed the wrong file says so precisely.
 public enum Record: Hashable, Sendable {
@@ -25,41 +26,74 @@ public enum Record: Hashable, Sendable {
     /// Appends this record as one JSON line (with the trailing newline).
     public func write(to w: inout JSONWriter) {
         w.beginObject()
-        w.key("record"); w.string(kind)
+        w.key("record")
+        w.string(kind)
         switch self {
         case .run(let h):
-            w.key("run"); w.string(h.run)
-            w.key("seed"); w.uint64(h.seed)
-            w.key("seed_generated"); w.bool(h.seedGenerated)
-            w.key("workload_sha256"); w.string(h.workloadSHA256)
-            w.key("memory_sizes"); w.beginArray(); for m in h.memorySizes { w.int(m) }; w.endArray()
-            w.key("scheduled"); w.int(h.scheduled)
-            w.key("generator"); w.string(h.generator)
-            w.key("tools"); w.beginArray(); for t in h.tools { w.string(t) }; w.endArray()
-            w.key("workload"); w.raw(h.workload)
+            w.key("run")
+            w.string(h.run)
+            w.key("seed")
+            w.uint64(h.seed)
+            w.key("seed_generated")
+            w.bool(h.seedGenerated)
+            w.key("workload_sha256")
+            w.string(h.workloadSHA256)
+            w.key("memory_sizes")
+            w.beginArray()
+            for m in h.memorySizes { w.int(m) }
+            w.endArray()
+            w.key("scheduled")
+            w.int(h.scheduled)
+            w.key("generator")
+            w.string(h.generator)
+            w.key("tools")
+            w.beginArray()
+            for t in h.tools { w.string(t) }
+            w.endArray()
+            w.key("workload")
+            w.raw(h.workload)
         case .schedule(let c): c.writeFields(to: &w)
         case .invocation(let i): i.writeFields(to: &w)
         case .log(let l): l.writeFields(to: &w)
         case .invokeSummary(let s):
-            w.key("scheduled"); w.int(s.scheduled)
-            w.key("sent"); w.int(s.sent)
-            w.key("not_sent"); w.int(s.notSent)
-            w.key("interrupted"); w.bool(s.interrupted)
-            w.key("started_unix_ms"); w.number(s.startedUnixMs, decimals: 3)
-            w.key("ended_unix_ms"); w.number(s.endedUnixMs, decimals: 3)
-            w.key("outcomes"); w.beginObject()
-            for (k, v) in s.outcomes.sorted(by: { $0.key < $1.key }) { w.key(k); w.int(v) }
+            w.key("scheduled")
+            w.int(s.scheduled)
+            w.key("sent")
+            w.int(s.sent)
+            w.key("not_sent")
+            w.int(s.notSent)
+            w.key("interrupted")
+            w.bool(s.interrupted)
+            w.key("started_unix_ms")
+            w.number(s.startedUnixMs, decimals: 3)
+            w.key("ended_unix_ms")
+            w.number(s.endedUnixMs, decimals: 3)
+            w.key("outcomes")
+            w.beginObject()
+            for (k, v) in s.outcomes.sorted(by: { $0.key < $1.key }) {
+                w.key(k)
+                w.int(v)
+            }
             w.endObject()
         case .logWait(let s):
-            w.key("function"); w.string(s.function)
-            w.key("log_group"); w.string(s.logGroup)
-            w.key("expected"); w.int(s.expected)
-            w.key("found"); w.int(s.found)
-            w.key("timed_out"); w.bool(s.timedOut)
-            w.key("unmatched"); w.int(s.unmatched)
-            w.key("unparseable"); w.int(s.unparseable)
-            w.key("waited_s"); w.number(s.waitedS, decimals: 3)
-            w.key("api_calls"); w.int(s.apiCalls)
+            w.key("function")
+            w.string(s.function)
+            w.key("log_group")
+            w.string(s.logGroup)
+            w.key("expected")
+            w.int(s.expected)
+            w.key("found")
+            w.int(s.found)
+            w.key("timed_out")
+            w.bool(s.timedOut)
+            w.key("unmatched")
+            w.int(s.unmatched)
+            w.key("unparseable")
+            w.int(s.unparseable)
+            w.key("waited_s")
+            w.number(s.waitedS, decimals: 3)
+            w.key("api_calls")
+            w.int(s.apiCalls)
         }
         w.endObject()
         w.bytes.append(0x0A)
@@ -107,10 +141,16 @@ public enum Record: Hashable, Sendable {
 
     /// Reads the members of a schedule/invocation/log line, dispatching known keys to `field`
     /// (which returns false for keys of other record kinds) and skipping the rest.
-    static func readFlat(_ s: inout JSONScanner, _ currentField: inout String,
-                         _ field: (RecordKey, inout JSONScanner) throws -> Bool) throws {
+    static func readFlat(
+        _ s: inout JSONScanner, _ currentField: inout String,
+        _ field: (RecordKey, inout JSONScanner) throws -> Bool
+    ) throws {
         try s.readObjectKeys { key, s in
-            guard let known = keyTable.field(for: key) else { currentField = key.string; try s.skipValue(); return }
+            guard let known = keyTable.field(for: key) else {
+                currentField = key.string
+                try s.skipValue()
+                return
+            }
             currentField = known.rawValue
             if try !field(known, &s) { try s.skipValue() }
         }
@@ -123,7 +163,10 @@ public enum Record: Hashable, Sendable {
         do {
             guard s.peek() == UInt8(ascii: "{") else { throw JSONScanner.Failure(problem: "expected a JSON object") }
             try s.readObject { key, s in
-                if key == "record", kind == nil { kind = try s.readString(); throw FoundKind() }
+                if key == "record", kind == nil {
+                    kind = try s.readString()
+                    throw FoundKind()
+                }
                 try s.skipValue()
             }
         } catch is FoundKind {
@@ -136,8 +179,9 @@ public enum Record: Hashable, Sendable {
     private struct FoundKind: Error {}
 
     static func readRunHeader(_ s: inout JSONScanner, _ field: inout String) throws -> RunHeader {
-        var h = RunHeader(run: "", seed: 0, seedGenerated: false, workloadSHA256: "", workload: .null,
-                          memorySizes: [], scheduled: 0, generator: "", tools: [])
+        var h = RunHeader(
+            run: "", seed: 0, seedGenerated: false, workloadSHA256: "", workload: .null,
+            memorySizes: [], scheduled: 0, generator: "", tools: [])
         try s.readObject { key, s in
             field = key
             switch key {
@@ -175,8 +219,9 @@ public enum Record: Hashable, Sendable {
     }
 
     static func readLogWait(_ s: inout JSONScanner, _ field: inout String) throws -> LogWaitSummary {
-        var r = LogWaitSummary(function: "", logGroup: "", expected: 0, found: 0, timedOut: false, unmatched: 0,
-                               unparseable: 0, waitedS: 0, apiCalls: 0)
+        var r = LogWaitSummary(
+            function: "", logGroup: "", expected: 0, found: 0, timedOut: false, unmatched: 0,
+            unparseable: 0, waitedS: 0, apiCalls: 0)
         try s.readObject { key, s in
             field = key
             switch key {

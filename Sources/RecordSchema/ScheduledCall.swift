@@ -1,4 +1,5 @@
 import JSON
+
 /// One line of schedule.ndjson: a call to make at `atS` seconds after its phase starts.
 public struct ScheduledCall: Hashable, Sendable {
     public var run: String
@@ -17,29 +18,51 @@ public struct ScheduledCall: Hashable, Sendable {
     /// The run's seed (recorded so that any line says how to reproduce the run).
     public var seed: UInt64
 
-    public init(run: String, seq: Int, phase: Int, memoryMB: Int, instance: String, application: String,
-                atS: Double, target: Target, payload: RawJSON, payloadIndex: Int, seed: UInt64) {
-        self.run = run; self.seq = seq; self.phase = phase; self.memoryMB = memoryMB
-        self.instance = instance; self.application = application; self.atS = atS
-        self.target = target; self.payload = payload; self.payloadIndex = payloadIndex; self.seed = seed
+    public init(
+        run: String, seq: Int, phase: Int, memoryMB: Int, instance: String, application: String,
+        atS: Double, target: Target, payload: RawJSON, payloadIndex: Int, seed: UInt64
+    ) {
+        self.run = run
+        self.seq = seq
+        self.phase = phase
+        self.memoryMB = memoryMB
+        self.instance = instance
+        self.application = application
+        self.atS = atS
+        self.target = target
+        self.payload = payload
+        self.payloadIndex = payloadIndex
+        self.seed = seed
     }
 
-    static let placeholder = ScheduledCall(run: "", seq: -1, phase: -1, memoryMB: -1, instance: "", application: "",
-                                           atS: .nan, target: .http(url: "", method: "", signed: false),
-                                           payload: .emptyObject, payloadIndex: 0, seed: 0)
+    static let placeholder = ScheduledCall(
+        run: "", seq: -1, phase: -1, memoryMB: -1, instance: "", application: "",
+        atS: .nan, target: .http(url: "", method: "", signed: false),
+        payload: .emptyObject, payloadIndex: 0, seed: 0)
 
     func writeFields(to w: inout JSONWriter) {
-        w.key("run"); w.string(run)
-        w.key("seq"); w.int(seq)
-        w.key("phase"); w.int(phase)
-        w.key("memory_mb"); w.int(memoryMB)
-        w.key("instance"); w.string(instance)
-        w.key("application"); w.string(application)
-        w.key("at_s"); w.number(atS)
-        w.key("target"); target.write(to: &w)
-        w.key("payload"); w.raw(payload)
-        w.key("payload_index"); w.int(payloadIndex)
-        w.key("seed"); w.uint64(seed)
+        w.key("run")
+        w.string(run)
+        w.key("seq")
+        w.int(seq)
+        w.key("phase")
+        w.int(phase)
+        w.key("memory_mb")
+        w.int(memoryMB)
+        w.key("instance")
+        w.string(instance)
+        w.key("application")
+        w.string(application)
+        w.key("at_s")
+        w.number(atS)
+        w.key("target")
+        target.write(to: &w)
+        w.key("payload")
+        w.raw(payload)
+        w.key("payload_index")
+        w.int(payloadIndex)
+        w.key("seed")
+        w.uint64(seed)
     }
 
     mutating func readField(_ key: RecordKey, _ s: inout JSONScanner) throws -> Bool {

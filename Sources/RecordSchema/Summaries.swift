@@ -1,4 +1,5 @@
 import JSON
+
 /// First line of schedule/invocations/logs files: what run this is and how it was made.
 ///
 /// plan writes it; every later stage copies it through (adding itself to `tools`), so
@@ -20,11 +21,19 @@ public struct RunHeader: Hashable, Sendable {
     /// "<tool> <version>" of every stage the records went through.
     public var tools: [String]
 
-    public init(run: String, seed: UInt64, seedGenerated: Bool, workloadSHA256: String, workload: RawJSON,
-                memorySizes: [Int], scheduled: Int, generator: String, tools: [String]) {
-        self.run = run; self.seed = seed; self.seedGenerated = seedGenerated; self.workloadSHA256 = workloadSHA256
-        self.workload = workload; self.memorySizes = memorySizes; self.scheduled = scheduled
-        self.generator = generator; self.tools = tools
+    public init(
+        run: String, seed: UInt64, seedGenerated: Bool, workloadSHA256: String, workload: RawJSON,
+        memorySizes: [Int], scheduled: Int, generator: String, tools: [String]
+    ) {
+        self.run = run
+        self.seed = seed
+        self.seedGenerated = seedGenerated
+        self.workloadSHA256 = workloadSHA256
+        self.workload = workload
+        self.memorySizes = memorySizes
+        self.scheduled = scheduled
+        self.generator = generator
+        self.tools = tools
     }
 }
 
@@ -40,10 +49,17 @@ public struct InvokeSummary: Hashable, Sendable {
     /// Count per error kind (CallError raw values) and "ok".
     public var outcomes: [String: Int]
 
-    public init(scheduled: Int, sent: Int, notSent: Int, interrupted: Bool, startedUnixMs: Double,
-                endedUnixMs: Double, outcomes: [String: Int]) {
-        self.scheduled = scheduled; self.sent = sent; self.notSent = notSent; self.interrupted = interrupted
-        self.startedUnixMs = startedUnixMs; self.endedUnixMs = endedUnixMs; self.outcomes = outcomes
+    public init(
+        scheduled: Int, sent: Int, notSent: Int, interrupted: Bool, startedUnixMs: Double,
+        endedUnixMs: Double, outcomes: [String: Int]
+    ) {
+        self.scheduled = scheduled
+        self.sent = sent
+        self.notSent = notSent
+        self.interrupted = interrupted
+        self.startedUnixMs = startedUnixMs
+        self.endedUnixMs = endedUnixMs
+        self.outcomes = outcomes
     }
 }
 
@@ -63,11 +79,19 @@ public struct LogWaitSummary: Codable, Hashable, Sendable {
     /// FilterLogEvents requests made for this function.
     public var apiCalls: Int
 
-    public init(function: String, logGroup: String, expected: Int, found: Int, timedOut: Bool, unmatched: Int,
-                unparseable: Int, waitedS: Double, apiCalls: Int) {
-        self.function = function; self.logGroup = logGroup; self.expected = expected; self.found = found
-        self.timedOut = timedOut; self.unmatched = unmatched; self.unparseable = unparseable
-        self.waitedS = waitedS; self.apiCalls = apiCalls
+    public init(
+        function: String, logGroup: String, expected: Int, found: Int, timedOut: Bool, unmatched: Int,
+        unparseable: Int, waitedS: Double, apiCalls: Int
+    ) {
+        self.function = function
+        self.logGroup = logGroup
+        self.expected = expected
+        self.found = found
+        self.timedOut = timedOut
+        self.unmatched = unmatched
+        self.unparseable = unparseable
+        self.waitedS = waitedS
+        self.apiCalls = apiCalls
     }
 
     enum CodingKeys: String, CodingKey {

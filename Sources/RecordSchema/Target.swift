@@ -1,4 +1,5 @@
 import JSON
+
 /// Where one scheduled call goes.
 public enum Target: Hashable, Sendable {
     /// The Lambda Invoke API. `invocationType` is RequestResponse, Event or DryRun.
@@ -9,24 +10,42 @@ public enum Target: Hashable, Sendable {
     func write(to w: inout JSONWriter) {
         w.beginObject()
         switch self {
-        case let .lambda(function, region, invocationType, qualifier):
-            w.key("kind"); w.string("lambda")
-            w.key("function"); w.string(function)
-            w.key("region"); w.string(region)
-            w.key("invocation_type"); w.string(invocationType)
-            if let qualifier { w.key("qualifier"); w.string(qualifier) }
-        case let .http(url, method, signed):
-            w.key("kind"); w.string("http")
-            w.key("url"); w.string(url)
-            w.key("method"); w.string(method)
-            if signed { w.key("signed"); w.bool(true) }
+        case .lambda(let function, let region, let invocationType, let qualifier):
+            w.key("kind")
+            w.string("lambda")
+            w.key("function")
+            w.string(function)
+            w.key("region")
+            w.string(region)
+            w.key("invocation_type")
+            w.string(invocationType)
+            if let qualifier {
+                w.key("qualifier")
+                w.string(qualifier)
+            }
+        case .http(let url, let method, let signed):
+            w.key("kind")
+            w.string("http")
+            w.key("url")
+            w.string(url)
+            w.key("method")
+            w.string(method)
+            if signed {
+                w.key("signed")
+                w.bool(true)
+            }
         }
         w.endObject()
     }
 
     static func read(_ s: inout JSONScanner) throws -> Target {
-        var kind = "", function = "", url = "", method = "POST", invocationType = "RequestResponse"
-        var region: String?, qualifier: String?
+        var kind = ""
+        var function = ""
+        var url = ""
+        var method = "POST"
+        var invocationType = "RequestResponse"
+        var region: String?
+        var qualifier: String?
         var signed = false
         try s.readObject { key, s in
             switch key {
@@ -59,8 +78,8 @@ public enum Target: Hashable, Sendable {
     /// The function this target reaches, for grouping results (the URL for HTTP targets).
     public var label: String {
         switch self {
-        case let .lambda(function, _, _, _): function
-        case let .http(url, _, _): url
+        case .lambda(let function, _, _, _): function
+        case .http(let url, _, _): url
         }
     }
 }
@@ -69,5 +88,8 @@ public enum Target: Hashable, Sendable {
 public struct FieldFailure: Error, Sendable {
     public var field: String
     public var problem: String
-    public init(field: String, problem: String) { self.field = field; self.problem = problem }
+    public init(field: String, problem: String) {
+        self.field = field
+        self.problem = problem
+    }
 }

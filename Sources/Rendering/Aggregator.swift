@@ -18,7 +18,10 @@ struct Aggregator {
         // Hash the input in the same pass, so a gigabyte-sized file is read once.
         let hash = SHA256.Incremental()
         var bytes = 0
-        try NDJSONReader(path: path).forEachLine(onRead: { hash.update($0); bytes += $0.count }) { number, line in
+        try NDJSONReader(path: path).forEachLine(onRead: {
+            hash.update($0)
+            bytes += $0.count
+        }) { number, line in
             do { try a.add(line, logs: logs, callsFromLogs: callsFromLogs) } catch let f as FieldFailure {
                 throw InputError(file: name, line: number, field: f.field, problem: f.problem)
             }

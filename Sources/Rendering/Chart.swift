@@ -21,16 +21,25 @@ public struct Chart {
         public var format: TickFormat = .number
         /// Named categories at x = 0..<n (bars span [k, k+1)); labels replace numeric ticks.
         public var categories: [String]?
-        public init(_ label: String, scale: Scale = .linear, includeZero: Bool = true, ticks: [Double]? = nil,
-                    format: TickFormat = .number, categories: [String]? = nil) {
-            self.label = label; self.scale = scale; self.includeZero = includeZero; self.ticks = ticks; self.format = format
+        public init(
+            _ label: String, scale: Scale = .linear, includeZero: Bool = true, ticks: [Double]? = nil,
+            format: TickFormat = .number, categories: [String]? = nil
+        ) {
+            self.label = label
+            self.scale = scale
+            self.includeZero = includeZero
+            self.ticks = ticks
+            self.format = format
             self.categories = categories
         }
     }
 
     public struct Point: Sendable {
         public var x: Double, y: Double
-        public init(_ x: Double, _ y: Double) { self.x = x; self.y = y }
+        public init(_ x: Double, _ y: Double) {
+            self.x = x
+            self.y = y
+        }
     }
 
     public enum Mark {
@@ -51,7 +60,11 @@ public struct Chart {
         /// Colour slot 0..5 (CSS variables, so dark mode and print restyle them).
         public var color: Int
         public var mark: Mark
-        public init(_ name: String, color: Int, _ mark: Mark) { self.name = name; self.color = color; self.mark = mark }
+        public init(_ name: String, color: Int, _ mark: Mark) {
+            self.name = name
+            self.color = color
+            self.mark = mark
+        }
     }
 
     public var id: String
@@ -64,7 +77,13 @@ public struct Chart {
     public var table: DataTable
 
     public init(id: String, title: String, summary: String, x: Axis, y: Axis, series: [Series], table: DataTable) {
-        self.id = id; self.title = title; self.summary = summary; self.x = x; self.y = y; self.series = series; self.table = table
+        self.id = id
+        self.title = title
+        self.summary = summary
+        self.x = x
+        self.y = y
+        self.series = series
+        self.table = table
     }
 
     // Geometry of the drawing, in SVG user units.
@@ -114,36 +133,46 @@ public struct Chart {
         let allY = series.flatMap { Self.ys($0.mark) }
         let xr = Self.domain(allX + (x.ticks ?? []), axis: x)
         let yr = Self.domain(allY, axis: y)
-        let plotW = Self.width - Self.left - Self.right, plotH = Self.height - Self.top - Self.bottom
+        let plotW = Self.width - Self.left - Self.right
+        let plotH = Self.height - Self.top - Self.bottom
         let px: (Double) -> Double = { v in Self.left + plotW * Self.fraction(v, xr.lo, xr.hi, x.scale) }
         let py: (Double) -> Double = { v in Self.top + plotH * (1 - Self.fraction(v, yr.lo, yr.hi, y.scale)) }
         let c = Fmt.coord
 
-        out += "<svg viewBox=\"0 0 \(Int(Self.width)) \(Int(Self.height))\" role=\"img\" aria-labelledby=\"\(id)-t \(id)-d\" data-points=\"\(pointCount)\">"
+        out +=
+            "<svg viewBox=\"0 0 \(Int(Self.width)) \(Int(Self.height))\" role=\"img\" aria-labelledby=\"\(id)-t \(id)-d\" data-points=\"\(pointCount)\">"
         out += "<title id=\"\(id)-t\">\(HTML.escape(title))</title><desc id=\"\(id)-d\">\(HTML.escape(summary))</desc>\n"
-        out += "<defs><clipPath id=\"\(id)-clip\"><rect x=\"\(c(Self.left))\" y=\"\(c(Self.top))\" width=\"\(c(plotW))\" height=\"\(c(plotH))\"/></clipPath></defs>\n"
+        out +=
+            "<defs><clipPath id=\"\(id)-clip\"><rect x=\"\(c(Self.left))\" y=\"\(c(Self.top))\" width=\"\(c(plotW))\" height=\"\(c(plotH))\"/></clipPath></defs>\n"
 
         // Grid and ticks.
         out += "<g class=\"grid\">"
-        for t in xr.ticks where x.categories == nil { out += "<line x1=\"\(c(px(t)))\" x2=\"\(c(px(t)))\" y1=\"\(c(Self.top))\" y2=\"\(c(Self.top + plotH))\"/>" }
+        for t in xr.ticks where x.categories == nil {
+            out += "<line x1=\"\(c(px(t)))\" x2=\"\(c(px(t)))\" y1=\"\(c(Self.top))\" y2=\"\(c(Self.top + plotH))\"/>"
+        }
         for t in yr.ticks { out += "<line x1=\"\(c(Self.left))\" x2=\"\(c(Self.left + plotW))\" y1=\"\(c(py(t)))\" y2=\"\(c(py(t)))\"/>" }
         out += "</g>\n<g class=\"axis\">"
         out += "<line x1=\"\(c(Self.left))\" x2=\"\(c(Self.left + plotW))\" y1=\"\(c(Self.top + plotH))\" y2=\"\(c(Self.top + plotH))\"/>"
         out += "<line x1=\"\(c(Self.left))\" x2=\"\(c(Self.left))\" y1=\"\(c(Self.top))\" y2=\"\(c(Self.top + plotH))\"/>"
         var lastLabelX = -1000.0
         for t in xr.ticks {
-            let X = px(t)
-            let label = x.categories.map { HTML.escape($0[min($0.count - 1, max(0, Int(t)))]) } ?? Self.tickLabel(t, step: xr.step, format: x.format)
+            let tickX = px(t)
+            let label =
+                x.categories.map { HTML.escape($0[min($0.count - 1, max(0, Int(t)))]) }
+                ?? Self.tickLabel(t, step: xr.step, format: x.format)
             // Skip labels that would overlap the previous one (close memory sizes).
-            guard X - lastLabelX >= Double(label.count) * 7 + 6 else { continue }
-            lastLabelX = X
-            out += "<text x=\"\(c(X))\" y=\"\(c(Self.top + plotH + 16))\" text-anchor=\"middle\">\(label)</text>"
+            guard tickX - lastLabelX >= Double(label.count) * 7 + 6 else { continue }
+            lastLabelX = tickX
+            out += "<text x=\"\(c(tickX))\" y=\"\(c(Self.top + plotH + 16))\" text-anchor=\"middle\">\(label)</text>"
         }
         for t in yr.ticks {
-            out += "<text x=\"\(c(Self.left - 6))\" y=\"\(c(py(t) + 4))\" text-anchor=\"end\">\(Self.tickLabel(t, step: yr.step, format: y.format))</text>"
+            out +=
+                "<text x=\"\(c(Self.left - 6))\" y=\"\(c(py(t) + 4))\" text-anchor=\"end\">\(Self.tickLabel(t, step: yr.step, format: y.format))</text>"
         }
-        out += "<text class=\"label\" x=\"\(c(Self.left + plotW / 2))\" y=\"\(c(Self.height - 8))\" text-anchor=\"middle\">\(HTML.escape(x.label))</text>"
-        out += "<text class=\"label\" transform=\"translate(14 \(c(Self.top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(HTML.escape(y.label))</text>"
+        out +=
+            "<text class=\"label\" x=\"\(c(Self.left + plotW / 2))\" y=\"\(c(Self.height - 8))\" text-anchor=\"middle\">\(HTML.escape(x.label))</text>"
+        out +=
+            "<text class=\"label\" transform=\"translate(14 \(c(Self.top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">\(HTML.escape(y.label))</text>"
         out += "</g>\n<g clip-path=\"url(#\(id)-clip)\">"
 
         // Data: bands first, then bars, lines, points and markers on top.
@@ -167,11 +196,16 @@ public struct Chart {
                 case .bars(let bars):
                     out += "\n<g class=\"bar \(cls)\">"
                     for b in bars {
-                        let x0 = px(b.x0), x1 = px(b.x1), y0 = py(b.y), base = py(max(yr.lo, 0))
-                        out += "<rect x=\"\(c(x0 + 0.5))\" y=\"\(c(y0))\" width=\"\(c(max(0.5, x1 - x0 - 1)))\" height=\"\(c(max(0, base - y0)))\"/>"
+                        let x0 = px(b.x0)
+                        let x1 = px(b.x1)
+                        let y0 = py(b.y)
+                        let base = py(max(yr.lo, 0))
+                        out +=
+                            "<rect x=\"\(c(x0 + 0.5))\" y=\"\(c(y0))\" width=\"\(c(max(0.5, x1 - x0 - 1)))\" height=\"\(c(max(0, base - y0)))\"/>"
                         // Category bars carry their count, so small bars beside big ones stay readable.
                         if x.categories != nil, b.y > 0 {
-                            out += "<text class=\"value\" x=\"\(c((x0 + x1) / 2))\" y=\"\(c(max(Self.top + 10, y0 - 3)))\" text-anchor=\"middle\">\(Fmt.count(Int(b.y)))</text>"
+                            out +=
+                                "<text class=\"value\" x=\"\(c((x0 + x1) / 2))\" y=\"\(c(max(Self.top + 10, y0 - 3)))\" text-anchor=\"middle\">\(Fmt.count(Int(b.y)))</text>"
                         }
                     }
                     out += "</g>"
@@ -203,19 +237,23 @@ public struct Chart {
             guard case .markers(let ms) = s.mark else { continue }
             out += "\n<g class=\"marker c\(s.color)\">"
             for (p, label) in ms {
-                let X = px(p.x), Y = py(p.y)
-                out += "<circle cx=\"\(c(X))\" cy=\"\(c(Y))\" r=\"5.5\"/>"
+                let markerX = px(p.x)
+                let markerY = py(p.y)
+                out += "<circle cx=\"\(c(markerX))\" cy=\"\(c(markerY))\" r=\"5.5\"/>"
                 guard !label.isEmpty else { continue }
                 let w = Double(label.count) * 6.6
-                let anchor = X > Self.left + plotW * 0.7 ? "end" : "start"
-                let x0 = anchor == "end" ? X - 8 - w : X + 8, x1 = x0 + w
-                var y = Y - 8
+                let anchor = markerX > Self.left + plotW * 0.7 ? "end" : "start"
+                let x0 = anchor == "end" ? markerX - 8 - w : markerX + 8
+                let x1 = x0 + w
+                var y = markerY - 8
                 for dy in [-8.0, 18, -22, 32, -36, 46, -50, 60] {
-                    y = min(max(Y + dy, Self.top + 11), Self.top + plotH - 4)
-                    if !placed.contains(where: { $0.x0 < x1 + 12 && x0 < $0.x1 + 12 && abs($0.y - y) < 13 }) { break }  // 12 px apart at least
+                    y = min(max(markerY + dy, Self.top + 11), Self.top + plotH - 4)
+                    // 12 px apart at least.
+                    if !placed.contains(where: { $0.x0 < x1 + 12 && x0 < $0.x1 + 12 && abs($0.y - y) < 13 }) { break }
                 }
                 placed.append((x0, x1, y))
-                out += "<text x=\"\(c(anchor == "end" ? X - 8 : X + 8))\" y=\"\(c(y))\" text-anchor=\"\(anchor)\">\(HTML.escape(label))</text>"
+                out +=
+                    "<text x=\"\(c(anchor == "end" ? markerX - 8 : markerX + 8))\" y=\"\(c(y))\" text-anchor=\"\(anchor)\">\(HTML.escape(label))</text>"
             }
             out += "</g>"
         }
@@ -249,18 +287,26 @@ public struct Chart {
         switch scale {
         case .linear: return hi > lo ? (v - lo) / (hi - lo) : 0.5
         case .log2:
-            let a = log2(max(lo, 1e-12)), b = log2(max(hi, 1e-12))
+            let a = log2(max(lo, 1e-12))
+            let b = log2(max(hi, 1e-12))
             return b > a ? (log2(max(v, 1e-12)) - a) / (b - a) : 0.5
         }
     }
 
     static func domain(_ values: [Double], axis: Axis) -> Domain {
         let finite = values.filter { $0.isFinite && (axis.scale == .linear || $0 > 0) }
-        var lo = finite.min() ?? 0, hi = finite.max() ?? 1
+        var lo = finite.min() ?? 0
+        var hi = finite.max() ?? 1
         switch axis.scale {
         case .log2:
-            if finite.isEmpty { lo = 128; hi = 3008 }
-            if let t = axis.ticks?.filter({ $0 > 0 }), let tlo = t.min(), let thi = t.max() { lo = min(lo, tlo); hi = max(hi, thi) }
+            if finite.isEmpty {
+                lo = 128
+                hi = 3008
+            }
+            if let t = axis.ticks?.filter({ $0 > 0 }), let tlo = t.min(), let thi = t.max() {
+                lo = min(lo, tlo)
+                hi = max(hi, thi)
+            }
             let ticks = axis.ticks ?? (axis.format == .memory ? powersOfTwo(lo, hi) : decadeTicks(lo / 1.15, hi * 1.15))
             // A margin of ~15% either side keeps end points off the frame.
             return Domain(lo: lo / 1.15, hi: hi * 1.15, step: 1, ticks: ticks.filter { $0 >= lo / 1.15 && $0 <= hi * 1.15 })
@@ -268,13 +314,24 @@ public struct Chart {
             if let categories = axis.categories {
                 return Domain(lo: 0, hi: Double(max(1, categories.count)), step: 1, ticks: categories.indices.map { Double($0) + 0.5 })
             }
-            if axis.includeZero { lo = min(lo, 0); hi = max(hi, 0) }
-            if hi - lo < 1e-12 { let pad = abs(hi) > 0 ? abs(hi) * 0.1 : 1; lo -= axis.includeZero && lo == 0 ? 0 : pad; hi += pad }
+            if axis.includeZero {
+                lo = min(lo, 0)
+                hi = max(hi, 0)
+            }
+            if hi - lo < 1e-12 {
+                let pad = abs(hi) > 0 ? abs(hi) * 0.1 : 1
+                lo -= axis.includeZero && lo == 0 ? 0 : pad
+                hi += pad
+            }
             let step = niceStep((hi - lo) / 5)
-            let nlo = floor(lo / step + 1e-9) * step, nhi = ceil(hi / step - 1e-9) * step
+            let nlo = floor(lo / step + 1e-9) * step
+            let nhi = ceil(hi / step - 1e-9) * step
             var ticks: [Double] = []
             var t = nlo
-            while t <= nhi + step * 1e-6 { ticks.append(abs(t) < step * 1e-9 ? 0 : t); t += step }
+            while t <= nhi + step * 1e-6 {
+                ticks.append(abs(t) < step * 1e-9 ? 0 : t)
+                t += step
+            }
             if let explicit = axis.ticks { ticks = explicit }
             return Domain(lo: nlo, hi: nhi, step: step, ticks: ticks)
         }
@@ -300,8 +357,12 @@ public struct Chart {
     }
 
     static func powersOfTwo(_ lo: Double, _ hi: Double) -> [Double] {
-        var t = pow(2, floor(log2(max(lo, 1)))), out: [Double] = []
-        while t <= hi * 1.15 { out.append(t); t *= 2 }
+        var t = pow(2, floor(log2(max(lo, 1))))
+        var out: [Double] = []
+        while t <= hi * 1.15 {
+            out.append(t)
+            t *= 2
+        }
         return out
     }
 
@@ -323,7 +384,9 @@ public struct DataTable {
     /// Index of columns holding numbers (right-aligned).
     public var numeric: Set<Int>
     public init(headers: [String], rows: [[String]], numeric: Set<Int> = []) {
-        self.headers = headers; self.rows = rows; self.numeric = numeric
+        self.headers = headers
+        self.rows = rows
+        self.numeric = numeric
     }
 
     /// Cells are escaped here: callers pass raw text.
@@ -332,11 +395,17 @@ public struct DataTable {
         out += "<div class=\"scroll\"><table>"
         if !collapsed, let caption { out += "<caption>\(HTML.escape(caption))</caption>" }
         out += "<thead><tr>"
-        for (k, h) in headers.enumerated() { out += numeric.contains(k) ? "<th class=\"n\">" : "<th>"; out += HTML.escape(h) + "</th>" }
+        for (k, h) in headers.enumerated() {
+            out += numeric.contains(k) ? "<th class=\"n\">" : "<th>"
+            out += HTML.escape(h) + "</th>"
+        }
         out += "</tr></thead><tbody>\n"
         for row in rows {
             out += "<tr>"
-            for (k, cell) in row.enumerated() { out += numeric.contains(k) ? "<td class=\"n\">" : "<td>"; out += HTML.escape(cell) + "</td>" }
+            for (k, cell) in row.enumerated() {
+                out += numeric.contains(k) ? "<td class=\"n\">" : "<td>"
+                out += HTML.escape(cell) + "</td>"
+            }
             out += "</tr>\n"
         }
         out += "</tbody></table></div>\n"

@@ -1,8 +1,8 @@
 import Foundation
-import OrderStatistics
-import SeededRandom
 import NDJSONIO
+import OrderStatistics
 import RecordSchema
+import SeededRandom
 
 /// Everything the report needs from logs.ndjson and invocations.ndjson, aggregated
 /// while streaming so a million-call run stays fast and in bounded memory per value
@@ -78,7 +78,9 @@ public struct RunData {
     mutating func sortValues() {
         typealias Key = (function: String, memory: Int, field: Int)
         var keys: [Key] = []
-        for (name, f) in functions { for m in f.byMemory.keys { for field in 0..<MemoryStats.sampleCount { keys.append((name, m, field)) } } }
+        for (name, f) in functions {
+            for m in f.byMemory.keys { for field in 0..<MemoryStats.sampleCount { keys.append((name, m, field)) } }
+        }
         keys.sort { ($0.function, $0.memory, $0.field) < ($1.function, $1.memory, $1.field) }
         var arrays: [[Double]] = keys.map { functions[$0.function]!.byMemory[$0.memory]!.sample($0.field) }
         arrays.append(calls.lagMs)
@@ -162,23 +164,48 @@ public struct MemoryStats {
     static let sampleCount = 6
     /// The per-call samples by index, for sorting them all in parallel.
     func sample(_ k: Int) -> [Double] {
-        switch k { case 0: warm; case 1: cold; case 2: inits; case 3: maxMemory; case 4: latencyMs; default: scheduledLatencyMs }
+        switch k {
+        case 0: warm
+        case 1: cold
+        case 2: inits
+        case 3: maxMemory
+        case 4: latencyMs
+        default: scheduledLatencyMs
+        }
     }
     mutating func setSample(_ k: Int, _ v: [Double]) {
-        switch k { case 0: warm = v; case 1: cold = v; case 2: inits = v; case 3: maxMemory = v; case 4: latencyMs = v; default: scheduledLatencyMs = v }
+        switch k {
+        case 0: warm = v
+        case 1: cold = v
+        case 2: inits = v
+        case 3: maxMemory = v
+        case 4: latencyMs = v
+        default: scheduledLatencyMs = v
+        }
     }
 
     mutating func append(_ o: MemoryStats) {
-        warm += o.warm; cold += o.cold; inits += o.inits; maxMemory += o.maxMemory
-        billedSum += o.billedSum; reports += o.reports; memoryMismatches += o.memoryMismatches
+        warm += o.warm
+        cold += o.cold
+        inits += o.inits
+        maxMemory += o.maxMemory
+        billedSum += o.billedSum
+        reports += o.reports
+        memoryMismatches += o.memoryMismatches
         statuses.merge(o.statuses, uniquingKeysWith: +)
-        calls += o.calls; clientErrors.merge(o.clientErrors, uniquingKeysWith: +); functionErrors += o.functionErrors
-        latencyMs += o.latencyMs; scheduledLatencyMs += o.scheduledLatencyMs
+        calls += o.calls
+        clientErrors.merge(o.clientErrors, uniquingKeysWith: +)
+        functionErrors += o.functionErrors
+        latencyMs += o.latencyMs
+        scheduledLatencyMs += o.scheduledLatencyMs
     }
 
     mutating func takeCalls(from o: MemoryStats) {
-        calls = o.calls; clientErrors = o.clientErrors; functionErrors = o.functionErrors
-        latencyMs = o.latencyMs; scheduledLatencyMs = o.scheduledLatencyMs
+        calls = o.calls
+        clientErrors = o.clientErrors
+        functionErrors = o.functionErrors
+        latencyMs = o.latencyMs
+        scheduledLatencyMs = o.scheduledLatencyMs
     }
 
     public var coldShare: Double { reports > 0 ? Double(inits.count) / Double(reports) : .nan }
@@ -206,7 +233,9 @@ public struct InstanceTimeline {
     public var sentUnixMs: [Double] = []
     public var notSent = 0
     mutating func append(_ o: InstanceTimeline) {
-        scheduledUnixMs += o.scheduledUnixMs; sentUnixMs += o.sentUnixMs; notSent += o.notSent
+        scheduledUnixMs += o.scheduledUnixMs
+        sentUnixMs += o.sentUnixMs
+        notSent += o.notSent
     }
     mutating func add(_ i: CallFacts) {
         scheduledUnixMs.append(i.phaseStartUnixMs + i.atS * 1000)
@@ -222,8 +251,11 @@ public struct CallStats {
     public var httpStatuses: [Int: Int] = [:]
     public var functionErrors = 0
     mutating func append(_ o: CallStats) {
-        count += o.count; lagMs += o.lagMs; errors.merge(o.errors, uniquingKeysWith: +)
-        httpStatuses.merge(o.httpStatuses, uniquingKeysWith: +); functionErrors += o.functionErrors
+        count += o.count
+        lagMs += o.lagMs
+        errors.merge(o.errors, uniquingKeysWith: +)
+        httpStatuses.merge(o.httpStatuses, uniquingKeysWith: +)
+        functionErrors += o.functionErrors
     }
     mutating func add(_ i: CallFacts) {
         count += 1

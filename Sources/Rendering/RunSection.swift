@@ -11,7 +11,10 @@ struct RunSection {
         workload(into: &out)
         out += "<h3>Schedule adherence and client view</h3>\n"
         if !data.callsFromInvocations {
-            note(&out, "No invocations file was given: call-level figures below cover only calls that produced a REPORT line (throttled, failed and unsent calls are invisible). Pass invocations.ndjson for the full picture.")
+            note(
+                &out,
+                "No invocations file was given: call-level figures below cover only calls that produced a REPORT line (throttled, failed and unsent calls are invisible). Pass invocations.ndjson for the full picture."
+            )
         }
         out += "<div class=\"grid2\">\n"
         adherenceChart(into: &out)
@@ -42,7 +45,10 @@ struct RunSection {
         for (k, v) in w.settings where k != "memory_sizes" { rows.append([k, v]) }
         DataTable(headers: ["setting", "value"], rows: rows).render(into: &out, caption: nil, collapsed: false)
         if !w.instances.isEmpty {
-            let cols = ["application", "distribution", "rate", "activity_window", "interarrivals_list", "interarrival_list", "payload", "host", "stage", "resource", "invocation_type"]
+            let cols = [
+                "application", "distribution", "rate", "activity_window", "interarrivals_list", "interarrival_list", "payload", "host",
+                "stage", "resource", "invocation_type",
+            ]
             let used = cols.filter { c in w.instances.contains { $0.fields[c] != nil } }
             let rows = w.instances.map { inst in [inst.name] + used.map { inst.fields[$0] ?? "" } }
             DataTable(headers: ["instance"] + used, rows: rows).render(into: &out, caption: "Instances", collapsed: false)
@@ -74,8 +80,10 @@ struct RunSection {
         var columns: [[Double]] = []
         for (k, name) in names.enumerated() {
             let inst = data.instances[name]!
-            let sched = histogram(inst.scheduledUnixMs), sent = histogram(inst.sentUnixMs)
-            columns.append(sched); columns.append(sent)
+            let sched = histogram(inst.scheduledUnixMs)
+            let sent = histogram(inst.sentUnixMs)
+            columns.append(sched)
+            columns.append(sent)
             let xs = (0..<binCount).map { (Double($0) + 0.5) * binS }
             series.append(.init("\(name) scheduled", color: k % 6, .trace(zip(xs, sched).map { Chart.Point($0, $1) })))
             series.append(.init("\(name) sent", color: k % 6, .line(zip(xs, sent).map { Chart.Point($0, $1) })))
@@ -89,11 +97,14 @@ struct RunSection {
             let i = data.instances[n]!
             return "\(n): \(Fmt.count(i.sentUnixMs.count)) of \(Fmt.count(i.scheduledUnixMs.count)) sent"
         }.joined(separator: "; ")
-        Chart(id: "run-adherence", title: "Achieved vs scheduled calls over time",
-              summary: "Calls per second in \(binCount) time bins of \(Fmt.sig(binS, 3)) s, scheduled (wide, pale) and actually sent (solid), per instance. \(totals).",
-              x: .init("Time since the first scheduled call (s)"), y: .init("Calls per second"),
-              series: series, table: DataTable(headers: headers, rows: rows, numeric: Set(1..<headers.count)))
-            .render(into: &out)
+        Chart(
+            id: "run-adherence", title: "Achieved vs scheduled calls over time",
+            summary:
+                "Calls per second in \(binCount) time bins of \(Fmt.sig(binS, 3)) s, scheduled (wide, pale) and actually sent (solid), per instance. \(totals).",
+            x: .init("Time since the first scheduled call (s)"), y: .init("Calls per second"),
+            series: series, table: DataTable(headers: headers, rows: rows, numeric: Set(1..<headers.count))
+        )
+        .render(into: &out)
     }
 
     // MARK: Lag
@@ -104,25 +115,35 @@ struct RunSection {
             emptyFigure(&out, "Send lag distribution", "No call has a recorded send lag.")
             return
         }
-        let lo = min(0, q(0)), hi = max(q(0.99), lo + 0.001)
+        let lo = min(0, q(0))
+        let hi = max(q(0.99), lo + 0.001)
         let bins = 30
         let width = (hi - lo) / Double(bins)
         var counts = [Double](repeating: 0, count: bins)
         var over = 0
         for v in q.sorted {
-            if v > hi { over += 1; continue }
+            if v > hi {
+                over += 1
+                continue
+            }
             counts[min(bins - 1, max(0, Int((v - lo) / width)))] += 1
         }
         let bars = (0..<bins).map { (x0: lo + Double($0) * width, x1: lo + Double($0 + 1) * width, y: counts[$0]) }
         var rows = bars.map { [Fmt.sig($0.x0, 3) + " – " + Fmt.sig($0.x1, 3), Fmt.count(Int($0.y))] }
         rows.append(["> " + Fmt.sig(hi, 3) + " (above p99)", Fmt.count(over)])
-        Chart(id: "run-lag", title: "Send lag distribution",
-              summary: "How late each request left compared with its scheduled time, in ms, up to the 99th percentile. " +
-                  "p50 \(Fmt.ms(q(0.5))), p90 \(Fmt.ms(q(0.9))), p99 \(Fmt.ms(q(0.99))), p99.9 \(Fmt.ms(q(0.999))), max \(Fmt.ms(q.max)) over \(Fmt.count(q.count)) calls.",
-              x: .init("Send lag (ms)", includeZero: true), y: .init("Calls"),
-              series: [.init("calls", color: 0, .bars(bars))],
-              table: DataTable(headers: ["lag bin (ms)", "calls"], rows: rows, numeric: [1]))
-            .render(into: &out, footer: "<p class=\"muted\">Send lag p50 \(Fmt.ms(q(0.5))), p90 \(Fmt.ms(q(0.9))), p99 \(Fmt.ms(q(0.99))), p99.9 \(Fmt.ms(q(0.999))), max \(Fmt.ms(q.max)).</p>\n")
+        Chart(
+            id: "run-lag", title: "Send lag distribution",
+            summary: "How late each request left compared with its scheduled time, in ms, up to the 99th percentile. "
+                + "p50 \(Fmt.ms(q(0.5))), p90 \(Fmt.ms(q(0.9))), p99 \(Fmt.ms(q(0.99))), p99.9 \(Fmt.ms(q(0.999))), max \(Fmt.ms(q.max)) over \(Fmt.count(q.count)) calls.",
+            x: .init("Send lag (ms)", includeZero: true), y: .init("Calls"),
+            series: [.init("calls", color: 0, .bars(bars))],
+            table: DataTable(headers: ["lag bin (ms)", "calls"], rows: rows, numeric: [1])
+        )
+        .render(
+            into: &out,
+            footer:
+                "<p class=\"muted\">Send lag p50 \(Fmt.ms(q(0.5))), p90 \(Fmt.ms(q(0.9))), p99 \(Fmt.ms(q(0.99))), p99.9 \(Fmt.ms(q(0.999))), max \(Fmt.ms(q.max)).</p>\n"
+        )
     }
 
     // MARK: Client latency
@@ -133,14 +154,16 @@ struct RunSection {
         var sizes: Set<Int> = []
         for (k, name) in data.functions.keys.sorted().enumerated() {
             let f = data.functions[name]!
-            var p50: [Chart.Point] = [], p99: [Chart.Point] = []
+            var p50: [Chart.Point] = []
+            var p99: [Chart.Point] = []
             for m in f.memorySizes {
                 let s = f.byMemory[m]!
                 let q = Quantiles(sorted: s.latencyMs)
                 guard !q.isEmpty else { continue }
                 sizes.insert(m)
                 let sq = Quantiles(sorted: s.scheduledLatencyMs)
-                p50.append(.init(Double(m), q(0.5))); p99.append(.init(Double(m), q(0.99)))
+                p50.append(.init(Double(m), q(0.5)))
+                p99.append(.init(Double(m), q(0.99)))
                 rows.append([name, String(m), Fmt.count(q.count), Fmt.ms(q(0.5)), Fmt.ms(q(0.9)), Fmt.ms(q(0.99)), Fmt.ms(sq(0.99))])
             }
             guard !p50.isEmpty else { continue }
@@ -151,13 +174,16 @@ struct RunSection {
             emptyFigure(&out, "Client latency percentiles", "No call has a recorded client latency.")
             return
         }
-        Chart(id: "run-latency", title: "Client latency percentiles",
-              summary: "Round-trip latency seen by the client (response received − sent), p50 and p99 per memory size and function.",
-              x: .init("Memory (MB, log scale)", scale: .log2, ticks: sizes.sorted().map(Double.init), format: .memory),
-              y: .init("Client latency (ms, log scale)", scale: .log2), series: series,
-              table: DataTable(headers: ["function", "memory (MB)", "calls", "p50", "p90", "p99", "p99 from scheduled time"],
-                               rows: rows, numeric: [1, 2, 3, 4, 5, 6]))
-            .render(into: &out)
+        Chart(
+            id: "run-latency", title: "Client latency percentiles",
+            summary: "Round-trip latency seen by the client (response received − sent), p50 and p99 per memory size and function.",
+            x: .init("Memory (MB, log scale)", scale: .log2, ticks: sizes.sorted().map(Double.init), format: .memory),
+            y: .init("Client latency (ms, log scale)", scale: .log2), series: series,
+            table: DataTable(
+                headers: ["function", "memory (MB)", "calls", "p50", "p90", "p99", "p99 from scheduled time"],
+                rows: rows, numeric: [1, 2, 3, 4, 5, 6])
+        )
+        .render(into: &out)
     }
 
     // MARK: Outcomes
@@ -174,16 +200,21 @@ struct RunSection {
         }
         let bars = keys.enumerated().map { (x0: Double($0.offset) + 0.2, x1: Double($0.offset) + 0.8, y: Double(outcomes[$0.element]!)) }
         var rows = keys.map { [$0, Fmt.count(outcomes[$0]!), Fmt.percent(Double(outcomes[$0]!) / Double(total), 2)] }
-        rows.append(["function errors (X-Amz-Function-Error)", Fmt.count(data.calls.functionErrors), Fmt.percent(Double(data.calls.functionErrors) / Double(total), 2)])
+        rows.append([
+            "function errors (X-Amz-Function-Error)", Fmt.count(data.calls.functionErrors),
+            Fmt.percent(Double(data.calls.functionErrors) / Double(total), 2),
+        ])
         for (status, n) in data.calls.httpStatuses.sorted(by: { $0.key < $1.key }) {
             rows.append(["HTTP \(status)", Fmt.count(n), Fmt.percent(Double(n) / Double(total), 2)])
         }
         let summary = keys.map { "\($0) \(Fmt.count(outcomes[$0]!))" }.joined(separator: ", ")
-        Chart(id: "run-outcomes", title: "Call outcomes: throttles and errors",
-              summary: "Calls by client-side outcome: \(summary) (of \(Fmt.count(total))).",
-              x: .init("Outcome", categories: keys), y: .init("Calls"), series: [.init("calls", color: 1, .bars(bars))],
-              table: DataTable(headers: ["outcome", "calls", "share"], rows: rows, numeric: [1, 2]))
-            .render(into: &out)
+        Chart(
+            id: "run-outcomes", title: "Call outcomes: throttles and errors",
+            summary: "Calls by client-side outcome: \(summary) (of \(Fmt.count(total))).",
+            x: .init("Outcome", categories: keys), y: .init("Calls"), series: [.init("calls", color: 1, .bars(bars))],
+            table: DataTable(headers: ["outcome", "calls", "share"], rows: rows, numeric: [1, 2])
+        )
+        .render(into: &out)
     }
 
     // MARK: Log wait
@@ -195,15 +226,25 @@ struct RunSection {
             return
         }
         for w in data.logWaits where w.timedOut || w.found < w.expected {
-            note(&out, "\(w.function): the wait for logs \(w.timedOut ? "timed out" : "ended") with \(Fmt.count(w.found)) of \(Fmt.count(w.expected)) expected REPORT lines found; figures for this function are based on the lines found.")
+            note(
+                &out,
+                "\(w.function): the wait for logs \(w.timedOut ? "timed out" : "ended") with \(Fmt.count(w.found)) of \(Fmt.count(w.expected)) expected REPORT lines found; figures for this function are based on the lines found."
+            )
         }
         let rows = data.logWaits.map { w in
-            [w.function, w.logGroup, Fmt.count(w.expected), Fmt.count(w.found),
-             w.expected > 0 ? Fmt.percent(Double(w.found) / Double(w.expected)) : "–",
-             w.timedOut ? "yes" : "no", Fmt.count(w.unmatched), Fmt.count(w.unparseable), Fmt.fixed(w.waitedS, 1), Fmt.count(w.apiCalls)]
+            [
+                w.function, w.logGroup, Fmt.count(w.expected), Fmt.count(w.found),
+                w.expected > 0 ? Fmt.percent(Double(w.found) / Double(w.expected)) : "–",
+                w.timedOut ? "yes" : "no", Fmt.count(w.unmatched), Fmt.count(w.unparseable), Fmt.fixed(w.waitedS, 1), Fmt.count(w.apiCalls),
+            ]
         }
-        DataTable(headers: ["function", "log group", "expected", "found", "found share", "timed out", "unmatched", "unparseable", "waited (s)", "API calls"],
-                  rows: rows, numeric: [2, 3, 4, 6, 7, 8, 9]).render(into: &out, caption: nil, collapsed: false)
+        DataTable(
+            headers: [
+                "function", "log group", "expected", "found", "found share", "timed out", "unmatched", "unparseable", "waited (s)",
+                "API calls",
+            ],
+            rows: rows, numeric: [2, 3, 4, 6, 7, 8, 9]
+        ).render(into: &out, caption: nil, collapsed: false)
     }
 
     // MARK: Provenance
@@ -238,7 +279,8 @@ struct RunSection {
         steps += "report models.json logs.ndjson invocations.ndjson -o report.html\n"
         out += "<pre>\(HTML.escape(steps))</pre>\n"
         out += "<p>Or let make run every stage (skipping finished ones): <code>make -f pipeline.mk WORKLOAD=workload.json</code>.</p>\n"
-        out += "<p class=\"muted\">To redraw this report from the same records: <code>report \(inputs.map { HTML.escape($0.path) }.joined(separator: " ")) -o report.html</code> (byte-identical output).</p>\n"
+        out +=
+            "<p class=\"muted\">To redraw this report from the same records: <code>report \(inputs.map { HTML.escape($0.path) }.joined(separator: " ")) -o report.html</code> (byte-identical output).</p>\n"
     }
 }
 
@@ -249,7 +291,10 @@ public struct InputFile: Sendable {
     public var bytes: Int
     public var sha256: String
     public init(role: String, path: String, bytes: Int, sha256: String) {
-        self.role = role; self.path = path; self.bytes = bytes; self.sha256 = sha256
+        self.role = role
+        self.path = path
+        self.bytes = bytes
+        self.sha256 = sha256
     }
 }
 
@@ -260,6 +305,6 @@ func noteHTML(_ text: String) -> String { "<p class=\"note\">\(HTML.escape(text)
 
 /// A chart slot whose data is missing: the title stays, with a note saying what is missing.
 func emptyFigure(_ out: inout String, _ title: String, _ why: String) {
-    out += "<figure class=\"chart missing\"><figcaption>\(HTML.escape(title))</figcaption><p class=\"note\">\(HTML.escape(why))</p></figure>\n"
+    out +=
+        "<figure class=\"chart missing\"><figcaption>\(HTML.escape(title))</figcaption><p class=\"note\">\(HTML.escape(why))</p></figure>\n"
 }
-

@@ -10,7 +10,10 @@ import Darwin
 public enum HTML {
     public static func escape(_ s: String) -> String {
         var needs = false
-        for c in s.utf8 where c == 0x26 || c == 0x3C || c == 0x3E || c == 0x22 || c == 0x27 { needs = true; break }
+        for c in s.utf8 where c == 0x26 || c == 0x3C || c == 0x3E || c == 0x22 || c == 0x27 {
+            needs = true
+            break
+        }
         guard needs else { return s }
         var out = ""
         out.reserveCapacity(s.utf8.count + 16)

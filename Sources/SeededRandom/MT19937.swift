@@ -30,7 +30,9 @@ public struct MT19937: Sendable {
     }
 
     mutating func regenerate() {
-        let upper: UInt32 = 0x8000_0000, lower: UInt32 = 0x7FFF_FFFF, matrixA: UInt32 = 0x9908_B0DF
+        let upper: UInt32 = 0x8000_0000
+        let lower: UInt32 = 0x7FFF_FFFF
+        let matrixA: UInt32 = 0x9908_B0DF
         for i in 0..<Self.n {
             let y = (key[i] & upper) | (key[(i + 1) % Self.n] & lower)
             key[i] = key[(i + Self.m) % Self.n] ^ (y >> 1) ^ ((y & 1) == 0 ? 0 : matrixA)
@@ -52,7 +54,8 @@ public struct MT19937: Sendable {
 
     /// numpy's legacy `random_sample()`: a 53-bit uniform double in [0, 1).
     public mutating func nextDouble() -> Double {
-        let a = next32() >> 5, b = next32() >> 6
+        let a = next32() >> 5
+        let b = next32() >> 6
         return (Double(a) * 67_108_864.0 + Double(b)) / 9_007_199_254_740_992.0
     }
 

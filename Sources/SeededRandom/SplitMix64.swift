@@ -31,7 +31,8 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
 
     /// Standard normal (Box–Muller on two `openUnit` draws; the C library's log and cos).
     public mutating func normal() -> Double {
-        let u1 = openUnit(), u2 = openUnit()
+        let u1 = openUnit()
+        let u2 = openUnit()
         return (-2 * log(u1)).squareRoot() * cos(2 * Double.pi * u2)
     }
 

@@ -37,4 +37,3 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
 
     func rotateLeft(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 }
-

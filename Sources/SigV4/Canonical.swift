@@ -15,7 +15,9 @@ enum Canonical {
             if isUnreserved(c) || (keepSlash && c == UInt8(ascii: "/")) {
                 out.append(c)
             } else {
-                out.append(UInt8(ascii: "%")); out.append(hex[Int(c >> 4)]); out.append(hex[Int(c & 15)])
+                out.append(UInt8(ascii: "%"))
+                out.append(hex[Int(c >> 4)])
+                out.append(hex[Int(c & 15)])
             }
         }
         return String(decoding: out, as: UTF8.self)
@@ -30,7 +32,10 @@ enum Canonical {
             var segments: [Substring] = []
             for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
                 if segment == "." { continue }
-                if segment == ".." { if !segments.isEmpty { segments.removeLast() }; continue }
+                if segment == ".." {
+                    if !segments.isEmpty { segments.removeLast() }
+                    continue
+                }
                 segments.append(segment)
             }
             let trailing = path.hasSuffix("/") || path.hasSuffix("/.") || path.hasSuffix("/..")
@@ -48,7 +53,11 @@ enum Canonical {
             let eq = part.firstIndex(of: "=")
             let name = eq.map { part[..<$0] } ?? part
             let value = eq.map { part[part.index(after: $0)...] } ?? ""
-            pairs.append((uriEncode(PercentEncoding.decodeBytes(name), keepSlash: false), uriEncode(PercentEncoding.decodeBytes(value), keepSlash: false)))
+            pairs.append(
+                (
+                    uriEncode(PercentEncoding.decodeBytes(name), keepSlash: false),
+                    uriEncode(PercentEncoding.decodeBytes(value), keepSlash: false)
+                ))
         }
         pairs.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
         return pairs.map { "\($0.0)=\($0.1)" }.joined(separator: "&")
@@ -62,7 +71,10 @@ enum Canonical {
             if ch == " " || ch == "\t" || ch == "\n" || ch == "\r" || ch == "\r\n" {
                 pendingSpace = !out.isEmpty
             } else {
-                if pendingSpace { out.append(" "); pendingSpace = false }
+                if pendingSpace {
+                    out.append(" ")
+                    pendingSpace = false
+                }
                 out.append(ch)
             }
         }
@@ -83,7 +95,9 @@ enum Canonical {
         return (block, sortedNames.joined(separator: ";"))
     }
 
-    static func request(_ r: SignableRequest, signedNames: Set<String>?, payloadHash: String, normalize: Bool) -> (text: String, signedHeaders: String) {
+    static func request(
+        _ r: SignableRequest, signedNames: Set<String>?, payloadHash: String, normalize: Bool
+    ) -> (text: String, signedHeaders: String) {
         let (block, signed) = headers(r.headers, only: signedNames)
         let text = [r.method.uppercased(), path(r.path, normalize: normalize), query(r.query), block, signed, payloadHash]
             .joined(separator: "\n")
@@ -100,10 +114,13 @@ public enum PercentEncoding {
         var i = 0
         while i < bytes.count {
             if bytes[i] == UInt8(ascii: "%"), i + 2 < bytes.count,
-               let v = UInt8(String(decoding: bytes[(i + 1)...(i + 2)], as: UTF8.self), radix: 16) {
-                out.append(v); i += 3
+                let v = UInt8(String(decoding: bytes[(i + 1)...(i + 2)], as: UTF8.self), radix: 16)
+            {
+                out.append(v)
+                i += 3
             } else {
-                out.append(bytes[i]); i += 1
+                out.append(bytes[i])
+                i += 1
             }
         }
         return out

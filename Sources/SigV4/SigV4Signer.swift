@@ -46,7 +46,8 @@ public struct SigV4Signer: Sendable {
         let stringToSign = ["AWS4-HMAC-SHA256", stamp.full, scope, SHA256.hex(canonical.text)].joined(separator: "\n")
         let key = SigningKey.derive(secret: credentials.secretAccessKey, day: stamp.day, region: region, service: service)
         let signature = Hex.encode(HMACSHA256.authenticate(key: key, message: Array(stringToSign.utf8)))
-        let authorization = "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyId)/\(scope), "
+        let authorization =
+            "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyId)/\(scope), "
             + "SignedHeaders=\(canonical.signedHeaders), Signature=\(signature)"
         if let token = credentials.sessionToken, omitSessionTokenFromSignature {
             request.setHeader("X-Amz-Security-Token", token)
@@ -88,9 +89,15 @@ public struct AmzDate: Sendable {
         guard b.count == 16, b[8] == UInt8(ascii: "T"), b[15] == UInt8(ascii: "Z") else { return nil }
         func num(_ r: Range<Int>) -> Int32? { Int32(String(decoding: b[r], as: UTF8.self)) }
         guard let y = num(0..<4), let mo = num(4..<6), let d = num(6..<8), let h = num(9..<11),
-              let mi = num(11..<13), let s = num(13..<15) else { return nil }
+            let mi = num(11..<13), let s = num(13..<15)
+        else { return nil }
         var tm = tm()
-        tm.tm_year = y - 1900; tm.tm_mon = mo - 1; tm.tm_mday = d; tm.tm_hour = h; tm.tm_min = mi; tm.tm_sec = s
+        tm.tm_year = y - 1900
+        tm.tm_mon = mo - 1
+        tm.tm_mday = d
+        tm.tm_hour = h
+        tm.tm_min = mi
+        tm.tm_sec = s
         return Date(timeIntervalSince1970: TimeInterval(timegm(&tm)))
     }
 }

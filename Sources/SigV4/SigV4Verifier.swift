@@ -15,8 +15,10 @@ public enum SigV4Verifier {
         case requestTimeTooSkewed
     }
 
-    public static func verify(_ request: SignableRequest, now: Date, maxSkewSeconds: Double = 300,
-                              secretFor: (String) -> String?) -> Outcome {
+    public static func verify(
+        _ request: SignableRequest, now: Date, maxSkewSeconds: Double = 300,
+        secretFor: (String) -> String?
+    ) -> Outcome {
         guard let authorization = request.header("Authorization") else { return .missingAuthentication }
         guard let parsed = ParsedAuthorization(authorization) else { return .malformed("Authorization header is malformed") }
         guard let amzDate = request.header("X-Amz-Date") else { return .malformed("X-Amz-Date header is missing") }
@@ -25,7 +27,8 @@ public enum SigV4Verifier {
         if abs(date.timeIntervalSince(now)) > maxSkewSeconds { return .requestTimeTooSkewed }
         guard parsed.day == String(amzDate.prefix(8)) else { return .signatureMismatch }
 
-        let payloadHash = request.header("x-amz-content-sha256").flatMap { $0 == "UNSIGNED-PAYLOAD" ? $0 : nil }
+        let payloadHash =
+            request.header("x-amz-content-sha256").flatMap { $0 == "UNSIGNED-PAYLOAD" ? $0 : nil }
             ?? SHA256.hex(request.body)
         let canonical = Canonical.request(request, signedNames: Set(parsed.signedHeaders), payloadHash: payloadHash, normalize: true)
         let scope = "\(parsed.day)/\(parsed.region)/\(parsed.service)/aws4_request"
@@ -36,7 +39,8 @@ public enum SigV4Verifier {
     }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
         guard x.count == y.count else { return false }
         var diff: UInt8 = 0
         for i in 0..<x.count { diff |= x[i] ^ y[i] }
@@ -58,10 +62,14 @@ struct ParsedAuthorization {
             fields[String(trimmed[..<eq])] = String(trimmed[trimmed.index(after: eq)...])
         }
         guard let credential = fields["Credential"], let signed = fields["SignedHeaders"],
-              let signature = fields["Signature"] else { return nil }
+            let signature = fields["Signature"]
+        else { return nil }
         let scope = credential.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
         guard scope.count == 5, scope[4] == "aws4_request" else { return nil }
-        accessKeyId = scope[0]; day = scope[1]; region = scope[2]; service = scope[3]
+        accessKeyId = scope[0]
+        day = scope[1]
+        region = scope[2]
+        service = scope[3]
         self.signature = signature
         signedHeaders = signed.split(separator: ";").map { $0.lowercased() }
         guard signedHeaders.contains("host") else { return nil }

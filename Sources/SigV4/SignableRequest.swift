@@ -11,7 +11,9 @@ public struct AWSCredentials: Sendable, Equatable, CustomStringConvertible {
         self.sessionToken = sessionToken
     }
 
-    public var description: String { "AWSCredentials(\(accessKeyId), secret: <redacted>\(sessionToken == nil ? "" : ", token: <redacted>"))" }
+    public var description: String {
+        "AWSCredentials(\(accessKeyId), secret: <redacted>\(sessionToken == nil ? "" : ", token: <redacted>"))"
+    }
 }
 
 /// The parts of an HTTP request that Signature V4 covers.

@@ -1,4 +1,5 @@
 import Dispatch
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -20,7 +21,9 @@ public final class InterruptSignals: @unchecked Sendable {  // the sources are o
         }
     }
 
-    public func cancel() { sources.forEach { $0.cancel() } }
+    public func cancel() {
+        for source in sources { source.cancel() }
+    }
 }
 
 /// A status line redrawn in place on standard error while it is a terminal: `text()` is asked

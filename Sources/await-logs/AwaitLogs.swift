@@ -1,12 +1,12 @@
 import ArgumentParser
 import LogCollection
-#if canImport(Glibc)
-import Glibc
-#endif
 import NDJSONIO
 import RecordSchema
 import ToolSupport
 
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @main
 struct AwaitLogs: AsyncRightsizeTool {
@@ -47,12 +47,18 @@ struct AwaitLogs: AsyncRightsizeTool {
     @Option(help: "Seconds of clock difference allowed when joining HTTP invocations to REPORT lines by time.")
     var joinTolerance: Double = WaitOptions().joinToleranceMs / 1000
 
-    @Option(name: .customLong("log-group"), help: "FUNCTION=GROUP: read FUNCTION's logs from GROUP instead of /aws/lambda/FUNCTION (repeatable).")
+    @Option(
+        name: .customLong("log-group"),
+        help: "FUNCTION=GROUP: read FUNCTION's logs from GROUP instead of /aws/lambda/FUNCTION (repeatable).")
     var logGroups: [String] = []
 
-    @Option(name: .customLong("from"), help: ArgumentHelp(
-        "[FUNCTION=]FILE: read log events from FILE instead of the API (repeatable).",
-        discussion: "FILE is the JSON output of `aws logs filter-log-events` or raw log text. Without FUNCTION, REPORT lines go to the function whose invocation has their request id."))
+    @Option(
+        name: .customLong("from"),
+        help: ArgumentHelp(
+            "[FUNCTION=]FILE: read log events from FILE instead of the API (repeatable).",
+            discussion:
+                "FILE is the JSON output of `aws logs filter-log-events` or raw log text. Without FUNCTION, REPORT lines go to the function whose invocation has their request id."
+        ))
     var fromFiles: [String] = []
 
     func validate() throws {
@@ -73,20 +79,25 @@ struct AwaitLogs: AsyncRightsizeTool {
     func collect() async throws -> Int32 {
         let input = try LogsNDJSON.readInvocations(path: input)
         var groups: [String: String] = [:]
-        for g in logGroups { let kv = g.split(separator: "=", maxSplits: 1); groups[String(kv[0])] = String(kv[1]) }
+        for g in logGroups {
+            let kv = g.split(separator: "=", maxSplits: 1)
+            groups[String(kv[0])] = String(kv[1])
+        }
         let plans = WaitPlanner.plan(input.invocations, marginMs: margin * 1000, logGroups: groups)
 
         let joins: [JoinResult]
         let summaries: [LogWaitSummary]
         if fromFiles.isEmpty {
-            let options = WaitOptions(timeoutS: timeout, pollIntervalS: pollInterval, requestsPerSecond: rate,
-                                      pageLimit: pageLimit, filterPattern: format.filterPattern,
-                                      joinToleranceMs: joinTolerance * 1000)
+            let options = WaitOptions(
+                timeoutS: timeout, pollIntervalS: pollInterval, requestsPerSecond: rate,
+                pageLimit: pageLimit, filterPattern: format.filterPattern,
+                joinToleranceMs: joinTolerance * 1000)
             let display = ProgressDisplay()
             let outcome: WaitOutcome
             do {
                 // Nothing expected (every call throttled, or none): no credentials needed.
-                let fetch: LogWaiter.FetchPage = plans.contains { $0.expected > 0 }
+                let fetch: LogWaiter.FetchPage =
+                    plans.contains { $0.expected > 0 }
                     ? try CloudWatchSource.fetcher(plans: plans) : { _ in FilterLogEventsPage(events: [], nextToken: nil) }
                 outcome = try await LogWaiter.wait(plans, options: options, fetch: fetch, progress: display.update)
             } catch let e as InputError {
@@ -110,8 +121,9 @@ struct AwaitLogs: AsyncRightsizeTool {
             joins = result.joins
             summaries = result.summaries
         }
-        try LogsNDJSON.write(path: output, header: input.header, tool: "await-logs \(RightsizeVersion.current)",
-                           joins: joins, summaries: summaries)
+        try LogsNDJSON.write(
+            path: output, header: input.header, tool: "await-logs \(RightsizeVersion.current)",
+            joins: joins, summaries: summaries)
         for line in WaitText.notes(summaries) { StandardError.write("await-logs: \(line)\n") }
         StandardError.write("await-logs: \(WaitText.done(summaries, fromFiles: !fromFiles.isEmpty))\n")
         let shortfall = WaitText.shortfall(summaries)

@@ -11,12 +11,12 @@ struct Fit: RightsizeTool {
         commandName: "fit",
         abstract: "Fit runtime, memory, cold-start and cost models to logs.ndjson and write models.json.",
         discussion: """
-        Reads the log records await-logs wrote, models every function (and every distinct payload \
-        of it) against memory size, and recommends the cheapest, fastest, balanced and latency-bound \
-        memory sizes with confidence intervals. Warnings (too few sizes, extrapolation, OOMs) go to \
-        stderr and into models.json. Exit 0 on success (also for a partial model), 2 on bad input. \
-        See docs/fit.md.
-        """)
+            Reads the log records await-logs wrote, models every function (and every distinct payload \
+            of it) against memory size, and recommends the cheapest, fastest, balanced and latency-bound \
+            memory sizes with confidence intervals. Warnings (too few sizes, extrapolation, OOMs) go to \
+            stderr and into models.json. Exit 0 on success (also for a partial model), 2 on bad input. \
+            See docs/fit.md.
+            """)
 
     @Argument(help: "logs.ndjson from await-logs ('-' or omitted = standard input).")
     var input: String?
@@ -33,19 +33,29 @@ struct Fit: RightsizeTool {
     @Option(help: "Region whose prices apply.")
     var region: String = "us-east-1"
 
-    @Option(name: .customLong("max-duration-ms"), help: "Latency bound: also recommend the cheapest size predicted to finish within this many ms.")
+    @Option(
+        name: .customLong("max-duration-ms"),
+        help: "Latency bound: also recommend the cheapest size predicted to finish within this many ms.")
     var maxDurationMs: Double?
 
     @Option(help: "Weight of cost in the balanced score w*cost/min_cost + (1-w)*duration/min_duration, 0...1.")
     var balancedWeight: Double = FitSettings().balancedWeight
 
-    @Option(name: .customLong("grid-step"), help: "Step of the memory grid costs are computed on, MB (grid 128...10240 plus the measured sizes).")
+    @Option(
+        name: .customLong("grid-step"),
+        help: "Step of the memory grid costs are computed on, MB (grid 128...10240 plus the measured sizes).")
     var gridStep: Int = FitSettings().gridStepMB
 
-    @Option(name: .customLong("current-memory-mb"), help: "The function's current memory size, for the savings (default: the first phase's size).")
+    @Option(
+        name: .customLong("current-memory-mb"),
+        help: "The function's current memory size, for the savings (default: the first phase's size).")
     var currentMemoryMB: Int?
 
-    @Option(name: .customLong("cold-start-share"), help: "Share of invocations expected to be cold starts in production, 0...1, for the cost of Init Duration (default: the share observed in the run).")
+    @Option(
+        name: .customLong("cold-start-share"),
+        help:
+            "Share of invocations expected to be cold starts in production, 0...1, for the cost of Init Duration (default: the share observed in the run)."
+    )
     var coldStartShare: Double?
 
     @Flag(help: "Let recommendations pick sizes outside the measured range (the runtime form is then extrapolated).")
@@ -99,8 +109,9 @@ struct Fit: RightsizeTool {
         for f in models.functions where f.payloadGroup == "all" {
             let line: String
             if let c = f.recommendations?.cheapest {
-                line = "fit: \(f.function): cheapest \(c.memoryMB) MB (\(c.memoryCILoMB)..\(c.memoryCIHiMB)), " +
-                    "$\(c.costPerMillionUSD)/M invocations, form \(f.runtime?.form ?? "-"), LOO MAPE \(f.runtime?.looMape.map { "\($0)%" } ?? "n/a")"
+                line =
+                    "fit: \(f.function): cheapest \(c.memoryMB) MB (\(c.memoryCILoMB)..\(c.memoryCIHiMB)), "
+                    + "$\(c.costPerMillionUSD)/M invocations, form \(f.runtime?.form ?? "-"), LOO MAPE \(f.runtime?.looMape.map { "\($0)%" } ?? "n/a")"
             } else {
                 line = "fit: \(f.function): no recommendation (see warnings)"
             }

@@ -1,10 +1,10 @@
 import AWS
 import ArgumentParser
+import Clocks
 import CurlHTTP
 import Foundation
 import Invoking
 import NDJSONIO
-import Clocks
 import RecordSchema
 import ToolSupport
 
@@ -29,8 +29,9 @@ struct Invoke: AsyncRightsizeTool {
     @Option(name: .shortAndLong, help: "Where to write invocations.ndjson; '-' or omitted writes standard output.")
     var output: String?
 
-    @Flag(name: .customLong("no-set-memory"),
-          help: "Do not change memory sizes: run every phase on the functions as they are.")
+    @Flag(
+        name: .customLong("no-set-memory"),
+        help: "Do not change memory sizes: run every phase on the functions as they are.")
     var noSetMemory = false
 
     @Option(name: .customLong("retry-throttled"), help: "Extra attempts for a throttled (429) invocation, counted in attempts.")
@@ -48,8 +49,9 @@ struct Invoke: AsyncRightsizeTool {
     @Flag(name: .shortAndLong, help: "No progress line on stderr, even on a terminal.")
     var quiet = false
 
-    @Flag(name: .customLong("no-realtime"),
-          help: "Do not ask for real-time scheduling priority for the sending thread (asked by default, best effort).")
+    @Flag(
+        name: .customLong("no-realtime"),
+        help: "Do not ask for real-time scheduling priority for the sending thread (asked by default, best effort).")
     var noRealtime = false
 
     func validate() throws {
@@ -98,10 +100,12 @@ struct Invoke: AsyncRightsizeTool {
         let statistics = RunStatistics(invocations)
         let interrupted = invoker.isInterrupted
         do {
-            try InvocationsWriter.write(path: output, header: loaded.header, tool: "invoke \(RightsizeVersion.current)",
-                                        invocations: invocations,
-                                      summary: statistics.summary(interrupted: interrupted, startedUnixMs: startedUnixMs,
-                                                                  endedUnixMs: endedUnixMs))
+            try InvocationsWriter.write(
+                path: output, header: loaded.header, tool: "invoke \(RightsizeVersion.current)",
+                invocations: invocations,
+                summary: statistics.summary(
+                    interrupted: interrupted, startedUnixMs: startedUnixMs,
+                    endedUnixMs: endedUnixMs))
         } catch {
             Self.complain("\(error)")
             throw ExitCode(ExitStatus.failure)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Emulation
 import Foundation
 import ToolSupport
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -24,10 +25,14 @@ struct LambdaEmulator: AsyncRightsizeTool {
     @Option(help: "Port to listen on; 0 lets the OS choose a free one.")
     var port = EmulatorOptions().port
 
-    @Option(name: .customLong("port-file"), help: ArgumentHelp("Write the port actually used to this file once listening.", valueName: "path"))
+    @Option(
+        name: .customLong("port-file"), help: ArgumentHelp("Write the port actually used to this file once listening.", valueName: "path"))
     var portFile: String?
 
-    @Option(name: .customLong("state-dir"), help: ArgumentHelp("Directory for the log database (kept across restarts; default: ~/.local/state/rightsize/lambda-emulator).", valueName: "dir"))
+    @Option(
+        name: .customLong("state-dir"),
+        help: ArgumentHelp(
+            "Directory for the log database (kept across restarts; default: ~/.local/state/rightsize/lambda-emulator).", valueName: "dir"))
     var stateDir = EmulatorOptions().stateDirectory
 
     @Option(help: ArgumentHelp("Functions file (JSON); default: the built-in copy of data/emulator/functions.json.", valueName: "file"))
@@ -39,7 +44,9 @@ struct LambdaEmulator: AsyncRightsizeTool {
     @Option(name: .customLong("access-key-id"), help: "Access key id clients must sign with (default AKIDLOCALEMULATOR).")
     var accessKeyId: String?
 
-    @Option(name: .customLong("secret-access-key-file"), help: ArgumentHelp("File holding the secret key clients must sign with (default: local-emulator-secret-key).", valueName: "file"))
+    @Option(
+        name: .customLong("secret-access-key-file"),
+        help: ArgumentHelp("File holding the secret key clients must sign with (default: local-emulator-secret-key).", valueName: "file"))
     var secretAccessKeyFile: String?
 
     @Option(help: "Region in ARNs and log messages.")
@@ -66,7 +73,9 @@ struct LambdaEmulator: AsyncRightsizeTool {
     @Option(help: ArgumentHelp("How workers are limited: auto, cgroup or duty-cycle (SIGSTOP/SIGCONT + RSS watchdog).", valueName: "mode"))
     var isolation = "auto"
 
-    @Option(name: .customLong("worker-handler"), help: ArgumentHelp("Internal: run as a worker process for this handler.", visibility: .private))
+    @Option(
+        name: .customLong("worker-handler"), help: ArgumentHelp("Internal: run as a worker process for this handler.", visibility: .private)
+    )
     var workerHandler: String?
 
     func run() async throws {
@@ -106,9 +115,17 @@ struct LambdaEmulator: AsyncRightsizeTool {
             throw ValidationError("delays, rates and timeouts must not be negative")
         }
         guard let mode = IsolationMode(rawValue: isolation) else { throw ValidationError("--isolation must be auto, cgroup or duty-cycle") }
-        o.host = host; o.port = port; o.portFile = portFile; o.stateDirectory = stateDir
-        o.region = region; o.logDelayMeanMs = logDelayMs; o.seed = seed; o.updateDelayMs = updateDelayMs
-        o.idleTimeoutSeconds = idleTimeoutS; o.logsRateLimit = logsRateLimit; o.concurrencyLimit = concurrencyLimit
+        o.host = host
+        o.port = port
+        o.portFile = portFile
+        o.stateDirectory = stateDir
+        o.region = region
+        o.logDelayMeanMs = logDelayMs
+        o.seed = seed
+        o.updateDelayMs = updateDelayMs
+        o.idleTimeoutSeconds = idleTimeoutS
+        o.logsRateLimit = logsRateLimit
+        o.concurrencyLimit = concurrencyLimit
         o.isolation = mode
         if let config {
             guard let data = FileManager.default.contents(atPath: config) else {

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
-import Rendering
 import NDJSONIO
 import RecordSchema
+import Rendering
 import ToolSupport
 
 @main
@@ -11,9 +11,9 @@ struct Report: RightsizeTool {
         commandName: "report",
         abstract: "Write a self-contained HTML report from models.json and the run's records.",
         discussion: """
-        The page has no scripts and no external resources: it works offline and when mailed.
-        Charts are inline SVG, each with a data table. The same inputs give the same bytes.
-        """
+            The page has no scripts and no external resources: it works offline and when mailed.
+            Charts are inline SVG, each with a data table. The same inputs give the same bytes.
+            """
     )
 
     @Argument(help: "models.json written by fit.")

@@ -9,13 +9,17 @@ import Testing
 struct AWSClientTests {
     let credentials = AWSCredentials(accessKeyId: LocalEmulator.accessKeyId, secretAccessKey: LocalEmulator.secretAccessKey)
 
-    func sender(_ http: HTTPClient, endpoint: String, retry: RetryPolicy = RetryPolicy(maxAttempts: 4, baseDelay: 0.01)) throws -> AWSRequestSender {
-        try AWSRequestSender(http: http, configuration: AWSConfiguration(credentials: credentials, region: "us-east-1", endpointURL: endpoint),
-                             service: .cloudWatchLogs, retry: retry)
+    func sender(
+        _ http: HTTPClient, endpoint: String, retry: RetryPolicy = RetryPolicy(maxAttempts: 4, baseDelay: 0.01)
+    ) throws -> AWSRequestSender {
+        try AWSRequestSender(
+            http: http, configuration: AWSConfiguration(credentials: credentials, region: "us-east-1", endpointURL: endpoint),
+            service: .cloudWatchLogs, retry: retry)
     }
 
     @Test func throttlingAndServerErrorsAreRetriedOthersAreNot() async throws {
-        let server = try LocalServer(); defer { server.stop() }
+        let server = try LocalServer()
+        defer { server.stop() }
         let http = HTTPClient()
         let s = try sender(http, endpoint: server.base)
         // 429 TooManyRequests twice, then success.
@@ -39,12 +43,16 @@ struct AWSClientTests {
     }
 
     @Test func signedRequestsCarryHostDateAndAuthorization() async throws {
-        let server = try LocalServer(); defer { server.stop() }
+        let server = try LocalServer()
+        defer { server.stop() }
         let http = HTTPClient()
         let s = try sender(http, endpoint: server.base)
-        let r = try await s.send(operation: "Echo", method: "POST", path: "/echo",
-                                 headers: [("X-Amz-Target", "Logs_20140328.FilterLogEvents"),
-                                           ("Content-Type", "application/x-amz-json-1.1")], body: Array("{}".utf8))
+        let r = try await s.send(
+            operation: "Echo", method: "POST", path: "/echo",
+            headers: [
+                ("X-Amz-Target", "Logs_20140328.FilterLogEvents"),
+                ("Content-Type", "application/x-amz-json-1.1"),
+            ], body: Array("{}".utf8))
         let echo = try JSONSerialization.jsonObject(with: Data(r.body)) as! [String: Any]
         let headers = echo["headers"] as! [String: String]
         #expect(headers["host"] == "127.0.0.1:\(server.port)")
@@ -57,7 +65,8 @@ struct AWSClientTests {
     }
 
     @Test func lambdaClientAgainstTheEmulator() async throws {
-        let emulator = try LocalEmulator.start(); defer { emulator.stop() }
+        let emulator = try LocalEmulator.start()
+        defer { emulator.stop() }
         let http = HTTPClient()
         let config = AWSConfiguration.resolve(environment: emulator.environment, home: "/nonexistent")
         let lambda = try LambdaClient(http: http, configuration: config)
@@ -87,7 +96,8 @@ struct AWSClientTests {
     }
 
     @Test func wrongSecretIsRejectedByTheEmulator() async throws {
-        let emulator = try LocalEmulator.start(); defer { emulator.stop() }
+        let emulator = try LocalEmulator.start()
+        defer { emulator.stop() }
         let http = HTTPClient()
         var env = emulator.environment
         env["AWS_SECRET_ACCESS_KEY"] = "wrong"

@@ -17,8 +17,11 @@ struct AWSConfigurationTests {
     @Test func environmentCredentialsWithSessionTokenComeFirst() throws {
         let h = try home(credentials: "[default]\naws_access_key_id = FILEKEY\naws_secret_access_key = filesecret\n")
         defer { h.remove() }
-        let c = AWSConfiguration.resolve(environment: ["AWS_ACCESS_KEY_ID": "ENVKEY", "AWS_SECRET_ACCESS_KEY": "envsecret",
-                                                       "AWS_SESSION_TOKEN": "tok", "AWS_REGION": "eu-west-1"], home: h.path)
+        let c = AWSConfiguration.resolve(
+            environment: [
+                "AWS_ACCESS_KEY_ID": "ENVKEY", "AWS_SECRET_ACCESS_KEY": "envsecret",
+                "AWS_SESSION_TOKEN": "tok", "AWS_REGION": "eu-west-1",
+            ], home: h.path)
         #expect(try c.credentials() == AWSCredentials(accessKeyId: "ENVKEY", secretAccessKey: "envsecret", sessionToken: "tok"))
         #expect(try c.requireRegion() == "eu-west-1")
         #expect(c.credentialSource == "environment")
@@ -61,18 +64,21 @@ struct AWSConfigurationTests {
     }
 
     @Test func endpointOverridesPerServiceThenGlobal() throws {
-        let h = try home(); defer { h.remove() }
+        let h = try home()
+        defer { h.remove() }
         let env = ["AWS_ENDPOINT_URL": "http://127.0.0.1:9000", "AWS_ENDPOINT_URL_CLOUDWATCH_LOGS": "http://127.0.0.1:9001/"]
         let c = AWSConfiguration.resolve(environment: env, home: h.path)
         let lambda = try c.endpoint(for: .lambda, region: "us-east-1")
         #expect(lambda.url(path: "/2015-03-31/functions/f/invocations") == "http://127.0.0.1:9000/2015-03-31/functions/f/invocations")
         #expect(lambda.hostHeader == "127.0.0.1:9000")
         #expect(try c.endpoint(for: .cloudWatchLogs, region: "us-east-1").url(path: "/") == "http://127.0.0.1:9001/")
-        let perLambda = AWSConfiguration.resolve(environment: env.merging(["AWS_ENDPOINT_URL_LAMBDA": "https://example.com:8443"]) { $1 },
-                                                 home: h.path)
+        let perLambda = AWSConfiguration.resolve(
+            environment: env.merging(["AWS_ENDPOINT_URL_LAMBDA": "https://example.com:8443"]) { $1 },
+            home: h.path)
         #expect(try perLambda.endpoint(for: .lambda, region: "us-east-1").hostHeader == "example.com:8443")
-        let ignored = AWSConfiguration.resolve(environment: env.merging(["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"]) { $1 },
-                                               home: h.path)
+        let ignored = AWSConfiguration.resolve(
+            environment: env.merging(["AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "true"]) { $1 },
+            home: h.path)
         #expect(try ignored.endpoint(for: .cloudWatchLogs, region: "eu-west-1").hostHeader == "logs.eu-west-1.amazonaws.com")
         let bad = AWSConfiguration.resolve(environment: ["AWS_ENDPOINT_URL": "localhost:9000"], home: h.path)
         #expect(throws: AWSError.badEndpoint(setting: "AWS_ENDPOINT_URL", value: "localhost:9000")) {
@@ -81,7 +87,8 @@ struct AWSConfigurationTests {
     }
 
     @Test func missingPiecesSayWhatToSet() throws {
-        let h = try home(); defer { h.remove() }
+        let h = try home()
+        defer { h.remove() }
         let none = AWSConfiguration.resolve(environment: [:], home: h.path)
         let missing = try #require(throws: AWSError.self) { try none.credentials() }
         #expect("\(missing)".contains("AWS_ACCESS_KEY_ID") && "\(missing)".contains("AWS_SECRET_ACCESS_KEY"))
@@ -93,7 +100,8 @@ struct AWSConfigurationTests {
         }
         let unknown = AWSConfiguration.resolve(environment: ["AWS_PROFILE": "nope"], home: h.path)
         #expect(throws: AWSError.profileNotFound(profile: "nope")) { try unknown.credentials() }
-        let sso = try home(config: "[profile corp]\nsso_session = x\nregion = us-east-1\n"); defer { sso.remove() }
+        let sso = try home(config: "[profile corp]\nsso_session = x\nregion = us-east-1\n")
+        defer { sso.remove() }
         let ssoConfig = AWSConfiguration.resolve(environment: ["AWS_PROFILE": "corp"], home: sso.path)
         #expect(throws: AWSError.unsupportedProfile(profile: "corp", setting: "sso_session")) { try ssoConfig.credentials() }
     }
@@ -101,7 +109,8 @@ struct AWSConfigurationTests {
     @Test func errorDescriptionsNeverShowSecrets() throws {
         let creds = AWSCredentials(accessKeyId: "AKID", secretAccessKey: "TOPSECRET", sessionToken: "TOKENSECRET")
         #expect(!"\(creds)".contains("TOPSECRET") && !"\(creds)".contains("TOKENSECRET"))
-        let h = try home(credentials: "[default]\naws_access_key_id = K\n"); defer { h.remove() }
+        let h = try home(credentials: "[default]\naws_access_key_id = K\n")
+        defer { h.remove() }
         let partial = AWSConfiguration.resolve(environment: [:], home: h.path)
         let error = try #require(throws: AWSError.self) { try partial.credentials() }
         #expect("\(error)".contains("aws_secret_access_key"))

@@ -1,5 +1,5 @@
-import Testing
 import Clocks
+import Testing
 
 @Suite struct ClocksTests {
     @Test func monotonicClockNeverGoesBackAndSleepWaitsAtLeastAsLongAsAsked() {

@@ -1,9 +1,8 @@
+import Clocks
 import CurlHTTP
 import Foundation
 import TestSupport
 import Testing
-import TestSupport
-import Clocks
 
 @Suite(.serialized)
 struct HTTPClientTests {
@@ -13,12 +12,15 @@ struct HTTPClientTests {
     }
 
     @Test func postSendsBodyAndHeadersAsGiven() async throws {
-        let server = try LocalServer(); defer { server.stop() }
+        let server = try LocalServer()
+        defer { server.stop() }
         let client = HTTPClient()
         let body = Array(#"{"cmds":{"sleep":1},"ü":"x"}"#.utf8)
-        let outcome = await client.send(HTTPRequest(method: "POST", url: server.base + "/echo?a=1",
-                                                    headers: [("X-Custom", "v1"), ("Content-Type", "application/json")],
-                                                    body: body))
+        let outcome = await client.send(
+            HTTPRequest(
+                method: "POST", url: server.base + "/echo?a=1",
+                headers: [("X-Custom", "v1"), ("Content-Type", "application/json")],
+                body: body))
         let response = try #require(outcome.response)
         #expect(response.status == 200)
         #expect(response.header("x-amzn-requestid")?.hasPrefix("req-") == true)
@@ -34,7 +36,8 @@ struct HTTPClientTests {
     }
 
     @Test func methodsAndEmptyBodies() async throws {
-        let server = try LocalServer(); defer { server.stop() }
+        let server = try LocalServer()
+        defer { server.stop() }
         let client = HTTPClient()
         for method in ["GET", "PUT", "DELETE", "POST"] {
             let body: [UInt8] = method == "PUT" ? Array(#"{"MemorySize":512}"#.utf8) : []
@@ -47,7 +50,8 @@ struct HTTPClientTests {
     }
 
     @Test func sequentialRequestsReuseOneConnection() async throws {
-        let server = try LocalServer(); defer { server.stop() }
+        let server = try LocalServer()
+        defer { server.stop() }
         let client = HTTPClient()
         for _ in 0..<20 {
             #expect(await client.send(HTTPRequest(method: "GET", url: server.base + "/echo")).response?.status == 200)
@@ -57,7 +61,8 @@ struct HTTPClientTests {
     }
 
     @Test func manyRequestsInFlightAtOnce() async throws {
-        let server = try LocalServer(); defer { server.stop() }
+        let server = try LocalServer()
+        defer { server.stop() }
         let client = HTTPClient()
         let start = Date()
         let statuses = await withTaskGroup(of: Int.self) { group in
@@ -72,7 +77,8 @@ struct HTTPClientTests {
     }
 
     @Test func timeoutAndTransportErrors() async throws {
-        let server = try LocalServer(); defer { server.stop() }
+        let server = try LocalServer()
+        defer { server.stop() }
         let client = HTTPClient()
         let slow = await client.send(HTTPRequest(method: "GET", url: server.base + "/sleep/3000", timeout: 0.2))
         #expect(slow.error?.kind == .timeout)
@@ -83,11 +89,13 @@ struct HTTPClientTests {
         #expect(badScheme.error?.kind == .transport)
     }
 
-    @Test func startsAtTheDueTime() async throws {
-        let server = try LocalServer(); defer { server.stop() }
+    /// Never before the due time. (How soon after it depends on the machine's load: the start
+    /// lag is bounded by AcceptanceTests and measured by rightsize-bench invoke.)
+    @Test func startsNoEarlierThanTheDueTime() async throws {
+        let server = try LocalServer()
+        defer { server.stop() }
         let client = HTTPClient()
         _ = await client.send(HTTPRequest(method: "GET", url: server.base + "/echo"))  // warm the connection
-        var lags: [Double] = []
         for k in 1...10 {
             let due = MonotonicClock.nanoseconds() + UInt64(20_000_000 + k * 1_000_000)
             let outcome: HTTPOutcome = await withCheckedContinuation { c in
@@ -95,42 +103,59 @@ struct HTTPClientTests {
             }
             let started = try #require(outcome.startedNanos)
             #expect(started >= due)
-            lags.append(Double(started - due) / 1e6)
+            #expect(outcome.response?.status == 200)
         }
-        // Precision is measured by rightsize-bench invoke; here only a sane bound (busy CI machines).
-        #expect(lags.sorted()[5] < 50.0, "median start lag \(lags) ms")
     }
 
     @Test func cancellingScheduledAndInFlightRequests() async throws {
-        let server = try LocalServer(); defer { server.stop() }
+        let server = try LocalServer()
+        defer { server.stop() }
         let client = HTTPClient()
-        async let later: HTTPOutcome = withCheckedContinuation { c in
-            client.submit(HTTPRequest(method: "GET", url: server.base + "/echo"),
-                          due: MonotonicClock.nanoseconds() + 10_000_000_000) { c.resume(returning: $0) }
+        // Submitted here, in order, so both are queued before anything is cancelled.
+        let (later, laterDone) = AsyncStream.makeStream(of: HTTPOutcome.self)
+        client.submit(
+            HTTPRequest(method: "GET", url: server.base + "/echo"),
+            due: MonotonicClock.nanoseconds() + 10_000_000_000
+        ) {
+            laterDone.yield($0)
+            laterDone.finish()
         }
-        async let slow: HTTPOutcome = client.send(HTTPRequest(method: "GET", url: server.base + "/sleep/5000"))
-        try await Task.sleep(nanoseconds: 300_000_000)
+        let (slow, slowDone) = AsyncStream.makeStream(of: HTTPOutcome.self)
+        client.submit(HTTPRequest(method: "GET", url: server.base + "/sleep/5000")) {
+            slowDone.yield($0)
+            slowDone.finish()
+        }
+        // In flight: the server is answering it (asked on a connection of another client).
+        let probe = HTTPClient()
+        let inFlight = await Wait.until(timeout: 30) {
+            await probe.send(HTTPRequest(method: "GET", url: server.base + "/sleeping")).response?.bodyText == "1"
+        }
+        try #require(inFlight, "the slow request never reached the server")
         client.cancelScheduled()
-        #expect(await later.error?.kind == .notStarted)
+        #expect(await later.first { _ in true }?.error?.kind == .notStarted)
         client.cancelAll()
-        #expect(await slow.error?.kind == .cancelled)
+        #expect(await slow.first { _ in true }?.error?.kind == .cancelled)
         client.shutdown()
         let after = await client.send(HTTPRequest(method: "GET", url: server.base + "/echo"))
         #expect(after.error?.kind == .notStarted)
     }
 
     @Test func tlsPeersAreVerified() async throws {
-        let dir = try TemporaryDirectory("tls"); defer { dir.remove() }
+        let dir = try TemporaryDirectory("tls")
+        defer { dir.remove() }
         let openssl = Process()
         openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        openssl.arguments = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                             "-keyout", dir.file("key.pem"), "-out", dir.file("cert.pem")]
+        openssl.arguments = [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+            "-keyout", dir.file("key.pem"), "-out", dir.file("cert.pem"),
+        ]
         openssl.standardError = FileHandle.nullDevice
         openssl.standardOutput = FileHandle.nullDevice
         try openssl.run()
-        while openssl.isRunning { usleep(10_000) }
+        try #require(await Wait.until(timeout: 60) { !openssl.isRunning }, "openssl req did not finish")
         try #require(openssl.terminationStatus == 0)
-        let server = try LocalServer(tls: (dir.file("cert.pem"), dir.file("key.pem"))); defer { server.stop() }
+        let server = try LocalServer(tls: (dir.file("cert.pem"), dir.file("key.pem")))
+        defer { server.stop() }
         let client = HTTPClient()
         // A self-signed certificate is not trusted: the request fails before anything is sent.
         let outcome = await client.send(HTTPRequest(method: "GET", url: "https://127.0.0.1:\(server.port)/echo"))
@@ -140,20 +165,25 @@ struct HTTPClientTests {
     }
 
     @Test func lastReferenceDroppedOnTheLoopThreadDoesNotDeadlock() async throws {
-        let server = try LocalServer(); defer { server.stop() }
-        let status: Int = await withCheckedContinuation { continuation in
+        let server = try LocalServer()
+        defer { server.stop() }
+        let (status, loopThread): (Int, String?) = await withCheckedContinuation { continuation in
             var client: HTTPClient? = HTTPClient()
             // The completion holds the only reference once `client` is cleared: the client is
             // released (and shut down) on its own loop thread.
             let held = client!
             held.submit(HTTPRequest(method: "GET", url: server.base + "/echo")) { outcome in
                 _ = held
-                continuation.resume(returning: outcome.response?.status ?? 0)
+                // "<pid>/task/<tid>": the loop thread, which runs completions.
+                let thread = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/thread-self")
+                continuation.resume(returning: (outcome.response?.status ?? 0, thread))
             }
             client = nil
             _ = client
         }
         #expect(status == 200)
-        try await Task.sleep(nanoseconds: 100_000_000)
+        // Not deadlocked: once the completion returns, the loop thread shuts down and exits.
+        let thread = try #require(loopThread.map { "/proc/" + $0 })
+        #expect(await Wait.until(timeout: 30) { !FileManager.default.fileExists(atPath: thread) }, "the loop thread \(thread) did not exit")
     }
 }

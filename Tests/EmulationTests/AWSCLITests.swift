@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The protocol's acceptance test: the AWS CLI on the machine works against the
 /// emulator unchanged, with only --endpoint-url and the local credentials.
@@ -34,15 +34,20 @@ struct AWSCLITests {
         let dir = try TemporaryDirectory("emulator-cli")
         defer { dir.remove() }
 
-        let invoke = try aws(emulator, ["lambda", "invoke", "--function-name", "faas_measure",
-                                        "--payload", #"{"cmds":{"sleep":5,"cpu":{"n":1}}}"#, "--log-type", "Tail", dir.file("out.json")])
+        let invoke = try aws(
+            emulator,
+            [
+                "lambda", "invoke", "--function-name", "faas_measure",
+                "--payload", #"{"cmds":{"sleep":5,"cpu":{"n":1}}}"#, "--log-type", "Tail", dir.file("out.json"),
+            ])
         #expect(invoke.status == 0, "\(invoke.stderr)")
         #expect(json(invoke)["StatusCode"] as? Int == 200)
         let tail = String(decoding: Data(base64Encoded: json(invoke)["LogResult"] as? String ?? "") ?? Data(), as: UTF8.self)
         #expect(tail.contains("REPORT RequestId: "))
         #expect(try dir.read("out.json").contains("\"elapsed_time\""))
 
-        let update = try aws(emulator, ["lambda", "update-function-configuration", "--function-name", "faas_measure", "--memory-size", "256"])
+        let update = try aws(
+            emulator, ["lambda", "update-function-configuration", "--function-name", "faas_measure", "--memory-size", "256"])
         #expect(update.status == 0, "\(update.stderr)")
         #expect(json(update)["LastUpdateStatus"] as? String == "InProgress")
         var status = ""
@@ -54,10 +59,16 @@ struct AWSCLITests {
         }
         #expect(status == "Successful")
 
-        usleep(1_200_000)  // past the log propagation delay
-        let filter = try aws(emulator, ["logs", "filter-log-events", "--log-group-name", "/aws/lambda/faas_measure", "--filter-pattern", "REPORT"])
+        // The REPORT line appears once the log propagation delay has passed: poll the CLI for it.
+        var filter = CLIResult(status: -1, stdout: "", stderr: "")
+        var events: [[String: Any]] = []
+        try Wait.until(timeout: 60, poll: 0.1) {
+            filter = try aws(
+                emulator, ["logs", "filter-log-events", "--log-group-name", "/aws/lambda/faas_measure", "--filter-pattern", "REPORT"])
+            events = json(filter)["events"] as? [[String: Any]] ?? []
+            return filter.status != 0 || !events.isEmpty
+        }
         #expect(filter.status == 0, "\(filter.stderr)")
-        let events = json(filter)["events"] as? [[String: Any]] ?? []
         #expect(events.count == 1)
         #expect((events.first?["message"] as? String)?.contains("\tBilled Duration: ") == true)
 

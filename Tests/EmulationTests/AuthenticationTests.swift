@@ -1,7 +1,7 @@
 import Foundation
 import SigV4
-import Testing
 import TestSupport
+import Testing
 
 @Suite("SigV4 verification")
 struct AuthenticationTests {
@@ -18,8 +18,9 @@ struct AuthenticationTests {
         #expect(bad.header("x-amzn-ErrorType") == "InvalidSignatureException")
         #expect((bad.json["message"] as? String)?.hasPrefix("The request signature we calculated does not match") == true)
 
-        let unknown = try RawHTTP.exchange("GET", path, port: emulator.port,
-                                           sign: AWSCredentials(accessKeyId: "AKIDSOMEONEELSE", secretAccessKey: "x"))
+        let unknown = try RawHTTP.exchange(
+            "GET", path, port: emulator.port,
+            sign: AWSCredentials(accessKeyId: "AKIDSOMEONEELSE", secretAccessKey: "x"))
         #expect(unknown.status == 403)
         #expect(unknown.header("x-amzn-ErrorType") == "UnrecognizedClientException")
         #expect(unknown.json["message"] as? String == "The security token included in the request is invalid.")
@@ -34,8 +35,9 @@ struct AuthenticationTests {
         #expect(unsigned.header("x-amzn-ErrorType") == "MissingAuthenticationTokenException")
 
         // A tampered body breaks the signature.
-        var bytes = RawHTTP.request("POST", "/2015-03-31/functions/faas_sleep/invocations", port: emulator.port,
-                                    body: Array(#"{"ms": 1}"#.utf8), sign: RawHTTP.localCredentials)
+        var bytes = RawHTTP.request(
+            "POST", "/2015-03-31/functions/faas_sleep/invocations", port: emulator.port,
+            body: Array(#"{"ms": 1}"#.utf8), sign: RawHTTP.localCredentials)
         bytes[bytes.count - 2] = UInt8(ascii: "2")
         let client = try RawHTTP(port: emulator.port)
         try client.send(bytes)

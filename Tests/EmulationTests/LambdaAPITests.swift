@@ -1,7 +1,7 @@
 import Foundation
 import SigV4
-import Testing
 import TestSupport
+import Testing
 
 @Suite("Lambda API over real sockets")
 struct LambdaAPITests {
@@ -23,8 +23,12 @@ struct LambdaAPITests {
         #expect(log.contains("REPORT RequestId: \(id)\tDuration: "))
         #expect(r.report["Init Duration"] != nil, "first call is a cold start")
         let reportLine = try #require(log.split(separator: "\n").first { $0.hasPrefix("REPORT ") })
-        let format = try NSRegularExpression(pattern: #"^REPORT RequestId: [0-9a-f-]{36}\tDuration: [0-9]+\.[0-9]{2} ms\tBilled Duration: [0-9]+ ms\tMemory Size: 128 MB\tMax Memory Used: [0-9]+ MB\tInit Duration: [0-9]+\.[0-9]{2} ms\t$"#)
-        #expect(format.firstMatch(in: String(reportLine), range: NSRange(location: 0, length: reportLine.utf16.count)) != nil, "\(reportLine)")
+        let format = try NSRegularExpression(
+            pattern:
+                #"^REPORT RequestId: [0-9a-f-]{36}\tDuration: [0-9]+\.[0-9]{2} ms\tBilled Duration: [0-9]+ ms\tMemory Size: 128 MB\tMax Memory Used: [0-9]+ MB\tInit Duration: [0-9]+\.[0-9]{2} ms\t$"#
+        )
+        #expect(
+            format.firstMatch(in: String(reportLine), range: NSRange(location: 0, length: reportLine.utf16.count)) != nil, "\(reportLine)")
         #expect(r.report["Memory Size"] == "128 MB")
         // Billed Duration = Duration + Init Duration rounded up to 1 ms.
         let billed = try #require(r.reportNumber("Billed Duration"))
@@ -48,7 +52,8 @@ struct LambdaAPITests {
         // The event runs in the background: its REPORT appears in the logs.
         var found = false
         for _ in 0..<100 where !found {
-            let page = try RawHTTP.logs("FilterLogEvents", #"{"logGroupName":"/aws/lambda/faas_sleep","filterPattern":"REPORT"}"#, port: emulator.port)
+            let page = try RawHTTP.logs(
+                "FilterLogEvents", #"{"logGroupName":"/aws/lambda/faas_sleep","filterPattern":"REPORT"}"#, port: emulator.port)
             found = page.text.contains("REPORT RequestId: \(id)")
             if !found { usleep(50_000) }
         }
@@ -76,8 +81,9 @@ struct LambdaAPITests {
         #expect(badType.status == 400)
         #expect(badType.header("x-amzn-ErrorType") == "InvalidParameterValueException")
 
-        let badMemory = try RawHTTP.exchange("PUT", "/2015-03-31/functions/faas_measure/configuration", port: emulator.port,
-                                             body: Array(#"{"MemorySize": 64}"#.utf8))
+        let badMemory = try RawHTTP.exchange(
+            "PUT", "/2015-03-31/functions/faas_measure/configuration", port: emulator.port,
+            body: Array(#"{"MemorySize": 64}"#.utf8))
         #expect(badMemory.status == 400)
         #expect(badMemory.header("x-amzn-ErrorType") == "InvalidParameterValueException")
 
@@ -95,13 +101,15 @@ struct LambdaAPITests {
         defer { emulator.stop() }
         let before = try RawHTTP.invoke("faas_sleep", #"{"ms":1}"#, port: emulator.port)
         #expect(before.report["Memory Size"] == "128 MB")
-        let update = try RawHTTP.exchange("PUT", "/2015-03-31/functions/faas_sleep/configuration", port: emulator.port,
-                                          body: Array(#"{"MemorySize": 512, "Timeout": 10}"#.utf8))
+        let update = try RawHTTP.exchange(
+            "PUT", "/2015-03-31/functions/faas_sleep/configuration", port: emulator.port,
+            body: Array(#"{"MemorySize": 512, "Timeout": 10}"#.utf8))
         #expect(update.status == 200)
         #expect(update.json["LastUpdateStatus"] as? String == "InProgress")
         #expect(update.json["MemorySize"] as? Int == 512)
-        let conflict = try RawHTTP.exchange("PUT", "/2015-03-31/functions/faas_sleep/configuration", port: emulator.port,
-                                            body: Array(#"{"MemorySize": 256}"#.utf8))
+        let conflict = try RawHTTP.exchange(
+            "PUT", "/2015-03-31/functions/faas_sleep/configuration", port: emulator.port,
+            body: Array(#"{"MemorySize": 256}"#.utf8))
         #expect(conflict.status == 409)
         #expect(conflict.header("x-amzn-ErrorType") == "ResourceConflictException")
         let during = try RawHTTP.invoke("faas_sleep", #"{"ms":1}"#, port: emulator.port)
@@ -110,7 +118,10 @@ struct LambdaAPITests {
         for _ in 0..<100 {
             let c = try RawHTTP.exchange("GET", "/2015-03-31/functions/faas_sleep/configuration", port: emulator.port)
             status = c.json["LastUpdateStatus"] as? String ?? ""
-            if status == "Successful" { #expect(c.json["Timeout"] as? Int == 10); break }
+            if status == "Successful" {
+                #expect(c.json["Timeout"] as? Int == 10)
+                break
+            }
             usleep(50_000)
         }
         #expect(status == "Successful")
@@ -140,12 +151,12 @@ struct LambdaAPITests {
     }
 
     @Test func idleEnvironmentsRetireAfterTheIdleTimeout() throws {
-        let emulator = try LocalEmulator.start(["--idle-timeout-s", "0.3"])
+        // 2 s: long enough that the idle worker is surely still there when looked for right after the call.
+        let emulator = try LocalEmulator.start(["--idle-timeout-s", "2"])
         defer { emulator.stop() }
         _ = try RawHTTP.invoke("faas_sleep", #"{"ms":1}"#, port: emulator.port)
         #expect(emulator.workerPids.count == 1)
-        usleep(1_000_000)
-        #expect(emulator.workerPids.isEmpty)
+        #expect(Wait.until(timeout: 30) { emulator.workerPids.isEmpty }, "the idle environment retired")
         let again = try RawHTTP.invoke("faas_sleep", #"{"ms":1}"#, port: emulator.port)
         #expect(again.report["Init Duration"] != nil)
     }
@@ -153,12 +164,14 @@ struct LambdaAPITests {
     @Test func gatewayRouteInvokesTheBoundFunctionWithItsOwnRequestId() throws {
         let emulator = try LocalEmulator.start(["--log-delay-ms", "0"])
         defer { emulator.stop() }
-        let r = try RawHTTP.exchange("POST", "/default/faas_measure?format=json", port: emulator.port,
-                                     body: Array(#"{"cmds":{"sleep":1}}"#.utf8), sign: nil)
+        let r = try RawHTTP.exchange(
+            "POST", "/default/faas_measure?format=json", port: emulator.port,
+            body: Array(#"{"cmds":{"sleep":1}}"#.utf8), sign: nil)
         #expect(r.status == 200)
         #expect(r.json["sleep"] != nil)
         let gatewayId = try #require(r.header("x-amzn-RequestId"))
-        let reports = try RawHTTP.logs("FilterLogEvents", #"{"logGroupName":"/aws/lambda/faas_measure","filterPattern":"REPORT"}"#, port: emulator.port)
+        let reports = try RawHTTP.logs(
+            "FilterLogEvents", #"{"logGroupName":"/aws/lambda/faas_measure","filterPattern":"REPORT"}"#, port: emulator.port)
         #expect(reports.text.contains("REPORT RequestId: "))
         #expect(!reports.text.contains(gatewayId), "the gateway's request id is not Lambda's")
         let unknown = try RawHTTP.exchange("POST", "/default/nothing", port: emulator.port, sign: nil)
@@ -170,6 +183,14 @@ struct LambdaAPITests {
 final class Statuses: @unchecked Sendable {  // guarded by lock
     private let lock = NSLock()
     private var list: [(Int, String?, String?)] = []
-    func add(_ s: Int, _ retry: String?, _ type: String?) { lock.lock(); list.append((s, retry, type)); lock.unlock() }
-    var values: [(Int, String?, String?)] { lock.lock(); defer { lock.unlock() }; return list }
+    func add(_ s: Int, _ retry: String?, _ type: String?) {
+        lock.lock()
+        list.append((s, retry, type))
+        lock.unlock()
+    }
+    var values: [(Int, String?, String?)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return list
+    }
 }

@@ -1,7 +1,8 @@
-import Foundation
-import Testing
-import TestSupport
 import Emulation
+import Foundation
+import TestSupport
+import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,7 +20,10 @@ struct LifecycleTests {
         let busy = Thread { _ = try? RawHTTP.invoke("faas_sleep", #"{"ms": 20000}"#, port: emulator.port) }
         busy.start()
         var workers: [Int32] = []
-        for _ in 0..<500 where workers.count < 2 { usleep(20_000); workers = emulator.workerPids }
+        for _ in 0..<500 where workers.count < 2 {
+            usleep(20_000)
+            workers = emulator.workerPids
+        }
         #expect(workers.count == 2)
         #expect(emulator.stop(signal: signal) == 0)
         for pid in workers { #expect(kill(pid, 0) != 0, "worker \(pid) survived the emulator") }
@@ -52,6 +56,9 @@ struct LifecycleTests {
         try dir.write("bad.json", #"{"functions":[{"name":"f","handler":"nope"}]}"#)
         let r = try Tools.run("lambda-emulator", ["--config", dir.file("bad.json"), "--port", "0"])
         #expect(r.status == 2)
-        #expect(r.stderr == "lambda-emulator: \(dir.file("bad.json")): functions[0].handler: unknown handler \"nope\" (known: faas_measure, sleep)\n")
+        #expect(
+            r.stderr
+                == "lambda-emulator: \(dir.file("bad.json")): functions[0].handler: unknown handler \"nope\" (known: faas_measure, sleep)\n"
+        )
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
 import SigV4
+import TestSupport
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -31,7 +33,10 @@ final class RawHTTP {
         let rc = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard rc == 0 else { close(fd); throw Failure(description: "connect: \(errno)") }
+        guard rc == 0 else {
+            close(fd)
+            throw Failure(description: "connect: \(errno)")
+        }
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         var timeout = timeval(tv_sec: 60, tv_usec: 0)
@@ -61,7 +66,10 @@ final class RawHTTP {
     func readResponse() throws -> Response {
         var headerEnd: Int? = nil
         while headerEnd == nil {
-            if let r = findCRLFCRLF() { headerEnd = r; break }
+            if let r = findCRLFCRLF() {
+                headerEnd = r
+                break
+            }
             guard try fill() else { throw Failure(description: "connection closed before a response") }
         }
         let head = String(decoding: buffer[0..<headerEnd!], as: UTF8.self)
@@ -89,16 +97,21 @@ final class RawHTTP {
 
     private func findCRLFCRLF() -> Int? {
         guard buffer.count >= 4 else { return nil }
-        for i in 0...(buffer.count - 4) where buffer[i] == 13 && buffer[i + 1] == 10 && buffer[i + 2] == 13 && buffer[i + 3] == 10 { return i }
+        for i in 0...(buffer.count - 4) where buffer[i] == 13 && buffer[i + 1] == 10 && buffer[i + 2] == 13 && buffer[i + 3] == 10 {
+            return i
+        }
         return nil
     }
 
     /// Builds request bytes; signs them with SigV4 when `credentials` is given.
-    static func request(_ method: String, _ path: String, port: Int, headers: [(String, String)] = [], body: [UInt8] = [],
-                        sign credentials: AWSCredentials? = nil, service: String = "lambda", date: Date = Date()) -> [UInt8] {
+    static func request(
+        _ method: String, _ path: String, port: Int, headers: [(String, String)] = [], body: [UInt8] = [],
+        sign credentials: AWSCredentials? = nil, service: String = "lambda", date: Date = Date()
+    ) -> [UInt8] {
         let (rawPath, query) = path.firstIndex(of: "?").map { (String(path[..<$0]), String(path[path.index(after: $0)...])) } ?? (path, "")
-        var signable = SignableRequest(method: method, path: rawPath, query: query,
-                                       headers: [("Host", "127.0.0.1:\(port)")] + headers.map { (name: $0.0, value: $0.1) }, body: body)
+        var signable = SignableRequest(
+            method: method, path: rawPath, query: query,
+            headers: [("Host", "127.0.0.1:\(port)")] + headers.map { (name: $0.0, value: $0.1) }, body: body)
         if let credentials {
             SigV4Signer(credentials: credentials, region: "us-east-1", service: service).sign(&signable, date: date)
         }
@@ -109,9 +122,11 @@ final class RawHTTP {
     }
 
     /// One request on a fresh connection.
-    static func exchange(_ method: String, _ path: String, port: Int, headers: [(String, String)] = [], body: [UInt8] = [],
-                         sign credentials: AWSCredentials? = RawHTTP.localCredentials, service: String = "lambda",
-                         date: Date = Date()) throws -> Response {
+    static func exchange(
+        _ method: String, _ path: String, port: Int, headers: [(String, String)] = [], body: [UInt8] = [],
+        sign credentials: AWSCredentials? = RawHTTP.localCredentials, service: String = "lambda",
+        date: Date = Date()
+    ) throws -> Response {
         let client = try RawHTTP(port: port)
         try client.send(request(method, path, port: port, headers: headers, body: body, sign: credentials, service: service, date: date))
         return try client.readResponse()
@@ -120,37 +135,30 @@ final class RawHTTP {
     static let localCredentials = AWSCredentials(accessKeyId: "AKIDLOCALEMULATOR", secretAccessKey: "local-emulator-secret-key")
 
     // Conveniences for the two APIs.
-    static func invoke(_ function: String, _ payload: String, port: Int, type: String = "RequestResponse", tail: Bool = true,
-                       sign: AWSCredentials? = localCredentials) throws -> Response {
-        try exchange("POST", "/2015-03-31/functions/\(function)/invocations", port: port,
-                     headers: [("X-Amz-Invocation-Type", type), ("X-Amz-Log-Type", tail ? "Tail" : "None"), ("Content-Type", "application/json")],
-                     body: Array(payload.utf8), sign: sign)
+    static func invoke(
+        _ function: String, _ payload: String, port: Int, type: String = "RequestResponse", tail: Bool = true,
+        sign: AWSCredentials? = localCredentials
+    ) throws -> Response {
+        try exchange(
+            "POST", "/2015-03-31/functions/\(function)/invocations", port: port,
+            headers: [("X-Amz-Invocation-Type", type), ("X-Amz-Log-Type", tail ? "Tail" : "None"), ("Content-Type", "application/json")],
+            body: Array(payload.utf8), sign: sign)
     }
 
     static func logs(_ operation: String, _ body: String, port: Int, sign: AWSCredentials? = localCredentials) throws -> Response {
-        try exchange("POST", "/", port: port,
-                     headers: [("X-Amz-Target", "Logs_20140328.\(operation)"), ("Content-Type", "application/x-amz-json-1.1")],
-                     body: Array(body.utf8), sign: sign, service: "logs")
+        try exchange(
+            "POST", "/", port: port,
+            headers: [("X-Amz-Target", "Logs_20140328.\(operation)"), ("Content-Type", "application/x-amz-json-1.1")],
+            body: Array(body.utf8), sign: sign, service: "logs")
     }
 }
 
 extension RawHTTP.Response {
     /// The invocation's log from `X-Amz-Log-Result`.
-    var tailLog: String {
-        guard let b64 = header("X-Amz-Log-Result"), let data = Data(base64Encoded: b64) else { return "" }
-        return String(decoding: data, as: UTF8.self)
-    }
+    var tailLog: String { TailLog.decode(header("X-Amz-Log-Result")) }
 
     /// The REPORT line's fields (`Duration` -> "26.73 ms", ...).
-    var report: [String: String] {
-        guard let line = tailLog.split(separator: "\n").first(where: { $0.hasPrefix("REPORT ") }) else { return [:] }
-        var fields: [String: String] = [:]
-        for part in line.dropFirst("REPORT ".count).split(separator: "\t") {
-            guard let colon = part.firstIndex(of: ":") else { continue }
-            fields[String(part[..<colon])] = part[part.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        }
-        return fields
-    }
+    var report: [String: String] { TailLog.report(tailLog) }
 
-    func reportNumber(_ field: String) -> Double? { report[field].flatMap { Double($0.split(separator: " ").first ?? "") } }
+    func reportNumber(_ field: String) -> Double? { TailLog.number(report[field]) }
 }

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,7 +15,9 @@ struct RobustnessTests {
     @Test func malformedHTTPGetsA400AndTheServerKeepsServing() throws {
         let emulator = try LocalEmulator.start()
         defer { emulator.stop() }
-        for garbage in ["GARBAGE\r\n\r\n", "GET / HTTP/9.9\r\n\r\n", "POST /x HTTP/1.1\r\nContent-Length: nope\r\n\r\n", "\u{01}\u{02}\u{03}\r\n\r\n"] {
+        for garbage in [
+            "GARBAGE\r\n\r\n", "GET / HTTP/9.9\r\n\r\n", "POST /x HTTP/1.1\r\nContent-Length: nope\r\n\r\n", "\u{01}\u{02}\u{03}\r\n\r\n",
+        ] {
             let client = try RawHTTP(port: emulator.port)
             try client.send(Array(garbage.utf8))
             let r = try client.readResponse()
@@ -50,7 +53,9 @@ struct RobustnessTests {
         defer { emulator.stop() }
         #expect(try RawHTTP.exchange("GET", "/", port: emulator.port).status == 403)
         #expect(try RawHTTP.exchange("DELETE", "/2015-03-31/functions/faas_sleep", port: emulator.port).status == 404)
-        #expect(try RawHTTP.exchange("GET", "/a/b/c", port: emulator.port, sign: nil).json["message"] as? String == "Missing Authentication Token")
+        #expect(
+            try RawHTTP.exchange("GET", "/a/b/c", port: emulator.port, sign: nil).json["message"] as? String
+                == "Missing Authentication Token")
     }
 
     @Test func thousandConcurrentConnectionsAllGetAnswers() throws {
@@ -67,7 +72,8 @@ struct RobustnessTests {
             let path = i % 2 == 0 ? "/2015-03-31/functions/faas_sleep/configuration" : "/2015-03-31/functions/missing/configuration"
             try c.send(RawHTTP.request("GET", path, port: emulator.port))
         }
-        var ok = 0, notFound = 0
+        var ok = 0
+        var notFound = 0
         for c in clients {
             let r = try c.readResponse()
             if r.status == 200 { ok += 1 } else if r.status == 404 { notFound += 1 }
@@ -86,10 +92,13 @@ struct RobustnessTests {
         var clients: [RawHTTP] = []
         for _ in 0..<1000 { clients.append(try RawHTTP(port: emulator.port)) }
         for c in clients {
-            try c.send(RawHTTP.request("POST", "/2015-03-31/functions/faas_sleep/invocations", port: emulator.port,
-                                       body: Array(#"{"ms": 300}"#.utf8)))
+            try c.send(
+                RawHTTP.request(
+                    "POST", "/2015-03-31/functions/faas_sleep/invocations", port: emulator.port,
+                    body: Array(#"{"ms": 300}"#.utf8)))
         }
-        var ran = 0, throttled = 0
+        var ran = 0
+        var throttled = 0
         for c in clients {
             let r = try c.readResponse()
             if r.status == 200 { ran += 1 }

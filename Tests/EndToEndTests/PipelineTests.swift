@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-import TestSupport
 import RecordSchema
+import TestSupport
+import Testing
 
 /// The whole pipeline through pipeline.mk on the real emulator: records, models, report,
 /// caching, and the emulator's lifecycle. Serialized: each test runs real functions.
@@ -33,24 +33,16 @@ struct PipelineTests {
         let waits = logs.compactMap { if case .logWait(let w) = $0 { w } else { nil } }
         #expect(waits.count == 2 && waits.allSatisfy { !$0.timedOut && $0.found == $0.expected })
 
-        // Models: the CPU-bound function wants more memory than the sleep-bound one, and the
-        // chosen runtime forms predict left-out sizes within the fit issue's 10% bound.
+        // Models: structure only. What the fitted models say (their accuracy, the memory sizes
+        // recommended) depends on the live timings, so it is checked by AcceptanceTests.
         let models = try JSONDecoder().decode(ModelsFile.self, from: Data(contentsOf: URL(fileURLWithPath: run + "/models.json")))
-        let cpu = try #require(models.functions.first { $0.function == "faas_measure" })
-        let sleep = try #require(models.functions.first { $0.function == "faas_sleep" })
-        // CPU-bound cost is nearly flat up to one vCPU (m x 1/m), so the cheapest size can be
-        // small for both; the balanced choice is where they must differ.
-        let cpuBalanced = try #require(cpu.recommendations?.balanced?.memoryMB)
-        let sleepBalanced = try #require(sleep.recommendations?.balanced?.memoryMB)
-        #expect(cpuBalanced >= 1024)
-        #expect(sleepBalanced == 128)
-        #expect(sleep.recommendations?.cheapest?.memoryMB == 128)
-        for function in [cpu, sleep] {
-            let loo = try #require(function.runtime?.looMape, "\(function.function) has no cross-validated error")
-            #expect(loo <= 10, "\(function.function): leave-one-size-out MAPE \(loo)%")
+        #expect(models.functions.count == 2)
+        for name in ["faas_measure", "faas_sleep"] {
+            let function = try #require(models.functions.first { $0.function == name }, "models.json has no \(name)")
+            #expect(function.observations.count == PipelineFixture.memorySizes.count, "\(name): one observation per memory size")
+            #expect(function.runtime != nil, "\(name) has no runtime model")
+            #expect(function.recommendations != nil, "\(name) has no recommendations")
         }
-        let cpuFastest = try #require(cpu.recommendations?.fastest?.memoryMB)
-        #expect(cpuFastest >= 1024)
 
         // Report: exists, names both functions.
         let report = try dir.read("run/report.html")
@@ -71,8 +63,9 @@ struct PipelineTests {
         #expect(try modificationDate(run + "/models.json") == modelsDate)
 
         // New fit options: only fit and report run.
-        let refit = try PipelineFixture.make(["stages"], runDirectory: run, workload: workload,
-                                             extra: ["FIT_FLAGS": "--max-duration-ms 400"])
+        let refit = try PipelineFixture.make(
+            ["stages"], runDirectory: run, workload: workload,
+            extra: ["FIT_FLAGS": "--max-duration-ms 400"])
         #expect(refit.status == 0, "\(refit.stderr)")
         #expect(refit.stdout.contains("/fit ") && refit.stdout.contains("/report "))
         #expect(!refit.stdout.contains("/plan ") && !refit.stdout.contains("/invoke ") && !refit.stdout.contains("/await-logs "))
@@ -80,8 +73,9 @@ struct PipelineTests {
         #expect(refitted.options.maxDurationMs == 400)
 
         // `make report` re-renders only the report.
-        let rerender = try PipelineFixture.make(["report"], runDirectory: run, workload: workload,
-                                                extra: ["FIT_FLAGS": "--max-duration-ms 400"])
+        let rerender = try PipelineFixture.make(
+            ["report"], runDirectory: run, workload: workload,
+            extra: ["FIT_FLAGS": "--max-duration-ms 400"])
         #expect(rerender.status == 0)
         #expect(rerender.stdout.contains("/report ") && !rerender.stdout.contains("/fit "))
 
@@ -98,32 +92,42 @@ struct PipelineTests {
         // make in a session of its own, so a Ctrl-C can reach its whole process group as a terminal's does.
         let make = Process()
         make.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
-        make.arguments = ["--wait", "/usr/bin/make", "-f", PackageRoot.path + "/pipeline.mk", "--no-print-directory",
-                          "BIN=\(Tools.productsDirectory.path)", "WORKLOAD=\(workload)", "RUN_DIR=\(run)",
-                          "EMULATOR_FLAGS=\(PipelineFixture.emulatorFlags)", "stages"]
+        make.arguments = [
+            "--wait", "/usr/bin/make", "-f", PackageRoot.path + "/pipeline.mk", "--no-print-directory",
+            "BIN=\(Tools.productsDirectory.path)", "WORKLOAD=\(workload)", "RUN_DIR=\(run)",
+            "EMULATOR_FLAGS=\(PipelineFixture.emulatorFlags)", "stages",
+        ]
         make.currentDirectoryURL = URL(fileURLWithPath: PackageRoot.path)
         FileManager.default.createFile(atPath: dir.file("make.log"), contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: dir.file("make.log")))
         make.standardOutput = log
         make.standardError = log
         try make.run()
-        // Wait until invoke itself is running and has sent some calls, then press Ctrl-C.
-        let invoke = Tools.productsDirectory.path + "/invoke "
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline, PipelineFixture.processes(matching: run).filter({ $0.contains(": " + invoke) }).isEmpty {
-            usleep(50_000)
+        // Wait until invoke has really sent calls: the emulator of its stage has started a worker
+        // process (a child of the emulator), which it does for the first invocation. Then press Ctrl-C.
+        var workers: [Int32] = []
+        let sending = Wait.until(timeout: 120) {
+            let emulators = PipelineFixture.processes(matching: "--state-dir \(run)/emulator").compactMap(Processes.pid(of:))
+            workers = emulators.flatMap { Processes.children(of: $0) }
+            return !workers.isEmpty
         }
-        usleep(1_500_000)
+        try #require(sending, "no invocation reached the emulator; make said:\n\((try? dir.read("make.log")) ?? "")")
+        let invoke = Tools.productsDirectory.path + "/invoke "
+        #expect(PipelineFixture.processes(matching: run).contains { $0.contains(": " + invoke) }, "invoke is running")
         let makeProcess = try #require(PipelineFixture.processes(matching: run).first { $0.contains(": /usr/bin/make ") })
-        let makePid = try #require(Int32(makeProcess.prefix { $0 != ":" }))
+        let makePid = try #require(Processes.pid(of: makeProcess))
         kill(-getpgid(makePid), SIGINT)
         make.waitUntilExit()
         #expect(make.terminationStatus != 0)
-        usleep(500_000)
+        // No process of the run is left: none whose command line names the run, and none of the
+        // emulator's workers (whose command lines do not).
+        let leftBehind = {
+            PipelineFixture.processes(matching: run) + workers.filter(Processes.isAlive).map { "worker \($0)" }
+        }
+        #expect(Wait.until(timeout: 10) { leftBehind().isEmpty }, "left behind: \(leftBehind())")
 
         let makeLog = (try? dir.read("make.log")) ?? ""
         #expect(!FileManager.default.fileExists(atPath: run + "/invocations.ndjson"), "make said:\n\(makeLog)")
-        #expect(PipelineFixture.processes(matching: run).isEmpty, "left behind: \(PipelineFixture.processes(matching: run))")
         let leftovers = (try? FileManager.default.contentsOfDirectory(atPath: run)) ?? []
         #expect(!leftovers.contains { $0.contains(".tmp") }, "temporary files left: \(leftovers)")
 

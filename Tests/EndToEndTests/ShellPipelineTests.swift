@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-import TestSupport
 import RecordSchema
+import TestSupport
+import Testing
 
 /// The stages compose in a plain shell pipeline, stdin to stdout, as documented:
 /// `plan w.json | invoke | await-logs | fit > models.json`.
@@ -17,9 +17,12 @@ struct ShellPipelineTests {
             "\(bin)/plan" "\(workload)" | "\(bin)/invoke" | "\(bin)/await-logs" \(PipelineFixture.awaitFlags) \
               | "\(bin)/fit" > "\(dir.file("models.json"))"
             """
-        let result = try Tools.run(PackageRoot.path + "/scripts/with-target.sh",
-                                   ["local", dir.file("run"), bin + "/lambda-emulator", "--log-delay-ms", "300",
-                                    "--update-delay-ms", "200", "--", "bash", "-c", script])
+        let result = try Tools.run(
+            PackageRoot.path + "/scripts/with-target.sh",
+            [
+                "local", dir.file("run"), bin + "/lambda-emulator", "--log-delay-ms", "300",
+                "--update-delay-ms", "200", "--", "bash", "-c", script,
+            ])
         #expect(result.status == 0, "pipeline failed: \(result.stderr)")
         let models = try JSONDecoder().decode(ModelsFile.self, from: Data(contentsOf: URL(fileURLWithPath: dir.file("models.json"))))
         #expect(Set(models.functions.map(\.function)) == ["faas_measure", "faas_sleep"])

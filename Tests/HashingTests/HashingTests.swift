@@ -1,5 +1,5 @@
-import Testing
 import Hashing
+import Testing
 
 @Suite struct HashingTests {
     // FIPS 180-2 and RFC 4231 test vectors.

@@ -1,5 +1,5 @@
-import Testing
 import JSON
+import Testing
 
 /// The one JSON tree: values, lines and paths for messages, and the limits that keep a
 /// hostile document from exhausting the stack.
@@ -11,7 +11,10 @@ import JSON
         #expect(root["b"]?.line == 2 && root["a"]?.line == 3)
         #expect(root["b"]?.array?.map(\.double) == [1, 2.5, nil])
         #expect(root["a"]?["t"]?.bool == true && root["a"]?["n"]?.isNull == true)
-        guard case .number(_, let digits) = root["seed"]?.value else { Issue.record("seed is not a number"); return }
+        guard case .number(_, let digits) = root["seed"]?.value else {
+            Issue.record("seed is not a number")
+            return
+        }
         #expect(digits == "18446744073709551615")
     }
 

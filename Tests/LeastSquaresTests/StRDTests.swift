@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import LeastSquares
+import Testing
 
 /// NIST StRD validation: the log relative error (correct significant digits) of every
 /// certified parameter must meet the targets.
@@ -10,12 +10,16 @@ enum Fixtures {
         return try StRDDataset(name: name, text: String(contentsOf: url, encoding: .utf8))
     }
 
-    static let linear = ["Norris", "Pontius", "NoInt1", "NoInt2", "Filip", "Longley",
-                         "Wampler1", "Wampler2", "Wampler3", "Wampler4", "Wampler5"]
-    static let nonlinear = ["Misra1a", "Chwirut2", "Chwirut1", "Lanczos3", "Gauss1", "Gauss2", "DanWood", "Misra1b",
-                            "Kirby2", "Hahn1", "Nelson", "MGH17", "Lanczos1", "Lanczos2", "Gauss3", "Misra1c",
-                            "Misra1d", "Roszman1", "ENSO", "MGH09", "Thurber", "BoxBOD", "Rat42", "MGH10",
-                            "Eckerle4", "Rat43", "Bennett5"]
+    static let linear = [
+        "Norris", "Pontius", "NoInt1", "NoInt2", "Filip", "Longley",
+        "Wampler1", "Wampler2", "Wampler3", "Wampler4", "Wampler5",
+    ]
+    static let nonlinear = [
+        "Misra1a", "Chwirut2", "Chwirut1", "Lanczos3", "Gauss1", "Gauss2", "DanWood", "Misra1b",
+        "Kirby2", "Hahn1", "Nelson", "MGH17", "Lanczos1", "Lanczos2", "Gauss3", "Misra1c",
+        "Misra1d", "Roszman1", "ENSO", "MGH09", "Thurber", "BoxBOD", "Rat42", "MGH10",
+        "Eckerle4", "Rat43", "Bennett5",
+    ]
 
     /// Smallest LRE over the parameters of a fit.
     static func minimumLRE(_ estimates: [Double], _ d: StRDDataset) -> Double {
@@ -76,10 +80,12 @@ enum Fixtures {
         let xs = (0..<20).map { [Double($0) / 2] }
         let ys = xs.map { 5 * exp(-$0[0] / 2) }
         var o = LevenbergMarquardt.Options()
-        o.lower = [0, 3]; o.upper = [100, 100]
-        let fit = try #require(LevenbergMarquardt.curveFit(x: xs, y: ys, starts: [[1, 10]], options: o) { b, x in
-            b[0] * Dual.exp(-x[0] / b[1])
-        })
+        o.lower = [0, 3]
+        o.upper = [100, 100]
+        let fit = try #require(
+            LevenbergMarquardt.curveFit(x: xs, y: ys, starts: [[1, 10]], options: o) { b, x in
+                b[0] * Dual.exp(-x[0] / b[1])
+            })
         #expect(fit.parameters[1] >= 3 && fit.parameters[1] < 3 + 1e-9)
         #expect(fit.converged)
     }
@@ -88,8 +94,9 @@ enum Fixtures {
         // Second and third columns identical: the rank is 2, the fit still exact.
         let rows = (0..<10).map { i in [1.0, Double(i), Double(i)] }
         let y = (0..<10).map { 1 + 2 * Double($0) }
-        let fit = try LinearLeastSquares.fit(design: Matrix(rowArrays: rows), response: y,
-                                             weights: (0..<10).map { _ in 2 }, hasIntercept: true)
+        let fit = try LinearLeastSquares.fit(
+            design: Matrix(rowArrays: rows), response: y,
+            weights: (0..<10).map { _ in 2 }, hasIntercept: true)
         #expect(fit.rank == 2)
         #expect(abs(fit.coefficients[0] - 1) < 1e-12)
         #expect(abs(fit.coefficients[1] + fit.coefficients[2] - 2) < 1e-12)

@@ -1,26 +1,34 @@
 import Foundation
-import Testing
-import TestSupport
 import RecordSchema
+import TestSupport
+import Testing
+
 @testable import LogCollection
 
 /// `await-logs --from FILE`: CloudWatch exports instead of the API, through the real tool.
 @Suite struct FromFileTests {
     @Test func filterLogEventsExportJoinsByRequestId() throws {
-        let dir = try TemporaryDirectory(); defer { dir.remove() }
-        let invs = (0..<4).map { Make.lambda(seq: $0, function: "fa", requestId: "req-\($0)", sentMs: 1_700_000_000_000 + Double($0) * 1000) }
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let invs = (0..<4).map {
+            Make.lambda(seq: $0, function: "fa", requestId: "req-\($0)", sentMs: 1_700_000_000_000 + Double($0) * 1000)
+        }
         try Make.writeInvocations(invs, to: dir.file("invocations.ndjson"))
         // `aws logs filter-log-events` output: two pages concatenated, one REPORT of other traffic,
         // START/END lines, a cold start and an XRAY part.
         func event(_ id: Int, _ message: String) -> String {
             let escaped = message.replacingOccurrences(of: "\t", with: "\\t").replacingOccurrences(of: "\n", with: "\\n")
-            return #"{"logStreamName":"2023/11/14/[$LATEST]abc","timestamp":\#(1_700_000_000_100 + id * 1000),"message":"\#(escaped)","ingestionTime":1,"eventId":"ev\#(id)"}"#
+            return
+                #"{"logStreamName":"2023/11/14/[$LATEST]abc","timestamp":\#(1_700_000_000_100 + id * 1000),"message":"\#(escaped)","ingestionTime":1,"eventId":"ev\#(id)"}"#
         }
-        let page1 = #"{"events":[\#(event(0, "START RequestId: req-0 Version: $LATEST\n")),\#(event(1, Make.reportLine("req-0", extra: "Init Duration: 120.5 ms\t") + "\n")),\#(event(2, Make.reportLine("req-1") + "\nXRAY TraceId: 1-abc-def\tSegmentId: 12\tSampled: true\t\n"))],"nextToken":"t1"}"#
-        let page2 = #"{"events":[\#(event(3, Make.reportLine("someone-else"))),\#(event(4, Make.reportLine("req-3", extra: "Status: error\tError Type: Runtime.OutOfMemory"))),\#(event(5, "REPORT RequestId: req-2\tDuration: ?? ms"))],"searchedLogStreams":[]}"#
+        let page1 =
+            #"{"events":[\#(event(0, "START RequestId: req-0 Version: $LATEST\n")),\#(event(1, Make.reportLine("req-0", extra: "Init Duration: 120.5 ms\t") + "\n")),\#(event(2, Make.reportLine("req-1") + "\nXRAY TraceId: 1-abc-def\tSegmentId: 12\tSampled: true\t\n"))],"nextToken":"t1"}"#
+        let page2 =
+            #"{"events":[\#(event(3, Make.reportLine("someone-else"))),\#(event(4, Make.reportLine("req-3", extra: "Status: error\tError Type: Runtime.OutOfMemory"))),\#(event(5, "REPORT RequestId: req-2\tDuration: ?? ms"))],"searchedLogStreams":[]}"#
         try dir.write("export.json", page1 + "\n" + page2 + "\n")
 
-        let r = try Tools.run("await-logs", [dir.file("invocations.ndjson"), "--from", dir.file("export.json"), "-o", dir.file("logs.ndjson")])
+        let r = try Tools.run(
+            "await-logs", [dir.file("invocations.ndjson"), "--from", dir.file("export.json"), "-o", dir.file("logs.ndjson")])
         #expect(r.status == 3, "req-2 has no parseable REPORT: incomplete")
         #expect(r.stderr.contains("fa (/aws/lambda/fa): found 3 of 4"))
         #expect(r.stderr.contains("1 REPORT line(s) could not be parsed"))
@@ -32,17 +40,26 @@ import RecordSchema
         #expect(logs[1].report.xrayTraceId == "1-abc-def")
         #expect(logs[2].report.status == .oom)
         #expect(logs.allSatisfy { $0.joinedBy == .requestId && $0.logStream == "2023/11/14/[$LATEST]abc" })
-        #expect(records.waits == [LogWaitSummary(function: "fa", logGroup: "/aws/lambda/fa", expected: 4, found: 3, timedOut: true,
-                                                  unmatched: 1, unparseable: 1, waitedS: 0, apiCalls: 0)])
+        #expect(
+            records.waits == [
+                LogWaitSummary(
+                    function: "fa", logGroup: "/aws/lambda/fa", expected: 4, found: 3, timedOut: true,
+                    unmatched: 1, unparseable: 1, waitedS: 0, apiCalls: 0)
+            ])
     }
 
     @Test func rawTextWithTimestampsJoinsHttpCallsByTime() throws {
-        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
         let t0 = 1_600_000_000_000.0  // 2020-09-13T12:26:40Z
-        let invs = [Make.http(seq: 0, application: "web", sentMs: t0, latencyMs: 200),
-                    Make.http(seq: 1, application: "web", sentMs: t0 + 1_000, latencyMs: 200)]
+        let invs = [
+            Make.http(seq: 0, application: "web", sentMs: t0, latencyMs: 200),
+            Make.http(seq: 1, application: "web", sentMs: t0 + 1_000, latencyMs: 200),
+        ]
         try Make.writeInvocations(invs, to: dir.file("invocations.ndjson"))
-        try dir.write("tail.txt", """
+        try dir.write(
+            "tail.txt",
+            """
             2020-09-13T12:26:40.150Z START RequestId: aaa Version: $LATEST
             2020-09-13T12:26:40.190Z \(Make.reportLine("aaa"))
             XRAY TraceId: 1-xyz\tSegmentId: 1\tSampled: true
@@ -59,7 +76,8 @@ import RecordSchema
     }
 
     @Test func theWholeFixtureAsRawTextJoinsEveryRequest() throws {
-        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
         var ids: [String] = []
         for line in fixtureLines {
             if case .report(let r) = ReportLineParser.parse(line), !ids.contains(r.requestId) { ids.append(r.requestId) }
@@ -81,7 +99,8 @@ import RecordSchema
     }
 
     @Test func badInputIsOneLineAndExit2() throws {
-        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
         try dir.write("bad.ndjson", "{\"record\":\"run\",\"run\":\"x\"}\n{\"record\":\"invocation\",\"seq\":\"one\"}\n")
         let r = try Tools.run("await-logs", [dir.file("bad.ndjson"), "--from", "/dev/null", "-o", dir.file("out.ndjson")])
         #expect(r.status == 2)

@@ -1,5 +1,7 @@
-import Testing
 import AWS
+import TestSupport
+import Testing
+
 @testable import LogCollection
 
 @Suite struct PlanAndJoinTests {
@@ -85,7 +87,9 @@ import AWS
         let plan = WaitPlanner.plan([Make.lambda(seq: 0, function: "f", requestId: "r0", sentMs: 0, latencyMs: 3_000)], marginMs: 0)[0]
         var c = ReportCollector()
         c.add(LogEvent(eventId: "1", logStream: "s", timestampMs: 3_000, message: Make.reportLine("r0", durationMs: 3003.16)))
-        c.add(LogEvent(eventId: "2", logStream: "s", timestampMs: 3_000, message: "2020-06-09T15:02:26.150Z r0 Task timed out after 3.00 seconds"))
+        c.add(
+            LogEvent(
+                eventId: "2", logStream: "s", timestampMs: 3_000, message: "2020-06-09T15:02:26.150Z r0 Task timed out after 3.00 seconds"))
         #expect(LogJoiner.join(plan, c).records[0].record.report.status == .timeout)
     }
 
@@ -99,8 +103,10 @@ import AWS
         let plan = WaitPlanner.plan(invs, marginMs: 0)[0]
         #expect(plan.timeJoined == [0, 1, 2])
         var c = ReportCollector()
-        let lines: [(String, Double, Int)] = [("L-a", 1_095, 128), ("L-b", 1_345, 128), ("L-c", 2_098, 256),
-                                              ("L-stray", 60_000, 128), ("L-other-size", 1_200, 512)]
+        let lines: [(String, Double, Int)] = [
+            ("L-a", 1_095, 128), ("L-b", 1_345, 128), ("L-c", 2_098, 256),
+            ("L-stray", 60_000, 128), ("L-other-size", 1_200, 512),
+        ]
         for (k, (id, ts, mem)) in lines.enumerated() {
             c.add(LogEvent(eventId: "\(k)", logStream: "s", timestampMs: ts, message: Make.reportLine(id, memoryMB: mem)))
         }
@@ -119,7 +125,10 @@ import AWS
         var bucket = TokenBucket(rate: 5)
         var grants: [Double] = []
         var now = 0.0
-        for k in 0..<40 { now += Double(k % 3) * 0.05; grants.append(now + bucket.take(nowS: now)) }
+        for k in 0..<40 {
+            now += Double(k % 3) * 0.05
+            grants.append(now + bucket.take(nowS: now))
+        }
         for g in grants { #expect(grants.filter { $0 >= g && $0 < g + 1 - 1e-9 }.count <= 5) }
         var backoff = Backoff(baseS: 0.2, maxS: 5)
         let delays = (0..<8).map { _ in backoff.next() }
@@ -127,11 +136,15 @@ import AWS
     }
 
     @Test func filterLogEventsPages() throws {
-        let body = #"{"events":[{"logStreamName":"2024/01/01/[$LATEST]ab","timestamp":1700000000123,"message":"REPORT RequestId: r1\tDuration: 1.5 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t\n","ingestionTime":1700000000200,"eventId":"3771"}],"searchedLogStreams":[],"nextToken":"tok"}"#
+        let body =
+            #"{"events":[{"logStreamName":"2024/01/01/[$LATEST]ab","timestamp":1700000000123,"message":"REPORT RequestId: r1\tDuration: 1.5 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t\n","ingestionTime":1700000000200,"eventId":"3771"}],"searchedLogStreams":[],"nextToken":"tok"}"#
         let page = try FilterLogEventsPage.parse(Array(body.utf8))
         #expect(page.nextToken == "tok" && page.events.count == 1)
         #expect(page.events[0].timestampMs == 1_700_000_000_123 && page.events[0].eventId == "3771")
-        guard case .report(let r) = ReportLineParser.parse(page.events[0].message) else { Issue.record("no report"); return }
+        guard case .report(let r) = ReportLineParser.parse(page.events[0].message) else {
+            Issue.record("no report")
+            return
+        }
         #expect(r.requestId == "r1" && r.maxMemoryMB == 60)
         #expect(try FilterLogEventsPage.parse(Array(#"{"events":[]}"#.utf8)).nextToken == nil)
     }

@@ -1,108 +1,37 @@
-import Foundation
-import Testing
 import AWS
 import CurlHTTP
+import Foundation
+import RecordSchema
 import SigV4
 import TestSupport
-import RecordSchema
+import Testing
+
 @testable import LogCollection
 
-extension LocalEmulator {
-    /// Credentials, region and endpoint for in-process AWS clients.
-    var configuration: AWSConfiguration {
-        AWSConfiguration(credentials: AWSCredentials(accessKeyId: accessKeyId, secretAccessKey: secretAccessKey, sessionToken: nil),
-                         region: region, endpointURL: endpoint)
-    }
-
-    /// Starts an emulator serving the functions of `config` (JSON text).
-    static func start(_ arguments: [String], config: String, in dir: TemporaryDirectory) throws -> LocalEmulator {
-        try dir.write("functions.json", config)
-        return try start(arguments + ["--config", dir.file("functions.json")])
-    }
-}
-
-/// Invokes `function` `count` times (8 at a time) and returns the invocation records, as invoke would.
-func invokeMany(_ emulator: LocalEmulator, function: String, count: Int, firstSeq: Int) async throws -> [Invocation] {
-    let http = HTTPClient(maxConnections: 16)
-    let client = try LambdaClient(http: http, configuration: emulator.configuration)
-    var out: [Invocation] = []
-    for start in stride(from: 0, to: count, by: 8) {
-        let batch = try await withThrowingTaskGroup(of: Invocation.self) { group in
-            for k in start..<min(count, start + 8) {
-                group.addTask {
-                    let sent = Date().timeIntervalSince1970 * 1000
-                    let response = try await client.invoke(function: function, payload: Array(#"{"ms": 2}"#.utf8))
-                    let latency = Date().timeIntervalSince1970 * 1000 - sent
-                    var inv = Make.lambda(seq: firstSeq + k, function: function, requestId: response.header("x-amzn-RequestId"),
-                                          sentMs: sent, latencyMs: latency, status: response.status)
-                    inv.functionError = response.header("X-Amz-Function-Error")
-                    return inv
-                }
-            }
-            var results: [Invocation] = []
-            for try await inv in group { results.append(inv) }
-            return results
-        }
-        out += batch
-    }
-    return out.sorted { $0.call.seq < $1.call.seq }
-}
-
-/// Runs a tool off the cooperative pool (Tools.run blocks until the process exits). Inherited
-/// AWS_SESSION_TOKEN / AWS_PROFILE are blanked so only the emulator's credentials are used.
-func runTool(_ tool: String, _ args: [String], environment: [String: String]) async throws -> Tools.Result {
-    let environment = environment.merging(["AWS_SESSION_TOKEN": "", "AWS_PROFILE": ""]) { given, _ in given }
-    return try await withCheckedThrowingContinuation { c in
-        Thread.detachNewThread { c.resume(with: Result { try Tools.run(tool, args, environment: environment) }) }
-    }
-}
-
 @Suite(.serialized) struct LiveEmulatorTests {
-    /// 200 calls with propagation delay on: all 200 joined by request id, and await-logs ends
-    /// within about one poll interval of the last REPORT line becoming visible.
-    @Test func twoHundredCallsAllJoinedSoonAfterTheLastLineIsVisible() async throws {
-        // Unlimited Logs rate here, so the test's own visibility probe does not eat await-logs' quota.
+    /// 200 calls with propagation delay on: all 200 joined by request id, each once.
+    /// (How soon after the last line becomes visible await-logs ends is timed by AcceptanceTests.)
+    @Test func twoHundredCallsAllJoinedByRequestId() async throws {
         let emulator = try LocalEmulator.start(["--log-delay-ms", "1000", "--logs-rate-limit", "0"])
         defer { emulator.stop() }
         let invocations = try await invokeMany(emulator, function: "faas_sleep", count: 200, firstSeq: 0)
         #expect(invocations.allSatisfy { $0.httpStatus == 200 && $0.requestId != nil })
-        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
         try Make.writeInvocations(invocations, to: dir.file("invocations.ndjson"))
-
-        // Probe: when does the 200th REPORT line become visible? (every 100 ms, whole window)
-        let http = HTTPClient(maxConnections: 2)
-        let logs = try LogsClient(http: http, configuration: emulator.configuration)
-        let probe = Task { () -> Double in
-            let start = Int64(invocations.map { $0.sentUnixMs! }.min()! - 60_000)
-            let deadline = Date().timeIntervalSince1970 + 60
-            while Date().timeIntervalSince1970 < deadline {
-                var seen = Set<String>()
-                var token: String? = nil
-                repeat {
-                    let page = try FilterLogEventsPage.parse(try await logs.filterLogEvents(.init(
-                        logGroupName: "/aws/lambda/faas_sleep", startTime: start, filterPattern: "REPORT", nextToken: token)))
-                    for e in page.events { seen.insert(e.eventId) }
-                    token = page.nextToken
-                } while token != nil
-                if seen.count >= 200 { return Date().timeIntervalSince1970 }
-                try await Task.sleep(for: .milliseconds(100))
-            }
-            return .nan
-        }
-        let poll = 1.0
-        let result = try await runTool("await-logs", [dir.file("invocations.ndjson"), "-o", dir.file("logs.ndjson"),
-                                                      "--poll-interval", "\(poll)", "--timeout", "60"],
-                                       environment: emulator.environment)
-        let ended = Date().timeIntervalSince1970
-        let visible = try await probe.value
+        let result = try await runTool(
+            "await-logs",
+            [
+                dir.file("invocations.ndjson"), "-o", dir.file("logs.ndjson"),
+                "--poll-interval", "1.0", "--timeout", "60",
+            ],
+            environment: emulator.environment)
         #expect(result.status == 0, "\(result.stderr)")
         let records = try Make.readRecords(dir.file("logs.ndjson"))
         #expect(records.logs.count == 200)
         #expect(records.logs.allSatisfy { $0.joinedBy == .requestId && $0.report.requestId == $0.invocation.requestId })
         #expect(Set(records.logs.map(\.report.requestId)).count == 200)
         #expect(records.waits.count == 1 && records.waits[0].expected == 200 && records.waits[0].found == 200 && !records.waits[0].timedOut)
-        // Within ~1 poll interval of the last line becoming visible (+ process exit and file writing slack).
-        #expect(ended - visible <= poll + 1.0, "await-logs ended \(ended - visible) s after the last line became visible")
     }
 
     /// Three functions under the emulator's 5 requests/s quota, pages of 7 events: with await-logs
@@ -116,24 +45,35 @@ func runTool(_ tool: String, _ args: [String], environment: [String: String]) as
               {"name": "fc", "handler": "sleep", "memory_mb": 512, "timeout_s": 10}],
              "routes": []}
             """#
-        let configDir = try TemporaryDirectory(); defer { configDir.remove() }
+        let configDir = try TemporaryDirectory()
+        defer { configDir.remove() }
         let emulator = try LocalEmulator.start(["--log-delay-ms", "400", "--logs-rate-limit", "5"], config: config, in: configDir)
         defer { emulator.stop() }
         async let a = invokeMany(emulator, function: "fa", count: 30, firstSeq: 0)
         async let b = invokeMany(emulator, function: "fb", count: 30, firstSeq: 30)
         async let c = invokeMany(emulator, function: "fc", count: 30, firstSeq: 60)
         let invocations = try await a + b + c
-        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
         try Make.writeInvocations(invocations, to: dir.file("invocations.ndjson"))
 
         // A: at once, while lines are still propagating (they appear behind the pagination cursor);
         // B: once all are visible, where the page arithmetic is exact; C: above the quota.
         for (run, rate) in [("A", 5), ("B", 5), ("C", 20)] {
-            if run == "B" { try await Task.sleep(for: .seconds(2)) }
+            if run == "B" {
+                // A ended only once it had found all 90 lines, so all are visible now. The pause is
+                // not for them but for the quota: after 1 s without calls the emulator's bucket (5
+                // tokens at 5/s) is full again, as it was for A. A slower machine only pauses longer.
+                try await Task.sleep(for: .seconds(1))
+            }
             let out = dir.file("logs-\(run).ndjson")
-            let r = try await runTool("await-logs", [dir.file("invocations.ndjson"), "-o", out, "--page-limit", "7",
-                                                     "--poll-interval", "1", "--timeout", "60", "--rate", "\(rate)"],
-                                      environment: emulator.environment)
+            let r = try await runTool(
+                "await-logs",
+                [
+                    dir.file("invocations.ndjson"), "-o", out, "--page-limit", "7",
+                    "--poll-interval", "1", "--timeout", "60", "--rate", "\(rate)",
+                ],
+                environment: emulator.environment)
             #expect(r.status == 0, "\(run): \(r.stderr)")
             #expect(r.stderr.contains("throttled") == (rate > 5), "\(run): \(r.stderr)")
             let records = try Make.readRecords(out)
@@ -154,13 +94,18 @@ func runTool(_ tool: String, _ args: [String], environment: [String: String]) as
         let emulator = try LocalEmulator.start(["--log-delay-ms", "300"])
         defer { emulator.stop() }
         _ = try await invokeMany(emulator, function: "faas_sleep", count: 3, firstSeq: 100)  // other traffic
+        // A deliberate gap, not synchronisation: the other traffic must lie more than the time join's
+        // 2 s tolerance before the first HTTP call. A slower machine only makes the gap longer (and
+        // the 60 s search margin keeps it in the window).
         try await Task.sleep(for: .milliseconds(2_500))
         let http = HTTPClient(maxConnections: 2)
         var invocations: [Invocation] = []
         for k in 0..<12 {
             let sent = Date().timeIntervalSince1970 * 1000
-            let outcome = await http.send(HTTPRequest(method: "POST", url: emulator.endpoint + "/default/faas_sleep",
-                                                      headers: [("Content-Type", "application/json")], body: Array(#"{"ms": 5}"#.utf8)))
+            let outcome = await http.send(
+                HTTPRequest(
+                    method: "POST", url: emulator.endpoint + "/default/faas_sleep",
+                    headers: [("Content-Type", "application/json")], body: Array(#"{"ms": 5}"#.utf8)))
             let response = try outcome.result.get()
             let latency = Date().timeIntervalSince1970 * 1000 - sent
             var inv = Make.http(seq: k, application: "faas_sleep", sentMs: sent, latencyMs: latency)
@@ -168,17 +113,24 @@ func runTool(_ tool: String, _ args: [String], environment: [String: String]) as
             #expect(response.status == 200)
             invocations.append(inv)
         }
-        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
         try Make.writeInvocations(invocations, to: dir.file("invocations.ndjson"))
-        let r = try await runTool("await-logs", [dir.file("invocations.ndjson"), "-o", dir.file("logs.ndjson"),
-                                                 "--poll-interval", "0.5", "--timeout", "30"], environment: emulator.environment)
+        let r = try await runTool(
+            "await-logs",
+            [
+                dir.file("invocations.ndjson"), "-o", dir.file("logs.ndjson"),
+                "--poll-interval", "0.5", "--timeout", "30",
+            ], environment: emulator.environment)
         #expect(r.status == 0, "\(r.stderr)")
         let records = try Make.readRecords(dir.file("logs.ndjson"))
         #expect(records.logs.count == 12 && records.logs.allSatisfy { $0.joinedBy == .time })
         #expect(records.logs.map(\.invocation.call.seq) == Array(0..<12))
         // In time order each REPORT lies between its call's send and response (same clock here).
         for l in records.logs {
-            #expect(l.logTimestampUnixMs >= l.invocation.sentUnixMs! - 5 && l.logTimestampUnixMs <= l.invocation.sentUnixMs! + l.invocation.latencyMs! + 5)
+            #expect(
+                l.logTimestampUnixMs >= l.invocation.sentUnixMs! - 5
+                    && l.logTimestampUnixMs <= l.invocation.sentUnixMs! + l.invocation.latencyMs! + 5)
         }
         #expect(records.waits.map(\.unmatched) == [3])
         #expect(r.stderr.contains("3 REPORT line(s) matched no invocation"))
@@ -193,11 +145,16 @@ func runTool(_ tool: String, _ args: [String], environment: [String: String]) as
         invocations.append(Make.lambda(seq: 4, function: "faas_sleep", requestId: "never-logged-1", sentMs: t))
         invocations.append(Make.lambda(seq: 5, function: "faas_measure", requestId: "never-logged-2", sentMs: t))
         invocations.append(Make.lambda(seq: 6, function: "faas_measure", requestId: nil, sentMs: t, error: .throttled, status: 429))
-        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
         try Make.writeInvocations(invocations, to: dir.file("invocations.ndjson"))
         let started = Date()
-        let r = try await runTool("await-logs", [dir.file("invocations.ndjson"), "-o", dir.file("logs.ndjson"),
-                                                 "--poll-interval", "0.5", "--timeout", "2"], environment: emulator.environment)
+        let r = try await runTool(
+            "await-logs",
+            [
+                dir.file("invocations.ndjson"), "-o", dir.file("logs.ndjson"),
+                "--poll-interval", "0.5", "--timeout", "2",
+            ], environment: emulator.environment)
         #expect(Date().timeIntervalSince(started) < 6)
         #expect(r.status == 3)
         #expect(r.stderr.contains("timed out after 2.0 s"))
@@ -213,14 +170,19 @@ func runTool(_ tool: String, _ args: [String], environment: [String: String]) as
     @Test func afterTheRealInvokeTool() async throws {
         let emulator = try LocalEmulator.start(["--log-delay-ms", "500"])
         defer { emulator.stop() }
-        let dir = try TemporaryDirectory(); defer { dir.remove() }
-        try dir.write("w.json", """
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        try dir.write(
+            "w.json",
+            """
             {"test_name": "logs-e2e", "test_duration_in_seconds": 2, "random_seed": 3, "memory_sizes": [128, 256],
              "instances": {"s": {"application": "faas_sleep", "distribution": "Uniform", "rate": 5}}}
             """)
-        for (tool, args) in [("plan", [dir.file("w.json"), "-o", dir.file("schedule.ndjson")]),
-                             ("invoke", [dir.file("schedule.ndjson"), "-o", dir.file("invocations.ndjson")]),
-                             ("await-logs", [dir.file("invocations.ndjson"), "-o", dir.file("logs.ndjson"), "--poll-interval", "0.5"])] {
+        for (tool, args) in [
+            ("plan", [dir.file("w.json"), "-o", dir.file("schedule.ndjson")]),
+            ("invoke", [dir.file("schedule.ndjson"), "-o", dir.file("invocations.ndjson")]),
+            ("await-logs", [dir.file("invocations.ndjson"), "-o", dir.file("logs.ndjson"), "--poll-interval", "0.5"]),
+        ] {
             let r = try await runTool(tool, args, environment: emulator.environment)
             #expect(r.status == 0, "\(tool): \(r.stderr)")
             guard r.status == 0 else { return }
@@ -246,23 +208,28 @@ func runTool(_ tool: String, _ args: [String], environment: [String: String]) as
               {"name": "measure", "handler": "faas_measure", "memory_mb": 128, "timeout_s": 10}],
              "routes": []}
             """#
-        let dir = try TemporaryDirectory(); defer { dir.remove() }
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
         let emulator = try LocalEmulator.start(["--log-delay-ms", "200"], config: config, in: dir)
         defer { emulator.stop() }
         let client = try LambdaClient(http: HTTPClient(maxConnections: 4), configuration: emulator.configuration)
         var invocations: [Invocation] = []
-        for (seq, (function, payload)) in [("short", #"{"ms": 1500}"#), ("measure", #"{"cmds": {"alloc": {"mb": 400}}}"#),
-                                           ("measure", #"{"cmds": {"sleep": 5}}"#)].enumerated() {
+        for (seq, (function, payload)) in [
+            ("short", #"{"ms": 1500}"#), ("measure", #"{"cmds": {"alloc": {"mb": 400}}}"#),
+            ("measure", #"{"cmds": {"sleep": 5}}"#),
+        ].enumerated() {
             let sent = Date().timeIntervalSince1970 * 1000
             let response = try await client.invoke(function: function, payload: Array(payload.utf8))
-            var inv = Make.lambda(seq: seq, function: function, requestId: response.header("x-amzn-RequestId"), sentMs: sent,
-                                  latencyMs: Date().timeIntervalSince1970 * 1000 - sent, status: response.status)
+            var inv = Make.lambda(
+                seq: seq, function: function, requestId: response.header("x-amzn-RequestId"), sentMs: sent,
+                latencyMs: Date().timeIntervalSince1970 * 1000 - sent, status: response.status)
             inv.functionError = response.header("X-Amz-Function-Error")
             invocations.append(inv)
         }
         try Make.writeInvocations(invocations, to: dir.file("invocations.ndjson"))
-        let r = try await runTool("await-logs", [dir.file("invocations.ndjson"), "-o", dir.file("logs.ndjson"), "--poll-interval", "0.5"],
-                                  environment: emulator.environment)
+        let r = try await runTool(
+            "await-logs", [dir.file("invocations.ndjson"), "-o", dir.file("logs.ndjson"), "--poll-interval", "0.5"],
+            environment: emulator.environment)
         #expect(r.status == 0, "\(r.stderr)")
         let logs = try Make.readRecords(dir.file("logs.ndjson")).logs
         #expect(logs.map(\.report.status) == [.timeout, .oom, .success])

@@ -1,4 +1,6 @@
+import TestSupport
 import Testing
+
 @testable import LogCollection
 
 /// The waiter's paging rules against scripted service answers (CloudWatch behaviours the
@@ -21,16 +23,21 @@ import Testing
     }
 
     @Test func anEmptyPageWithATokenIsNotTheEnd() async throws {
-        let plan = WaitPlanner.plan([Make.lambda(seq: 0, function: "f", requestId: "r0", sentMs: 1_000),
-                                     Make.lambda(seq: 1, function: "f", requestId: "r1", sentMs: 1_000)], marginMs: 0)
+        let plan = WaitPlanner.plan(
+            [
+                Make.lambda(seq: 0, function: "f", requestId: "r0", sentMs: 1_000),
+                Make.lambda(seq: 1, function: "f", requestId: "r1", sentMs: 1_000),
+            ], marginMs: 0)
         let service = ScriptedService([
-            .failure(ThrottledError()),                                                   // the very first page: retried
+            .failure(ThrottledError()),  // the very first page: retried
             .success(FilterLogEventsPage(events: [Self.event("r0", 0)], nextToken: "t1")),
-            .success(FilterLogEventsPage(events: [], nextToken: "t2")),                   // empty, but more to come
+            .success(FilterLogEventsPage(events: [], nextToken: "t2")),  // empty, but more to come
             .success(FilterLogEventsPage(events: [Self.event("r0", 0), Self.event("r1", 1)], nextToken: "t3")),
         ])
-        let outcome = try await LogWaiter.wait(plan, options: WaitOptions(timeoutS: 300, pollIntervalS: 0.1, requestsPerSecond: 100),  // a ceiling only: other suites may hold the cooperative threads
-                                               fetch: service.fetch)
+        // The timeout is a ceiling only: other suites may hold the cooperative threads.
+        let outcome = try await LogWaiter.wait(
+            plan, options: WaitOptions(timeoutS: 300, pollIntervalS: 0.1, requestsPerSecond: 100),
+            fetch: service.fetch)
         #expect(!outcome.timedOut && outcome.joins[0].found == 2)
         #expect(outcome.throttles == 1 && outcome.apiCalls == [4])
         #expect(service.requests.map(\.nextToken) == [nil, nil, "t1", "t2"])
@@ -44,7 +51,8 @@ import Testing
         let plan = WaitPlanner.plan([Make.lambda(seq: 0, function: "f", requestId: "r0", sentMs: 1_000)], marginMs: 0)
         let flaky = ScriptedService(Array(repeating: .failure(TransientError(Boom())), count: 5))
         await #expect(throws: Boom.self) {
-            _ = try await LogWaiter.wait(plan, options: WaitOptions(timeoutS: 300, requestsPerSecond: 100, maxFailures: 3), fetch: flaky.fetch)
+            _ = try await LogWaiter.wait(
+                plan, options: WaitOptions(timeoutS: 300, requestsPerSecond: 100, maxFailures: 3), fetch: flaky.fetch)
         }
         #expect(flaky.requests.count == 3)
         let rejected = ScriptedService([.failure(Boom())])

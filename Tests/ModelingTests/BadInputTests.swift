@@ -1,7 +1,7 @@
 import Foundation
 import Modeling
-import Testing
 import TestSupport
+import Testing
 
 /// Bad input: one clear line and exit 2, or a documented partial model (exit 0 + warnings).
 @Suite struct BadInputTests {
@@ -48,7 +48,8 @@ import TestSupport
     }
 
     @Test func invocationsInsteadOfLogs() throws {
-        let line = #"{"record":"invoke_summary","scheduled":1,"sent":1,"not_sent":0,"interrupted":false,"started_unix_ms":0,"ended_unix_ms":1,"outcomes":{}}"#
+        let line =
+            #"{"record":"invoke_summary","scheduled":1,"sent":1,"not_sent":0,"interrupted":false,"started_unix_ms":0,"ended_unix_ms":1,"outcomes":{}}"#
         try expectRejected([Self.good[0], line], ":2: record: \"invoke_summary\" line")
     }
 

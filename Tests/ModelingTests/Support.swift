@@ -1,9 +1,9 @@
 import Foundation
-import Modeling
-import TestSupport
 import JSON
+import Modeling
 import RecordSchema
 import SyntheticData
+import TestSupport
 
 /// Runs the real `fit` binary on generated or hand-edited log files.
 struct FitRun {
@@ -25,8 +25,10 @@ struct FitRun {
     }
 
     /// Synthetic records as NDJSON lines; `edit` may change (or drop, by returning nil) each log record.
-    static func lines(_ functions: [SyntheticFunction], sizes: [Int], perSize: Int, coldPerSize: Int = 0, seed: UInt64 = 3,
-                      edit: (LogRecord) -> LogRecord? = { $0 }) -> [String] {
+    static func lines(
+        _ functions: [SyntheticFunction], sizes: [Int], perSize: Int, coldPerSize: Int = 0, seed: UInt64 = 3,
+        edit: (LogRecord) -> LogRecord? = { $0 }
+    ) -> [String] {
         var out: [String] = []
         SyntheticLogs.generate(functions, memorySizes: sizes, perSize: perSize, coldPerSize: coldPerSize, seed: seed) { record in
             var r = record

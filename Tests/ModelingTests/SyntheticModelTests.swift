@@ -1,10 +1,10 @@
 import Foundation
-import Modeling
-import Testing
-import TestSupport
 import JSON
+import Modeling
 import RecordSchema
 import SyntheticData
+import TestSupport
+import Testing
 
 /// The models against a known truth: data generated with the emulator's physics.
 @Suite struct SyntheticModelTests {
@@ -42,7 +42,9 @@ import SyntheticData
             let cheapest = try #require(m.recommendations?.cheapest)
             let truth = Self.trueCheapest(f, sizes: sizes)
             #expect(abs(cheapest.memoryMB - truth) <= 64, "\(f.name): recommended \(cheapest.memoryMB) MB, true \(truth) MB")
-            #expect(cheapest.costPerMillionCILoUSD <= cheapest.costPerMillionUSD && cheapest.costPerMillionUSD <= cheapest.costPerMillionCIHiUSD)
+            #expect(
+                cheapest.costPerMillionCILoUSD <= cheapest.costPerMillionUSD && cheapest.costPerMillionUSD <= cheapest.costPerMillionCIHiUSD
+            )
             #expect(m.costCurve.count >= 159)
         }
     }
@@ -50,9 +52,14 @@ import SyntheticData
     @Test func recommendationsStayInTheMeasuredRangeUnlessAskedToExtrapolate() throws {
         let f = SyntheticFunction.cpuBound()
         let lines = FitRun.lines([f], sizes: [256, 768, 1536, 3008], perSize: 20)
-        let inside = try FitRun.run(lines: lines), outside = try FitRun.run(lines: lines, ["--extrapolate"])
-        defer { inside.dir.remove(); outside.dir.remove() }
-        let a = try #require(inside.models?.model(f.name)), b = try #require(outside.models?.model(f.name))
+        let inside = try FitRun.run(lines: lines)
+        let outside = try FitRun.run(lines: lines, ["--extrapolate"])
+        defer {
+            inside.dir.remove()
+            outside.dir.remove()
+        }
+        let a = try #require(inside.models?.model(f.name))
+        let b = try #require(outside.models?.model(f.name))
         #expect(a.recommendations?.cheapest?.memoryMB == 256, "form \(a.runtime?.form ?? "-")")
         #expect(a.costCurve.first { $0.memoryMB == 128 }?.excluded == "extrapolated")
         #expect(b.recommendations?.cheapest?.memoryMB == Self.trueCheapest(f, sizes: [256, 768, 1536, 3008], wholeGrid: true))
@@ -62,9 +69,14 @@ import SyntheticData
 
     @Test func sameInputGivesTheSameBytes() throws {
         let lines = FitRun.lines([.cpuBound()], sizes: [128, 512, 1024, 2048], perSize: 20)
-        let a = try FitRun.run(lines: lines), b = try FitRun.run(lines: lines)
-        defer { a.dir.remove(); b.dir.remove() }
-        let textA = try #require(a.modelsText), textB = try #require(b.modelsText)
+        let a = try FitRun.run(lines: lines)
+        let b = try FitRun.run(lines: lines)
+        defer {
+            a.dir.remove()
+            b.dir.remove()
+        }
+        let textA = try #require(a.modelsText)
+        let textB = try #require(b.modelsText)
         // The input path differs between the two runs; everything else must be identical.
         #expect(textA.replacingOccurrences(of: a.dir.path, with: "") == textB.replacingOccurrences(of: b.dir.path, with: ""))
         #expect(a.models?.format == "rightsize.models/1")
@@ -73,8 +85,9 @@ import SyntheticData
 
     @Test func logWaitSummariesAndProvenanceAreCarried() throws {
         var lines = FitRun.lines([.cpuBound()], sizes: [128, 512, 1024], perSize: 5)
-        let wait = LogWaitSummary(function: "cpu-bound", logGroup: "/aws/lambda/cpu-bound", expected: 16, found: 15,
-                                  timedOut: true, unmatched: 2, unparseable: 1, waitedS: 30.5, apiCalls: 12)
+        let wait = LogWaitSummary(
+            function: "cpu-bound", logGroup: "/aws/lambda/cpu-bound", expected: 16, found: 15,
+            timedOut: true, unmatched: 2, unparseable: 1, waitedS: 30.5, apiCalls: 12)
         var w = JSONWriter()
         Record.logWait(wait).write(to: &w)
         lines.append(String(decoding: w.bytes.dropLast(), as: UTF8.self))
@@ -110,21 +123,27 @@ import SyntheticData
 
     @Test func coldStartsAreCostedWithTheChosenShare() throws {
         let lines = FitRun.lines([.cpuBound()], sizes: [128, 512, 1024, 2048], perSize: 10, coldPerSize: 2)
-        let observed = try FitRun.run(lines: lines), none = try FitRun.run(lines: lines, ["--cold-start-share", "0"])
-        defer { observed.dir.remove(); none.dir.remove() }
-        let a = try #require(observed.models?.model("cpu-bound")), b = try #require(none.models?.model("cpu-bound"))
+        let observed = try FitRun.run(lines: lines)
+        let none = try FitRun.run(lines: lines, ["--cold-start-share", "0"])
+        defer {
+            observed.dir.remove()
+            none.dir.remove()
+        }
+        let a = try #require(observed.models?.model("cpu-bound"))
+        let b = try #require(none.models?.model("cpu-bound"))
         #expect(a.coldStart?.initCurve != nil && a.coldStart?.share == 0.2)
         #expect(none.models?.options.coldStartShare == 0)
         for (p, q) in zip(a.costCurve, b.costCurve) {
-            #expect(abs(q.billedMs - (q.durationMs + 0.5)) < 1e-3 * q.billedMs)   // warm only
-            #expect(p.billedMs > q.billedMs)                                        // + 20% x Init Duration
+            #expect(abs(q.billedMs - (q.durationMs + 0.5)) < 1e-3 * q.billedMs)  // warm only
+            #expect(p.billedMs > q.billedMs)  // + 20% x Init Duration
         }
     }
 
     @Test func latencyBoundPicksTheCheapestFastEnoughSize() throws {
-        let f = SyntheticFunction.cpuBound()   // 4 + 180·1769/min(m,1769) ms
-        let run = try FitRun.run(lines: FitRun.lines([f], sizes: [128, 512, 1024, 1769, 3008], perSize: 30),
-                                 ["--max-duration-ms", "500"])
+        let f = SyntheticFunction.cpuBound()  // 4 + 180·1769/min(m,1769) ms
+        let run = try FitRun.run(
+            lines: FitRun.lines([f], sizes: [128, 512, 1024, 1769, 3008], perSize: 30),
+            ["--max-duration-ms", "500"])
         defer { run.dir.remove() }
         let rec = try #require(run.models?.model(f.name)?.recommendations?.underLatencyBound)
         // Truth: 4 + 180·1769/m <= 500 for m >= 642 MB -> 704 on the 64 MB grid.
@@ -138,7 +157,8 @@ import SyntheticData
         let lines = FitRun.lines([f], sizes: [256, 512, 1024, 2048], perSize: 20) { l in
             var l = l
             if l.invocation.call.memoryMB == 256 && l.invocation.call.seq % 5 == 0 {
-                l.report.status = .oom; l.report.errorType = "Runtime.OutOfMemory"
+                l.report.status = .oom
+                l.report.errorType = "Runtime.OutOfMemory"
             }
             return l
         }

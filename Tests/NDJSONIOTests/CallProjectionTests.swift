@@ -1,7 +1,8 @@
-import SeededRandom
-import Testing
-import TestSupport
 import RecordSchema
+import SeededRandom
+import TestSupport
+import Testing
+
 @testable import NDJSONIO
 
 /// The projection (fit's and report's fast path) must agree with the full decoder on every
@@ -20,10 +21,20 @@ import RecordSchema
         var initMs: Double?, maxMemoryMB: Int?, status: ReportStatus?, error: CallError?, httpStatus: Int?
         init(_ f: CallFacts) {
             func s(_ b: UnsafeBufferPointer<UInt8>?) -> String? { b.map { String(decoding: $0, as: UTF8.self) } }
-            label = s(f.label); instance = s(f.instance); payload = s(f.payload)
-            memoryMB = f.memoryMB; phase = f.phase; reportMemoryMB = f.reportMemoryMB; atS = f.atS
-            durationMs = f.durationMs; billedMs = f.billedMs; initMs = f.initMs; maxMemoryMB = f.maxMemoryMB
-            status = f.status; error = f.error; httpStatus = f.httpStatus
+            label = s(f.label)
+            instance = s(f.instance)
+            payload = s(f.payload)
+            memoryMB = f.memoryMB
+            phase = f.phase
+            reportMemoryMB = f.reportMemoryMB
+            atS = f.atS
+            durationMs = f.durationMs
+            billedMs = f.billedMs
+            initMs = f.initMs
+            maxMemoryMB = f.maxMemoryMB
+            status = f.status
+            error = f.error
+            httpStatus = f.httpStatus
         }
     }
 
@@ -33,23 +44,34 @@ import RecordSchema
             let (kind, fast) = try #require(project(line))
             let slow: Summary
             switch try decode(line) {
-            case .log(let l): #expect(kind == .log); slow = CallFacts.with(l.invocation, l.report) { Summary($0) }
-            case .invocation(let i): #expect(kind == .invocation); slow = CallFacts.with(i, nil) { Summary($0) }
-            default: Issue.record("unexpected kind"); return
+            case .log(let l):
+                #expect(kind == .log)
+                slow = CallFacts.with(l.invocation, l.report) { Summary($0) }
+            case .invocation(let i):
+                #expect(kind == .invocation)
+                slow = CallFacts.with(i, nil) { Summary($0) }
+            default:
+                Issue.record("unexpected kind")
+                return
             }
             // A non-log line has no REPORT: both leave those fields NaN, which never compares equal.
             var (a, b) = (fast, slow)
-            if kind == .invocation { a.durationMs = 0; a.billedMs = 0; b.durationMs = 0; b.billedMs = 0 }
+            if kind == .invocation {
+                a.durationMs = 0
+                a.billedMs = 0
+                b.durationMs = 0
+                b.billedMs = 0
+            }
             #expect(a == b)
         }
     }
 
     @Test(arguments: [
-        (#""max_memory_mb":75"#, #""max_memory_mb":-1"#),          // invalid value
-        (#""memory_mb":256"#, #""memory_mb":20000"#),               // out of range
-        (#""function":"faas_measure""#, #""function":"faas\u005fmeasure""#), // escapes: full decoder
-        (#""duration_ms":26.73"#, #""duration_ms":"26.73""#),       // wrong type
-        (#""phase":1,"#, ""),                                        // missing
+        (#""max_memory_mb":75"#, #""max_memory_mb":-1"#),  // invalid value
+        (#""memory_mb":256"#, #""memory_mb":20000"#),  // out of range
+        (#""function":"faas_measure""#, #""function":"faas\u005fmeasure""#),  // escapes: full decoder
+        (#""duration_ms":26.73"#, #""duration_ms":"26.73""#),  // wrong type
+        (#""phase":1,"#, ""),  // missing
     ])
     func declinesWhatItCannotVouchFor(_ edit: (String, String)) {
         let line = encode(.log(Samples.log))
@@ -69,11 +91,11 @@ import RecordSchema
         let invocation = encode(.invocation(Samples.invocation))
         let lines = [
             log, log,
-            log.replacingOccurrences(of: #""phase":"#, with: #""phase" : "#),                 // spaces around the colon
-            log.replacingOccurrences(of: #""memory_mb":"#, with: #""memory_mb_x":1,"memory_mb":"#), // a key inserted
-            log.replacingOccurrences(of: #""duration_ms":"#, with: #""duration_mx":"#),        // same length, other key
+            log.replacingOccurrences(of: #""phase":"#, with: #""phase" : "#),  // spaces around the colon
+            log.replacingOccurrences(of: #""memory_mb":"#, with: #""memory_mb_x":1,"memory_mb":"#),  // a key inserted
+            log.replacingOccurrences(of: #""duration_ms":"#, with: #""duration_mx":"#),  // same length, other key
             invocation, log,
-            String(log.replacingOccurrences(of: #""record":"log","#, with: "").dropLast()) + #","record":"log"}"#, // reordered
+            String(log.replacingOccurrences(of: #""record":"log","#, with: "").dropLast()) + #","record":"log"}"#,  // reordered
             log, #"{"record":"log"}"#, log,
         ]
         var keys = CallProjection.KeyLayout()
@@ -85,7 +107,12 @@ import RecordSchema
             func bits(_ s: Summary?) -> [UInt64] { [s?.durationMs.bitPattern ?? 0, s?.billedMs.bitPattern ?? 0, s?.atS.bitPattern ?? 0] }
             var (a, b) = (shared?.1, fresh?.1)
             #expect(bits(a) == bits(b))
-            a?.durationMs = 0; a?.billedMs = 0; a?.atS = 0; b?.durationMs = 0; b?.billedMs = 0; b?.atS = 0
+            a?.durationMs = 0
+            a?.billedMs = 0
+            a?.atS = 0
+            b?.durationMs = 0
+            b?.billedMs = 0
+            b?.atS = 0
             #expect(shared?.0 == fresh?.0 && a == b, "line \(n + 1): \(line)")
         }
         #expect(!keys.entries.isEmpty)
@@ -119,10 +146,11 @@ import RecordSchema
             accepted += 1
             let (a, b) = (Summary(shared.1), Summary(fresh.1))
             #expect(shared.0 == fresh.0)
-            #expect(a.label == b.label && a.payload == b.payload && a.instance == b.instance && a.memoryMB == b.memoryMB
+            #expect(
+                a.label == b.label && a.payload == b.payload && a.instance == b.instance && a.memoryMB == b.memoryMB
                     && a.phase == b.phase && a.status == b.status && a.initMs == b.initMs && a.maxMemoryMB == b.maxMemoryMB
                     && a.durationMs.bitPattern == b.durationMs.bitPattern && a.atS.bitPattern == b.atS.bitPattern,
-                    "round \(round): \(String(decoding: line, as: UTF8.self))")
+                "round \(round): \(String(decoding: line, as: UTF8.self))")
         }
         #expect(accepted > 1400)  // the intact third, and damage in skipped values
     }

@@ -1,9 +1,10 @@
 import Foundation
-import Testing
-import TestSupport
 import JSON
 import RecordSchema
+import TestSupport
+import Testing
 import ToolSupport
+
 @testable import NDJSONIO
 
 @Suite struct NDJSONTests {
@@ -19,9 +20,9 @@ import ToolSupport
             if i == 12_345 { c.payload = RawJSON(validated: "\"" + String(repeating: "x", count: 3 << 20) + "\"") }
             expected.append(.schedule(c))
             text += encode(.schedule(c))
-            if i % 1000 == 0 { text += "\n" }   // blank lines are skipped
+            if i % 1000 == 0 { text += "\n" }  // blank lines are skipped
         }
-        text.removeLast()                         // no final newline
+        text.removeLast()  // no final newline
         try dir.write("big.ndjson", text)
 
         let reader = try NDJSONReader(path: dir.file("big.ndjson"))

@@ -1,7 +1,8 @@
 import Foundation
-import Testing
-import TestSupport
 import RecordSchema
+import TestSupport
+import Testing
+
 @testable import NDJSONIO
 
 /// Records' parallel reading: results in file order whatever the scheduling, absolute line
@@ -24,11 +25,14 @@ import RecordSchema
         let lines = (1...5000).map { #"{"n":\#($0)}"# }
         let (dir, mapped) = try file(lines)
         defer { dir.remove() }
-        let result = try ParallelNDJSON.run([mapped], chunkBytes: 4096, whole: { _, file in
-            var bytes: [UInt8] = []
-            file.forEachPiece { bytes += $0 }
-            return bytes
-        }) { _, chunk in
+        let result = try ParallelNDJSON.run(
+            [mapped], chunkBytes: 4096,
+            whole: { _, file in
+                var bytes: [UInt8] = []
+                file.forEachPiece { bytes += $0 }
+                return bytes
+            }
+        ) { _, chunk in
             var seen: [String] = []
             try chunk.forEachLine { seen.append(String(decoding: $0, as: UTF8.self)) }
             return seen

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Malformed workloads: one line `plan: file:line: field: problem`, exit 2, no output file.
 @Suite struct BadWorkloadTests {
@@ -39,59 +39,94 @@ import TestSupport
         Case(name: "not JSON at all", text: "name = bad\nduration = 10\n", line: 1, field: "workload", mentions: "JSON"),
         Case(name: "text after the object", text: with([:]) + "{}\n", line: 10, field: "workload", mentions: "after"),
         Case(name: "top level is an array", text: "[1, 2]\n", line: 1, field: "workload", mentions: "object"),
-        Case(name: "duplicate key", text: instance(#""application": "f", "rate": 2, "rate": 3, "distribution": "Poisson""#),
-             line: 7, field: "instances.a", mentions: "duplicate"),
-        Case(name: "duration is a string", text: with([3: #"  "test_duration_in_seconds": "10","#]), line: 3,
-             field: "test_duration_in_seconds", mentions: "number"),
-        Case(name: "negative duration", text: with([3: #"  "test_duration_in_seconds": -5,"#]), line: 3,
-             field: "test_duration_in_seconds", mentions: "greater than 0"),
-        Case(name: "zero duration", text: with([3: #"  "test_duration_in_seconds": 0,"#]), line: 3,
-             field: "test_duration_in_seconds", mentions: "greater than 0"),
+        Case(
+            name: "duplicate key", text: instance(#""application": "f", "rate": 2, "rate": 3, "distribution": "Poisson""#),
+            line: 7, field: "instances.a", mentions: "duplicate"),
+        Case(
+            name: "duration is a string", text: with([3: #"  "test_duration_in_seconds": "10","#]), line: 3,
+            field: "test_duration_in_seconds", mentions: "number"),
+        Case(
+            name: "negative duration", text: with([3: #"  "test_duration_in_seconds": -5,"#]), line: 3,
+            field: "test_duration_in_seconds", mentions: "greater than 0"),
+        Case(
+            name: "zero duration", text: with([3: #"  "test_duration_in_seconds": 0,"#]), line: 3,
+            field: "test_duration_in_seconds", mentions: "greater than 0"),
         Case(name: "missing duration", text: with([3: ""]), line: 1, field: "test_duration_in_seconds", mentions: "missing"),
-        Case(name: "window not increasing", text: instance(#""application": "f", "distribution": "Poisson", "rate": 2, "activity_window": [8, 4]"#),
-             line: 7, field: "instances.a.activity_window", mentions: "less than"),
-        Case(name: "window outside the run", text: instance(#""application": "f", "distribution": "Poisson", "rate": 2, "activity_window": [5, 20]"#),
-             line: 7, field: "instances.a.activity_window", mentions: "inside the run"),
-        Case(name: "window of one number", text: instance(#""application": "f", "distribution": "Poisson", "rate": 2, "activity_window": [5]"#),
-             line: 7, field: "instances.a.activity_window", mentions: "two numbers"),
-        Case(name: "unknown distribution", text: instance(#""application": "f", "distribution": "Gaussian", "rate": 2"#),
-             line: 7, field: "instances.a.distribution", mentions: "Poisson"),
-        Case(name: "no distribution and no list", text: instance(#""application": "f", "rate": 2"#),
-             line: 7, field: "instances.a.distribution", mentions: "missing"),
-        Case(name: "absurd rate", text: instance(#""application": "f", "distribution": "Poisson", "rate": 1e9"#),
-             line: 7, field: "instances.a.rate", mentions: "limit"),
-        Case(name: "rate is a string", text: instance(#""application": "f", "distribution": "Uniform", "rate": "2""#),
-             line: 7, field: "instances.a.rate", mentions: "number"),
-        Case(name: "negative rate", text: instance(#""application": "f", "distribution": "Uniform", "rate": -1"#),
-             line: 7, field: "instances.a.rate", mentions: "0 or more"),
-        Case(name: "missing payload file", text: instance(#""application": "f", "distribution": "Poisson", "rate": 2, "payload": "nope.json""#),
-             line: 7, field: "instances.a.payload", mentions: "cannot read"),
-        Case(name: "payload file not JSON", text: instance(#""application": "f", "distribution": "Poisson", "rate": 2, "payload": "p.json""#),
-             line: 7, field: "instances.a.payload", mentions: "p.json:2", files: ["p.json": "{\"a\": 1,\n oops}\n"]),
-        Case(name: "empty payload array", text: instance(#""application": "f", "distribution": "Poisson", "rate": 2, "payload": "p.json""#),
-             line: 7, field: "instances.a.payload", mentions: "empty", files: ["p.json": "[]\n"]),
-        Case(name: "memory size too small", text: with([5: #"  "memory_sizes": [128, 64],"#]), line: 5, field: "memory_sizes[1]", mentions: "128"),
-        Case(name: "memory size too large", text: with([5: #"  "memory_sizes": [20000],"#]), line: 5, field: "memory_sizes[0]", mentions: "10240"),
-        Case(name: "memory size not an integer", text: with([5: #"  "memory_sizes": [128.5],"#]), line: 5, field: "memory_sizes[0]", mentions: "integer"),
+        Case(
+            name: "window not increasing",
+            text: instance(#""application": "f", "distribution": "Poisson", "rate": 2, "activity_window": [8, 4]"#),
+            line: 7, field: "instances.a.activity_window", mentions: "less than"),
+        Case(
+            name: "window outside the run",
+            text: instance(#""application": "f", "distribution": "Poisson", "rate": 2, "activity_window": [5, 20]"#),
+            line: 7, field: "instances.a.activity_window", mentions: "inside the run"),
+        Case(
+            name: "window of one number",
+            text: instance(#""application": "f", "distribution": "Poisson", "rate": 2, "activity_window": [5]"#),
+            line: 7, field: "instances.a.activity_window", mentions: "two numbers"),
+        Case(
+            name: "unknown distribution", text: instance(#""application": "f", "distribution": "Gaussian", "rate": 2"#),
+            line: 7, field: "instances.a.distribution", mentions: "Poisson"),
+        Case(
+            name: "no distribution and no list", text: instance(#""application": "f", "rate": 2"#),
+            line: 7, field: "instances.a.distribution", mentions: "missing"),
+        Case(
+            name: "absurd rate", text: instance(#""application": "f", "distribution": "Poisson", "rate": 1e9"#),
+            line: 7, field: "instances.a.rate", mentions: "limit"),
+        Case(
+            name: "rate is a string", text: instance(#""application": "f", "distribution": "Uniform", "rate": "2""#),
+            line: 7, field: "instances.a.rate", mentions: "number"),
+        Case(
+            name: "negative rate", text: instance(#""application": "f", "distribution": "Uniform", "rate": -1"#),
+            line: 7, field: "instances.a.rate", mentions: "0 or more"),
+        Case(
+            name: "missing payload file",
+            text: instance(#""application": "f", "distribution": "Poisson", "rate": 2, "payload": "nope.json""#),
+            line: 7, field: "instances.a.payload", mentions: "cannot read"),
+        Case(
+            name: "payload file not JSON",
+            text: instance(#""application": "f", "distribution": "Poisson", "rate": 2, "payload": "p.json""#),
+            line: 7, field: "instances.a.payload", mentions: "p.json:2", files: ["p.json": "{\"a\": 1,\n oops}\n"]),
+        Case(
+            name: "empty payload array", text: instance(#""application": "f", "distribution": "Poisson", "rate": 2, "payload": "p.json""#),
+            line: 7, field: "instances.a.payload", mentions: "empty", files: ["p.json": "[]\n"]),
+        Case(
+            name: "memory size too small", text: with([5: #"  "memory_sizes": [128, 64],"#]), line: 5, field: "memory_sizes[1]",
+            mentions: "128"),
+        Case(
+            name: "memory size too large", text: with([5: #"  "memory_sizes": [20000],"#]), line: 5, field: "memory_sizes[0]",
+            mentions: "10240"),
+        Case(
+            name: "memory size not an integer", text: with([5: #"  "memory_sizes": [128.5],"#]), line: 5, field: "memory_sizes[0]",
+            mentions: "integer"),
         Case(name: "no memory sizes", text: with([5: #"  "memory_sizes": [],"#]), line: 5, field: "memory_sizes", mentions: "at least one"),
-        Case(name: "negative inter-arrival", text: instance(#""application": "f", "interarrivals_list": [1, -0.5]"#),
-             line: 7, field: "instances.a.interarrivals_list[1]", mentions: "negative"),
-        Case(name: "both list spellings", text: instance(#""application": "f", "interarrivals_list": [1], "interarrival_list": [1]"#),
-             line: 7, field: "instances.a.interarrival_list", mentions: "not both"),
+        Case(
+            name: "negative inter-arrival", text: instance(#""application": "f", "interarrivals_list": [1, -0.5]"#),
+            line: 7, field: "instances.a.interarrivals_list[1]", mentions: "negative"),
+        Case(
+            name: "both list spellings", text: instance(#""application": "f", "interarrivals_list": [1], "interarrival_list": [1]"#),
+            line: 7, field: "instances.a.interarrival_list", mentions: "not both"),
         Case(name: "no instances", text: with([6: #"  "instances": {"#, 7: ""]), line: 6, field: "instances", mentions: "at least one"),
-        Case(name: "instances missing", text: "{\"test_name\": \"bad\",\n \"test_duration_in_seconds\": 10}\n", line: 1,
-             field: "instances", mentions: "missing"),
-        Case(name: "application missing", text: instance(#""distribution": "Poisson", "rate": 2"#), line: 7,
-             field: "instances.a.application", mentions: "missing"),
+        Case(
+            name: "instances missing", text: "{\"test_name\": \"bad\",\n \"test_duration_in_seconds\": 10}\n", line: 1,
+            field: "instances", mentions: "missing"),
+        Case(
+            name: "application missing", text: instance(#""distribution": "Poisson", "rate": 2"#), line: 7,
+            field: "instances.a.application", mentions: "missing"),
         Case(name: "unsafe test name", text: with([2: #"  "test_name": "../etc","#]), line: 2, field: "test_name", mentions: "folder"),
         Case(name: "fractional seed", text: with([4: #"  "random_seed": 1.5,"#]), line: 4, field: "random_seed", mentions: "integer"),
         Case(name: "unknown target", text: with([4: #"  "target": "cloud","#]), line: 4, field: "target", mentions: "local"),
-        Case(name: "bad invocation type", text: instance(#""application": "f", "distribution": "Poisson", "rate": 2, "invocation_type": "Async""#),
-             line: 7, field: "instances.a.invocation_type", mentions: "RequestResponse"),
-        Case(name: "host without stage", text: instance(#""application": "f", "distribution": "Poisson", "rate": 2, "host": "h", "resource": "r""#),
-             line: 7, field: "instances.a.stage", mentions: "missing"),
-        Case(name: "compat seed over 32 bits", text: with([4: #"  "random_seed": 4294967296,"#]), line: 4, field: "random_seed",
-             mentions: "4294967295", arguments: ["--compat", "faasprofiler"]),
+        Case(
+            name: "bad invocation type",
+            text: instance(#""application": "f", "distribution": "Poisson", "rate": 2, "invocation_type": "Async""#),
+            line: 7, field: "instances.a.invocation_type", mentions: "RequestResponse"),
+        Case(
+            name: "host without stage",
+            text: instance(#""application": "f", "distribution": "Poisson", "rate": 2, "host": "h", "resource": "r""#),
+            line: 7, field: "instances.a.stage", mentions: "missing"),
+        Case(
+            name: "compat seed over 32 bits", text: with([4: #"  "random_seed": 4294967296,"#]), line: 4, field: "random_seed",
+            mentions: "4294967295", arguments: ["--compat", "faasprofiler"]),
     ]
 
     @Test(arguments: cases)

@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Planning
 
 /// `--compat faasprofiler` against event times numpy itself produced
@@ -11,11 +12,21 @@ import TestSupport
             var seed: UInt64
             var rate: Double
             var duration: Double
-            var activity_window: [Double]?
+            var activityWindow: [Double]?
             var times: [Double]
+
+            enum CodingKeys: String, CodingKey {
+                case seed, rate, duration, times
+                case activityWindow = "activity_window"
+            }
         }
-        var numpy_version: String
+        var numpyVersion: String
         var cases: [Case]
+
+        enum CodingKeys: String, CodingKey {
+            case cases
+            case numpyVersion = "numpy_version"
+        }
     }
 
     static func numpyCases() throws -> [NumpyTimes.Case] {
@@ -23,7 +34,7 @@ import TestSupport
     }
 
     static func workload(_ c: NumpyTimes.Case, extraInstance: Bool = false) -> String {
-        let window = c.activity_window.map { ", \"activity_window\": [\($0[0]), \($0[1])]" } ?? ""
+        let window = c.activityWindow.map { ", \"activity_window\": [\($0[0]), \($0[1])]" } ?? ""
         let other = extraInstance ? #", "other": {"application": "g", "distribution": "Poisson", "rate": 3}"# : ""
         return """
             {"test_name": "compat", "test_duration_in_seconds": \(c.duration), "random_seed": \(c.seed),
@@ -45,7 +56,8 @@ import TestSupport
     @Test func instancesShareOneStream() throws {
         let c = try Self.numpyCases()[1]  // seed 100, rate 5, no window
         let s = try schedule(Self.workload(c, extraInstance: true), generator: .faasprofiler)
-        let mine = times(s, instance: "i"), other = times(s, instance: "other")
+        let mine = times(s, instance: "i")
+        let other = times(s, instance: "other")
         // Same unit draws scaled by 1/rate: times in the ratio 5 : 3 while both are inside the run.
         for (a, b) in zip(mine, other).prefix(20) { #expect(abs(a * 5 - b * 3) < 1e-9) }
     }
@@ -66,7 +78,9 @@ import TestSupport
     @Test func compatNeedsA32BitSeed() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        try dir.write("w.json", """
+        try dir.write(
+            "w.json",
+            """
             {"test_name": "compat",
              "test_duration_in_seconds": 10,
              "random_seed": 4294967296,

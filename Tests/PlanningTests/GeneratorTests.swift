@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import SeededRandom
+import Testing
+
 @testable import Planning
 
 /// The building blocks of every schedule: the RNGs and the portable logarithm.
@@ -25,7 +26,10 @@ import SeededRandom
         // SHA-256("rightsize.plan.v1\0" || be64(100) || "instance1") read as four big-endian
         // words, computed independently with Python's hashlib (docs/workload.md gives the same).
         let state = Xoshiro256StarStar(seed: 100, stream: "instance1").state
-        #expect([state.0, state.1, state.2, state.3] == [0x687f_a443_7cbb_9f56, 0x3897_451c_0065_7538, 0x930e_21ff_11dd_6229, 0x8864_00a2_efa5_caee])
+        #expect(
+            [state.0, state.1, state.2, state.3] == [
+                0x687f_a443_7cbb_9f56, 0x3897_451c_0065_7538, 0x930e_21ff_11dd_6229, 0x8864_00a2_efa5_caee,
+            ])
     }
 
     /// Matsumoto and Nishimura's init_genrand(5489): first output 3499211612; numpy's
@@ -49,9 +53,9 @@ import SeededRandom
         for k in 0..<200_000 {
             let x: Double
             switch k % 4 {
-            case 0: x = 1.0 - rng.nextUnitInterval()                          // the sampler's inputs, (0, 1]
-            case 1: x = Double(rng.next() >> 11) * 0x1.0p-53 + 0x1.0p-60       // tiny
-            case 2: x = 1.0 + (rng.nextUnitInterval() - 0.5) * 1e-6            // near 1
+            case 0: x = 1.0 - rng.nextUnitInterval()  // the sampler's inputs, (0, 1]
+            case 1: x = Double(rng.next() >> 11) * 0x1.0p-53 + 0x1.0p-60  // tiny
+            case 2: x = 1.0 + (rng.nextUnitInterval() - 0.5) * 1e-6  // near 1
             default: x = Double(bitPattern: 0x0010_0000_0000_0000 + rng.next() % 0x7FD0_0000_0000_0000)  // any normal
             }
             let reference = Foundation.log(x)

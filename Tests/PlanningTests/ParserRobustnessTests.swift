@@ -1,8 +1,9 @@
 import Foundation
-import Testing
-import TestSupport
 import SeededRandom
+import TestSupport
+import Testing
 import ToolSupport
+
 @testable import Planning
 
 /// Whatever the bytes, the parser answers with a workload or one InputError, never a crash.
@@ -12,7 +13,8 @@ import ToolSupport
         let parser = WorkloadParser(file: "m.json", baseDirectory: PackageRoot.path + "/data")
         var rng = Xoshiro256StarStar(state: (11, 22, 33, 44))
         let alphabet = Array(#"{}[],:"\-0123456789.eE truefalsn"#.utf8) + [0x0A, 0x00, 0xFF]
-        var accepted = 0, rejected = 0
+        var accepted = 0
+        var rejected = 0
         for _ in 0..<3000 {
             var bytes = original
             for _ in 0...(rng.next() % 4) {

@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import RecordSchema
 import TestSupport
+import Testing
 
 /// The real `plan` binary: files, streams, flags, and the shipped example workloads.
 @Suite struct PlanCommandTests {
@@ -17,13 +17,18 @@ import TestSupport
         // instance2 replays its list: 5, 5.13, 5.28, ... (all nine gaps fit in 15 s).
         #expect(calls.filter { $0.instance == "instance2" }.count == 9)
         #expect(calls.filter { $0.instance == "instance1" }.allSatisfy { $0.atS > 5 && $0.atS < 10 })
-        #expect(calls.first { $0.instance == "instance1" }?.target == .http(url: "https://ng11cbhnw7.execute-api.us-west-1.zonaws.com/default/chameleon", method: "POST", signed: false))
+        #expect(
+            calls.first { $0.instance == "instance1" }?.target
+                == .http(url: "https://ng11cbhnw7.execute-api.us-west-1.zonaws.com/default/chameleon", method: "POST", signed: false))
         #expect(calls.first { $0.instance == "instance1" }?.payload.text == #"{"num_of_rows":50,"num_of_cols":50}"#)
 
         let pyaes = try Tools.run("plan", [Self.data + "/faasprofiler-pyaes.json"])
         #expect(pyaes.status == 0, "\(pyaes.stderr)")
         let pyaesCalls = try scheduledCalls(pyaes.stdout)
-        #expect(pyaesCalls.first?.target == .http(url: "https://x8siu0es68.execute-api.us-east-2.amazonaws.com/default/pyaes?format=json", method: "POST", signed: false))
+        #expect(
+            pyaesCalls.first?.target
+                == .http(
+                    url: "https://x8siu0es68.execute-api.us-east-2.amazonaws.com/default/pyaes?format=json", method: "POST", signed: false))
         #expect(pyaesCalls.map(\.payloadIndex).prefix(4) == [0, 1, 2, 0])
         let header = try #require(try runHeader(pyaes.stdout))
         #expect(header.run == "IntegrationTest1" && header.memorySizes == [128] && header.scheduled == pyaesCalls.count)
@@ -97,7 +102,9 @@ import TestSupport
     @Test func targetsAndWarnings() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        try dir.write("w.json", """
+        try dir.write(
+            "w.json",
+            """
             {"test_name": "t", "test_duration_in_seconds": 3, "random_seed": 5, "blocking_cli": true, "perf_monitoring": null,
              "instances": {
                "l": {"application": "app", "interarrivals_list": [1], "function_name": "fn", "region": "eu-west-1",
@@ -124,7 +131,9 @@ import TestSupport
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         try dir.write("param_file.json", #"{"n": 3}"#)
-        try dir.write("w.json", """
+        try dir.write(
+            "w.json",
+            """
             {
                 "test_name": "example_test",
                 "test_duration_in_seconds": 15,
@@ -177,7 +186,8 @@ import TestSupport
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["sha256sum"]
-        let inPipe = Pipe(), outPipe = Pipe()
+        let inPipe = Pipe()
+        let outPipe = Pipe()
         p.standardInput = inPipe
         p.standardOutput = outPipe
         try? p.run()

@@ -1,8 +1,9 @@
 import Foundation
-import Testing
 import JSON
 import NDJSONIO
 import RecordSchema
+import Testing
+
 @testable import Planning
 
 /// The schedule's structure: phases, merge order, payload cycling, determinism.
@@ -62,7 +63,9 @@ import RecordSchema
         #expect(calls.map(\.phase) == calls.map(\.phase).sorted())
         for phase in phases.values {
             for (x, y) in zip(phase, phase.dropFirst()) {
-                #expect(x.atS < y.atS || (x.atS == y.atS && x.instance.utf8.lexicographicallyPrecedes(y.instance.utf8)) || (x.atS == y.atS && x.instance == y.instance))
+                #expect(
+                    x.atS < y.atS || (x.atS == y.atS && x.instance.utf8.lexicographicallyPrecedes(y.instance.utf8))
+                        || (x.atS == y.atS && x.instance == y.instance))
             }
         }
         #expect(s.callsPerPhase() * 3 == calls.count)
@@ -70,7 +73,8 @@ import RecordSchema
 
     /// Replayed lists: running sums, a zero gap repeats the time, cut past the duration.
     @Test func replayedListsAreCutAtTheDuration() throws {
-        let s = try schedule("""
+        let s = try schedule(
+            """
             {"test_name": "l", "test_duration_in_seconds": 10,
              "instances": {"x": {"application": "f", "interarrivals_list": [0, 2, 0, 8, 0.5, 1]},
                            "y": {"application": "f", "interarrival_list": [5, 5, 0.001]},
@@ -85,12 +89,14 @@ import RecordSchema
 
     /// Adding an instance does not move any other instance's calls.
     @Test func addingAnInstanceChangesNothingElse() throws {
-        let before = try schedule("""
+        let before = try schedule(
+            """
             {"test_name": "a", "test_duration_in_seconds": 60, "random_seed": 3,
              "instances": {"one": {"application": "f", "distribution": "Poisson", "rate": 3},
                            "two": {"application": "f", "distribution": "Uniform", "rate": 1}}}
             """)
-        let after = try schedule("""
+        let after = try schedule(
+            """
             {"test_name": "a", "test_duration_in_seconds": 60, "random_seed": 3,
              "instances": {"zero": {"application": "f", "distribution": "Poisson", "rate": 9},
                            "one": {"application": "f", "distribution": "Poisson", "rate": 3},
@@ -108,7 +114,8 @@ import RecordSchema
         try FileManager.default.createDirectory(atPath: dir + "/p", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try #"[{"n": 1}, "two", [3]]"#.write(toFile: dir + "/p/in.json", atomically: true, encoding: .utf8)
-        let s = try schedule("""
+        let s = try schedule(
+            """
             {"test_name": "p", "test_duration_in_seconds": 5, "random_seed": 1, "memory_sizes": [128, 256],
              "instances": {"a": {"application": "f", "interarrivals_list": [1, 1, 1, 1], "payload": "p/in.json"},
                            "b": {"application": "f", "interarrivals_list": [0.5]}}}
@@ -125,8 +132,10 @@ import RecordSchema
         let dir = NSTemporaryDirectory() + "plan-enc-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try #"[{"k": "a \"quoted\" \u00e9 value", "at_s": 1}, null, 12.50]"#.write(toFile: dir + "/in.json", atomically: true, encoding: .utf8)
-        let s = try schedule(#"""
+        try #"[{"k": "a \"quoted\" \u00e9 value", "at_s": 1}, null, 12.50]"#.write(
+            toFile: dir + "/in.json", atomically: true, encoding: .utf8)
+        let s = try schedule(
+            #"""
             {"test_name": "e", "test_duration_in_seconds": 100, "random_seed": 18446744073709551615, "memory_sizes": [10240, 128],
              "instances": {"in \"q\" \\ é": {"application": "app\t1", "interarrivals_list": [0.00001, 1e-5, 3, 0.1, 1e15, 0.5], "payload": "in.json",
                                    "host": "h.example.com", "stage": "/s/", "resource": "/r?x=1&y=\"2\"", "scheme": "http", "signed": true},
@@ -139,7 +148,8 @@ import RecordSchema
         while let c = cursor.next() {
             let fast = encoder.line(c)
             var slow = JSONWriter()
-            Record.schedule(s.call(instance: c.instance, phase: c.phase, seq: c.seq, atS: c.atS, payloadIndex: c.payloadIndex)).write(to: &slow)
+            Record.schedule(s.call(instance: c.instance, phase: c.phase, seq: c.seq, atS: c.atS, payloadIndex: c.payloadIndex)).write(
+                to: &slow)
             #expect(fast == slow.bytes, "\(String(decoding: fast, as: UTF8.self))")
             lines += 1
         }
@@ -155,10 +165,13 @@ import RecordSchema
 
     /// The target URL is assembled without doubled or missing slashes.
     @Test func httpURLsAreJoinedCleanly() {
-        #expect(WorkloadParser.url(scheme: "https", host: "x.execute-api.us-east-2.amazonaws.com", stage: "default", resource: "/pyaes?format=json")
+        #expect(
+            WorkloadParser.url(
+                scheme: "https", host: "x.execute-api.us-east-2.amazonaws.com", stage: "default", resource: "/pyaes?format=json")
                 == "https://x.execute-api.us-east-2.amazonaws.com/default/pyaes?format=json")
         #expect(WorkloadParser.url(scheme: "https", host: "h", stage: "default", resource: "chameleon") == "https://h/default/chameleon")
-        #expect(WorkloadParser.url(scheme: "http", host: "127.0.0.1:9000", stage: "/dev/", resource: "//fn") == "http://127.0.0.1:9000/dev/fn")
+        #expect(
+            WorkloadParser.url(scheme: "http", host: "127.0.0.1:9000", stage: "/dev/", resource: "//fn") == "http://127.0.0.1:9000/dev/fn")
         #expect(WorkloadParser.url(scheme: "https", host: "h", stage: "", resource: "r") == "https://h/r")
         #expect(WorkloadParser.url(scheme: "https", host: "h", stage: "s", resource: "") == "https://h/s")
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Planning
 
 /// The generated processes have the distributions and rates they claim.
@@ -23,7 +24,8 @@ import Testing
     @Test(arguments: [(UInt64(1), "a", 50.0), (UInt64(2024), "instance1", 5.0), (UInt64(4_000_000_000), "zeta", 1234.5)])
     func poissonInterArrivalsAreExponential(seed: UInt64, name: String, rate: Double) throws {
         let duration = 110_000 / rate
-        let s = try schedule("""
+        let s = try schedule(
+            """
             {"test_name": "ks", "test_duration_in_seconds": \(duration), "random_seed": \(seed),
              "instances": {"\(name)": {"application": "f", "distribution": "Poisson", "rate": \(rate)}}}
             """)
@@ -39,7 +41,8 @@ import Testing
 
     /// The same holds for --compat faasprofiler (numpy's stream).
     @Test func compatPoissonIsExponentialToo() throws {
-        let s = try schedule("""
+        let s = try schedule(
+            """
             {"test_name": "ks", "test_duration_in_seconds": 22000, "random_seed": 100,
              "instances": {"i": {"application": "f", "distribution": "Poisson", "rate": 5}}}
             """, generator: .faasprofiler)
@@ -53,7 +56,8 @@ import Testing
     /// Uniform: constant spacing 1/rate after one shift in [0, 1/rate); rate within 1%;
     /// a window keeps exactly the calls strictly inside it, unshifted.
     @Test func uniformIsEvenlySpaced() throws {
-        let s = try schedule("""
+        let s = try schedule(
+            """
             {"test_name": "u", "test_duration_in_seconds": 1000, "random_seed": 9,
              "instances": {"u": {"application": "f", "distribution": "Uniform", "rate": 7},
                            "w": {"application": "f", "distribution": "Uniform", "rate": 7, "activity_window": [100, 200]}}}
@@ -72,17 +76,26 @@ import Testing
 
     /// Different instances draw from unrelated streams (FaaSProfiler's shared stream would give r = 1).
     @Test func instancesAreUncorrelated() throws {
-        let s = try schedule("""
+        let s = try schedule(
+            """
             {"test_name": "c", "test_duration_in_seconds": 20000, "random_seed": 100,
              "instances": {"a": {"application": "f", "distribution": "Poisson", "rate": 5},
                            "b": {"application": "f", "distribution": "Poisson", "rate": 5}}}
             """)
-        let a = Self.gaps(times(s, instance: "a")), b = Self.gaps(times(s, instance: "b"))
+        let a = Self.gaps(times(s, instance: "a"))
+        let b = Self.gaps(times(s, instance: "b"))
         let n = min(a.count, b.count)
         let (x, y) = (Array(a.prefix(n)), Array(b.prefix(n)))
-        let mx = x.reduce(0, +) / Double(n), my = y.reduce(0, +) / Double(n)
-        var sxy = 0.0, sxx = 0.0, syy = 0.0
-        for i in 0..<n { sxy += (x[i] - mx) * (y[i] - my); sxx += (x[i] - mx) * (x[i] - mx); syy += (y[i] - my) * (y[i] - my) }
+        let mx = x.reduce(0, +) / Double(n)
+        let my = y.reduce(0, +) / Double(n)
+        var sxy = 0.0
+        var sxx = 0.0
+        var syy = 0.0
+        for i in 0..<n {
+            sxy += (x[i] - mx) * (y[i] - my)
+            sxx += (x[i] - mx) * (x[i] - mx)
+            syy += (y[i] - my) * (y[i] - my)
+        }
         let r = sxy / (sxx * syy).squareRoot()
         #expect(abs(r) < 4 / Double(n).squareRoot(), "correlation \(r) over \(n) pairs")
     }

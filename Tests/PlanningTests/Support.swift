@@ -1,5 +1,6 @@
 import Foundation
 import RecordSchema
+
 @testable import Planning
 
 /// Helpers shared by the Planning tests.

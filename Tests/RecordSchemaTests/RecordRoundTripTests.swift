@@ -1,10 +1,10 @@
 import Foundation
-import Testing
 import JSON
-import ToolSupport
 import TestSupport
-@testable import RecordSchema
+import Testing
+import ToolSupport
 
+@testable import RecordSchema
 
 @Suite struct RecordRoundTripTests {
     @Test(arguments: [
@@ -14,10 +14,14 @@ import TestSupport
         .invocation(Samples.invocation),
         .invocation(Invocation(call: Samples.call, phaseStartUnixMs: 5, error: .notSent, attempts: 0)),
         .log(Samples.log),
-        .invokeSummary(InvokeSummary(scheduled: 3, sent: 2, notSent: 1, interrupted: true, startedUnixMs: 1, endedUnixMs: 2,
-                                     outcomes: ["ok": 2, "not_sent": 1])),
-        .logWait(LogWaitSummary(function: "f", logGroup: "/aws/lambda/f", expected: 3, found: 2, timedOut: true, unmatched: 1,
-                                unparseable: 0, waitedS: 12.5, apiCalls: 4)),
+        .invokeSummary(
+            InvokeSummary(
+                scheduled: 3, sent: 2, notSent: 1, interrupted: true, startedUnixMs: 1, endedUnixMs: 2,
+                outcomes: ["ok": 2, "not_sent": 1])),
+        .logWait(
+            LogWaitSummary(
+                function: "f", logGroup: "/aws/lambda/f", expected: 3, found: 2, timedOut: true, unmatched: 1,
+                unparseable: 0, waitedS: 12.5, apiCalls: 4)),
     ])
     func roundTrip(_ record: Record) throws {
         let line = encode(record)
@@ -41,7 +45,13 @@ import TestSupport
 
     @Test func numbersAreDeterministic() {
         var w = JSONWriter()
-        w.beginArray(); w.number(0.1); w.number(3.0); w.number(-2.5e-7); w.number(Double.nan); w.number(1e20); w.endArray()
+        w.beginArray()
+        w.number(0.1)
+        w.number(3.0)
+        w.number(-2.5e-7)
+        w.number(Double.nan)
+        w.number(1e20)
+        w.endArray()
         #expect(w.text == "[0.1,3,-2.5e-07,null,1e+20]")
     }
 
@@ -54,7 +64,10 @@ import TestSupport
 
 @Suite struct RecordErrorTests {
     func failure(_ line: String) -> FieldFailure? {
-        do { _ = try decode(line); return nil } catch let f as FieldFailure { return f } catch { return nil }
+        do {
+            _ = try decode(line)
+            return nil
+        } catch let f as FieldFailure { return f } catch { return nil }
     }
 
     @Test func namesTheField() throws {
@@ -94,7 +107,8 @@ import TestSupport
     }
 
     @Test func errorLineFormat() {
-        #expect(InputError(file: "w.json", line: 3, field: "rate", problem: "must be a number").description
+        #expect(
+            InputError(file: "w.json", line: 3, field: "rate", problem: "must be a number").description
                 == "w.json:3: rate: must be a number")
         #expect(InputError(file: "w.json", problem: "cannot open").description == "w.json: cannot open")
     }

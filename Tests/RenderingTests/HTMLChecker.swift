@@ -3,8 +3,10 @@ import Foundation
 /// A small, strict HTML checker for the report's tests: tags balance (void elements
 /// aside), attributes are quoted, and every URL-bearing attribute or CSS url() is listed.
 struct HTMLChecker {
-    static let voidElements: Set<String> = ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-                                            "source", "track", "wbr"]
+    static let voidElements: Set<String> = [
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+        "source", "track", "wbr",
+    ]
     /// SVG children written self-closing (`<circle/>`) are fine too.
     var problems: [String] = []
     /// Values of src, href, xlink:href, action, poster and every url(...) in attributes or <style>.
@@ -19,33 +21,59 @@ struct HTMLChecker {
         var stack: [String] = []
         func text(_ from: Int, _ to: Int) -> String { String(decoding: b[from..<to], as: UTF8.self) }
         while i < b.count {
-            guard b[i] == UInt8(ascii: "<") else { i += 1; continue }
+            guard b[i] == UInt8(ascii: "<") else {
+                i += 1
+                continue
+            }
             if text(i, min(b.count, i + 4)) == "<!--" {
-                guard let end = find(b, "-->", i) else { problems.append("unterminated comment"); break }
-                i = end + 3; continue
+                guard let end = find(b, "-->", i) else {
+                    problems.append("unterminated comment")
+                    break
+                }
+                i = end + 3
+                continue
             }
             if b[i + 1] == UInt8(ascii: "!") {  // doctype
                 while i < b.count, b[i] != UInt8(ascii: ">") { i += 1 }
-                i += 1; continue
+                i += 1
+                continue
             }
             let closing = b[i + 1] == UInt8(ascii: "/")
             var j = i + (closing ? 2 : 1)
             let nameStart = j
             while j < b.count, isNameByte(b[j]) { j += 1 }
             let name = text(nameStart, j).lowercased()
-            if name.isEmpty { problems.append("stray '<' at byte \(i)"); i += 1; continue }
+            if name.isEmpty {
+                problems.append("stray '<' at byte \(i)")
+                i += 1
+                continue
+            }
             var attributes: [String: String] = [:]
             var selfClosing = false
             while j < b.count, b[j] != UInt8(ascii: ">") {
-                if b[j] == 0x20 || b[j] == 0x0A { j += 1; continue }
-                if b[j] == UInt8(ascii: "/") { selfClosing = true; j += 1; continue }
+                if b[j] == 0x20 || b[j] == 0x0A {
+                    j += 1
+                    continue
+                }
+                if b[j] == UInt8(ascii: "/") {
+                    selfClosing = true
+                    j += 1
+                    continue
+                }
                 let a0 = j
                 while j < b.count, isNameByte(b[j]) || b[j] == UInt8(ascii: ":") { j += 1 }
                 let attr = text(a0, j).lowercased()
-                if attr.isEmpty { problems.append("bad attribute in <\(name)> at byte \(j)"); j += 1; continue }
+                if attr.isEmpty {
+                    problems.append("bad attribute in <\(name)> at byte \(j)")
+                    j += 1
+                    continue
+                }
                 if j < b.count, b[j] == UInt8(ascii: "=") {
                     j += 1
-                    guard j < b.count, b[j] == UInt8(ascii: "\"") else { problems.append("unquoted attribute \(attr) in <\(name)>"); continue }
+                    guard j < b.count, b[j] == UInt8(ascii: "\"") else {
+                        problems.append("unquoted attribute \(attr) in <\(name)>")
+                        continue
+                    }
                     let v0 = j + 1
                     j = v0
                     while j < b.count, b[j] != UInt8(ascii: "\"") {
@@ -60,8 +88,14 @@ struct HTMLChecker {
             }
             i = j + 1
             if closing {
-                guard let top = stack.last else { problems.append("</\(name)> with nothing open"); continue }
-                if top != name { problems.append("</\(name)> closes <\(top)>") ; continue }
+                guard let top = stack.last else {
+                    problems.append("</\(name)> with nothing open")
+                    continue
+                }
+                if top != name {
+                    problems.append("</\(name)> closes <\(top)>")
+                    continue
+                }
                 stack.removeLast()
                 continue
             }
@@ -72,7 +106,10 @@ struct HTMLChecker {
                 urls += Self.cssURLs(v)
             }
             if name == "style" || name == "script" {
-                guard let end = find(b, "</\(name)>", i) else { problems.append("unterminated <\(name)>"); break }
+                guard let end = find(b, "</\(name)>", i) else {
+                    problems.append("unterminated <\(name)>")
+                    break
+                }
                 urls += Self.cssURLs(text(i, end))
                 i = end + name.utf8.count + 3
                 continue

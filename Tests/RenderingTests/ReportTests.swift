@@ -1,17 +1,20 @@
 import Foundation
-import SeededRandom
 import NDJSONIO
 import RecordSchema
+import SeededRandom
 import SyntheticData
-@testable import Rendering
-import Testing
 import TestSupport
+import Testing
+
+@testable import Rendering
 
 /// Runs the real `report` executable on synthetic runs generated here.
 @Suite struct ReportTests {
     /// Writes a synthetic run into a fresh directory and renders it; returns the directory and HTML.
-    func render(_ configure: (inout SyntheticRun) -> Void = { _ in }, invocations: Bool = true,
-                edit: ((SyntheticRun.Paths) throws -> Void)? = nil) throws -> (TemporaryDirectory, String, Tools.Result) {
+    func render(
+        _ configure: (inout SyntheticRun) -> Void = { _ in }, invocations: Bool = true,
+        edit: ((SyntheticRun.Paths) throws -> Void)? = nil
+    ) throws -> (TemporaryDirectory, String, Tools.Result) {
         let dir = try TemporaryDirectory("report-test")
         var run = SyntheticRun()
         run.callsPerSize = 60
@@ -44,18 +47,22 @@ import TestSupport
 
         // Same inputs, same bytes (and the reader can be stdin too).
         let again = dir.file("again.html")
-        let second = try Tools.run("report", [dir.file("models.json"), dir.file("logs.ndjson"), dir.file("invocations.ndjson"), "-o", again])
+        let second = try Tools.run(
+            "report", [dir.file("models.json"), dir.file("logs.ndjson"), dir.file("invocations.ndjson"), "-o", again])
         #expect(second.status == 0)
         #expect(try Data(contentsOf: URL(fileURLWithPath: again)) == Data(contentsOf: URL(fileURLWithPath: dir.file("report.html"))))
         let toStdout = try Tools.run("report", [dir.file("models.json"), dir.file("logs.ndjson"), dir.file("invocations.ndjson")])
         #expect(toStdout.stdout == html)
         // Logs streamed from stdin (not mapped): the same page but for the path shown.
-        let fromStdin = try Tools.run("report", [dir.file("models.json"), "-", dir.file("invocations.ndjson")],
-                                      stdin: try dir.read("logs.ndjson"))
+        let fromStdin = try Tools.run(
+            "report", [dir.file("models.json"), "-", dir.file("invocations.ndjson")],
+            stdin: try dir.read("logs.ndjson"))
         #expect(fromStdin.status == 0, "\(fromStdin.stderr)")
-        #expect(fromStdin.stdout.replacingOccurrences(of: "<td>- — ", with: "<td>\(dir.file("logs.ndjson")) — ")
-                    .replacingOccurrences(of: "\(dir.file("models.json")) - \(dir.file("invocations.ndjson"))",
-                                          with: "\(dir.file("models.json")) \(dir.file("logs.ndjson")) \(dir.file("invocations.ndjson"))") == html)
+        #expect(
+            fromStdin.stdout.replacingOccurrences(of: "<td>- — ", with: "<td>\(dir.file("logs.ndjson")) — ")
+                .replacingOccurrences(
+                    of: "\(dir.file("models.json")) - \(dir.file("invocations.ndjson"))",
+                    with: "\(dir.file("models.json")) \(dir.file("logs.ndjson")) \(dir.file("invocations.ndjson"))") == html)
     }
 
     @Test func everySectionHasAChartWithItsDataAndAText() throws {
@@ -141,7 +148,11 @@ import TestSupport
         }
         // A timed-out log wait with lines missing, and no invocations file.
         do {
-            let (dir, html, result) = try render({ $0.logWaitTimedOut = true; $0.missingReportShare = 0.3 }, invocations: false)
+            let (dir, html, result) = try render(
+                {
+                    $0.logWaitTimedOut = true
+                    $0.missingReportShare = 0.3
+                }, invocations: false)
             defer { dir.remove() }
             #expect(result.status == 0, "\(result.stderr)")
             #expect(html.contains("the wait for logs timed out"))
@@ -231,11 +242,15 @@ import TestSupport
     func f(_ x: Double) -> Double { x }
 
     @Test func chartHasTitleAxesLegendAndTable() {
-        let chart = Chart(id: "t", title: "Duration <vs> memory", summary: "s", x: .init("Memory (MB)", scale: .log2, ticks: [128, 1024], format: .memory),
-                          y: .init("Duration (ms)"),
-                          series: [.init("p50", color: 0, .line([.init(128, 100), .init(1024, 20)])),
-                                   .init("points", color: 1, .points([.init(128, 90), .init(1024, 25), .init(512, 50)]))],
-                          table: DataTable(headers: ["memory"], rows: [["128"], ["1024"]]))
+        let chart = Chart(
+            id: "t", title: "Duration <vs> memory", summary: "s",
+            x: .init("Memory (MB)", scale: .log2, ticks: [128, 1024], format: .memory),
+            y: .init("Duration (ms)"),
+            series: [
+                .init("p50", color: 0, .line([.init(128, 100), .init(1024, 20)])),
+                .init("points", color: 1, .points([.init(128, 90), .init(1024, 25), .init(512, 50)])),
+            ],
+            table: DataTable(headers: ["memory"], rows: [["128"], ["1024"]]))
         var out = ""
         chart.render(into: &out)
         #expect(out.contains("data-points=\"5\""))
@@ -245,7 +260,6 @@ import TestSupport
         #expect(out.contains(">128</text>") && out.contains(">1024</text>"))
         #expect(HTMLChecker(out).problems.isEmpty)
     }
-
 
     @Test func niceTicks() {
         #expect(Chart.niceStep(7.3) == 10)
@@ -261,7 +275,8 @@ import TestSupport
     @Test func checkerCatchesBrokenMarkupAndExternalReferences() {
         #expect(!HTMLChecker("<div><p>text</div>").problems.isEmpty)
         #expect(!HTMLChecker("<div class=x>").problems.isEmpty)
-        let c = HTMLChecker("<p><img src=\"https://example.com/a.png\"><a href=\"#ok\">a</a></p><style>b{background:url(http://x/y)}</style>")
+        let c = HTMLChecker(
+            "<p><img src=\"https://example.com/a.png\"><a href=\"#ok\">a</a></p><style>b{background:url(http://x/y)}</style>")
         #expect(c.problems.isEmpty)
         #expect(c.urls.contains("https://example.com/a.png") && c.urls.contains("http://x/y") && c.urls.contains("#ok"))
     }

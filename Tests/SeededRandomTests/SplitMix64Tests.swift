@@ -1,5 +1,5 @@
-import Testing
 import SeededRandom
+import Testing
 
 @Suite struct SplitMix64Tests {
     /// Reference outputs of the published algorithm for seed 0.
@@ -13,7 +13,8 @@ import SeededRandom
     @Test func unitsStayInRange() {
         var g = SplitMix64(seed: 42)
         for _ in 0..<100_000 {
-            let u = g.unit(), o = g.openUnit()
+            let u = g.unit()
+            let o = g.openUnit()
             #expect(u >= 0 && u < 1)
             #expect(o > 0 && o < 1)
         }
@@ -28,16 +29,19 @@ import SeededRandom
     @Test func normalsAndSignsHaveTheirMoments() {
         var g = SplitMix64(seed: 9)
         let n = 200_000
-        var sum = 0.0, squares = 0.0, signs = 0.0
+        var sum = 0.0
+        var squares = 0.0
+        var signs = 0.0
         for _ in 0..<n {
             let z = g.normal()
-            sum += z; squares += z * z
+            sum += z
+            squares += z * z
             let s = g.sign()
             #expect(s == 1 || s == -1)
             signs += s
         }
-        #expect(abs(sum / Double(n)) < 0.01)              // mean 0 (sd of the mean 0.0022)
-        #expect(abs(squares / Double(n) - 1) < 0.015)      // variance 1 (sd 0.0032)
+        #expect(abs(sum / Double(n)) < 0.01)  // mean 0 (sd of the mean 0.0022)
+        #expect(abs(squares / Double(n) - 1) < 0.015)  // variance 1 (sd 0.0032)
         #expect(abs(signs / Double(n)) < 0.01)
     }
 }

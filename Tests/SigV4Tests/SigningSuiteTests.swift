@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SigV4
 
 /// One case of the official suite, parsed from its files.
@@ -36,9 +37,10 @@ struct SuiteCase: CustomTestStringConvertible, Sendable {
         return SuiteCase(
             name: name,
             request: parseRequest(text(name, "request.txt")),
-            credentials: AWSCredentials(accessKeyId: creds["access_key_id"] as! String,
-                                        secretAccessKey: creds["secret_access_key"] as! String,
-                                        sessionToken: creds["token"] as? String),
+            credentials: AWSCredentials(
+                accessKeyId: creds["access_key_id"] as! String,
+                secretAccessKey: creds["secret_access_key"] as! String,
+                sessionToken: creds["token"] as? String),
             region: context["region"] as! String,
             service: context["service"] as! String,
             date: ISO8601DateFormatter().date(from: context["timestamp"] as! String)!,
@@ -56,21 +58,29 @@ struct SuiteCase: CustomTestStringConvertible, Sendable {
         let first = lines.removeFirst()
         let method = String(first.prefix { $0 != " " })
         let target = String(first.dropFirst(method.count + 1).dropLast(" HTTP/1.1".count))
-        let (path, query) = target.firstIndex(of: "?").map { (String(target[..<$0]), String(target[target.index(after: $0)...])) } ?? (target, "")
+        let (path, query) =
+            target.firstIndex(of: "?").map { (String(target[..<$0]), String(target[target.index(after: $0)...])) } ?? (target, "")
         var headers: [(name: String, value: String)] = []
         var bodyLines: [String] = []
         var inBody = false
         for line in lines {
-            if inBody { bodyLines.append(line); continue }
-            if line.isEmpty { inBody = true; continue }
+            if inBody {
+                bodyLines.append(line)
+                continue
+            }
+            if line.isEmpty {
+                inBody = true
+                continue
+            }
             if line.first == " " || line.first == "\t", !headers.isEmpty {
                 headers[headers.count - 1].value += "\n" + line
             } else if let colon = line.firstIndex(of: ":") {
                 headers.append((String(line[..<colon]), String(line[line.index(after: colon)...])))
             }
         }
-        return SignableRequest(method: method, path: path, query: query, headers: headers,
-                               body: Array(bodyLines.joined(separator: "\n").utf8))
+        return SignableRequest(
+            method: method, path: path, query: query, headers: headers,
+            body: Array(bodyLines.joined(separator: "\n").utf8))
     }
 
     func signer() -> SigV4Signer {
@@ -117,9 +127,10 @@ struct VerifierTests {
     let now = Date(timeIntervalSince1970: 1_700_000_000)
 
     func signed(at date: Date, credentials: AWSCredentials? = nil) -> SignableRequest {
-        var r = SignableRequest(method: "POST", path: "/2015-03-31/functions/f/invocations",
-                                headers: [("Host", "127.0.0.1:9000"), ("Content-Type", "application/json")],
-                                body: Array("{}".utf8))
+        var r = SignableRequest(
+            method: "POST", path: "/2015-03-31/functions/f/invocations",
+            headers: [("Host", "127.0.0.1:9000"), ("Content-Type", "application/json")],
+            body: Array("{}".utf8))
         SigV4Signer(credentials: credentials ?? self.credentials, region: "us-east-1", service: "lambda").sign(&r, date: date)
         return r
     }

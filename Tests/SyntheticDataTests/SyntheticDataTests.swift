@@ -1,9 +1,9 @@
 import Foundation
-import Testing
-import RecordSchema
 import NDJSONIO
+import RecordSchema
 import SyntheticData
 import TestSupport
+import Testing
 
 /// Known-truth generators: the same options give the same bytes, and the records are ones
 /// the stages accept.
@@ -26,11 +26,16 @@ import TestSupport
     }
 
     @Test func runFilesAreByteReproducible() throws {
-        let a = try TemporaryDirectory(), b = try TemporaryDirectory()
-        defer { a.remove(); b.remove() }
+        let a = try TemporaryDirectory()
+        let b = try TemporaryDirectory()
+        defer {
+            a.remove()
+            b.remove()
+        }
         var run = SyntheticRun()
         run.callsPerSize = 10
-        let pa = try run.write(to: a.path), pb = try run.write(to: b.path)
+        let pa = try run.write(to: a.path)
+        let pb = try run.write(to: b.path)
         for (x, y) in [(pa.models, pb.models), (pa.logs, pb.logs), (pa.invocations, pb.invocations)] {
             #expect(try Data(contentsOf: URL(fileURLWithPath: x)) == Data(contentsOf: URL(fileURLWithPath: y)))
         }

@@ -1,8 +1,9 @@
-import Testing
-import CCurl
 import CCrypto
+import CCurl
+import CLinux
 import CSQLite
 import Foundation
+import Testing
 
 /// Each system-library module really links and answers.
 @Suite struct SystemLibraryTests {
@@ -36,5 +37,40 @@ import Foundation
         #expect(String(cString: sqlite3_column_text(stmt, 0)) == "x")
         #expect(sqlite3_column_double(stmt, 1) == 2.5)
         #expect(sqlite3_step(stmt) == SQLITE_DONE)
+    }
+
+    /// The Linux calls CurlHTTP's loop and the emulator need: an eventfd wakes an epoll wait,
+    /// a timerfd fires, and the open-file limit can be raised to its hard limit.
+    @Test func linuxEventDescriptors() {
+        let epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
+        let wake = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
+        let timer = timerfd_create(CLOCK_MONOTONIC, Int32(TFD_NONBLOCK | TFD_CLOEXEC))
+        #expect(epoll >= 0 && wake >= 0 && timer >= 0)
+        defer {
+            close(epoll)
+            close(wake)
+            close(timer)
+        }
+        for fd in [wake, timer] {
+            var event = epoll_event()
+            event.events = EPOLLIN.rawValue
+            event.data.fd = fd
+            #expect(epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event) == 0)
+        }
+        var one: UInt64 = 1
+        #expect(write(wake, &one, 8) == 8)
+        var spec = itimerspec(it_interval: timespec(), it_value: timespec(tv_sec: 0, tv_nsec: 1_000_000))
+        #expect(timerfd_settime(timer, 0, &spec, nil) == 0)
+        // The eventfd is readable at once, the timerfd after 1 ms: wait for both, with a deadline.
+        var seen = Set<Int32>()
+        var events = [epoll_event](repeating: epoll_event(), count: 4)
+        let deadline = Date().addingTimeInterval(10)
+        while seen.count < 2 && Date() < deadline {
+            let n = epoll_wait(epoll, &events, 4, 100)
+            for k in 0..<max(0, Int(n)) { seen.insert(events[k].data.fd) }
+        }
+        #expect(seen == [wake, timer])
+        #expect(rs_raise_open_file_limit() > 0)
+        #expect(rs_set_timer_slack_ns(50_000) == 0)
     }
 }

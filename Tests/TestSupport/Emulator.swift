@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -35,20 +36,25 @@ public final class LocalEmulator: @unchecked Sendable {  // mutable state guarde
     /// Environment for child processes (aws CLI, invoke, await-logs) pointing at this emulator,
     /// to merge over the inherited one (make sure AWS_PROFILE and AWS_SESSION_TOKEN are not set).
     public var environment: [String: String] {
-        ["AWS_ACCESS_KEY_ID": Self.accessKeyId, "AWS_SECRET_ACCESS_KEY": Self.secretAccessKey,
-         "AWS_DEFAULT_REGION": Self.region, "AWS_REGION": Self.region, "AWS_ENDPOINT_URL": endpoint]
+        [
+            "AWS_ACCESS_KEY_ID": Self.accessKeyId, "AWS_SECRET_ACCESS_KEY": Self.secretAccessKey,
+            "AWS_DEFAULT_REGION": Self.region, "AWS_REGION": Self.region, "AWS_ENDPOINT_URL": endpoint,
+        ]
     }
 
     /// Starts the emulator and waits until it listens. `arguments` are added after the
     /// test defaults (so they override them); `stateDirectory` nil = a fresh temporary one.
-    public static func start(_ arguments: [String] = [], stateDirectory: String? = nil,
-                             timeoutSeconds: Double = 30) throws -> LocalEmulator {
+    public static func start(
+        _ arguments: [String] = [], stateDirectory: String? = nil,
+        timeoutSeconds: Double = 30
+    ) throws -> LocalEmulator {
         let dir = try stateDirectory ?? TemporaryDirectory("lambda-emulator").path
         let portFile = dir + "/port-\(UUID().uuidString.prefix(8))"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Tools.path("lambda-emulator"))
         process.arguments = ["--port", "0", "--port-file", portFile, "--state-dir", dir] + testDefaults + arguments
-        let out = dir + "/stdout-\(UUID().uuidString.prefix(8)).txt", err = dir + "/stderr-\(UUID().uuidString.prefix(8)).txt"
+        let out = dir + "/stdout-\(UUID().uuidString.prefix(8)).txt"
+        let err = dir + "/stderr-\(UUID().uuidString.prefix(8)).txt"
         _ = FileManager.default.createFile(atPath: out, contents: nil)
         _ = FileManager.default.createFile(atPath: err, contents: nil)
         process.standardOutput = FileHandle(forWritingAtPath: out)
@@ -58,9 +64,11 @@ public final class LocalEmulator: @unchecked Sendable {  // mutable state guarde
         let deadline = Date().addingTimeInterval(timeoutSeconds)
         while Date() < deadline {
             if let text = try? String(contentsOfFile: portFile, encoding: .utf8),
-               let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
-                return LocalEmulator(process: process, port: port, stateDirectory: dir, ownsStateDirectory: stateDirectory == nil,
-                                     outputPath: out, errorPath: err)
+                let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            {
+                return LocalEmulator(
+                    process: process, port: port, stateDirectory: dir, ownsStateDirectory: stateDirectory == nil,
+                    outputPath: out, errorPath: err)
             }
             if !process.isRunning {
                 let message = (try? String(contentsOfFile: err, encoding: .utf8)) ?? ""
@@ -95,7 +103,10 @@ public final class LocalEmulator: @unchecked Sendable {  // mutable state guarde
         if process.isRunning { kill(process.processIdentifier, signal) }
         let deadline = Date().addingTimeInterval(20)
         while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
         let status = process.terminationStatus
         exitStatus = status
         if ownsStateDirectory && !keepState { try? FileManager.default.removeItem(atPath: stateDirectory) }
@@ -107,15 +118,7 @@ public final class LocalEmulator: @unchecked Sendable {  // mutable state guarde
     public var errors: String { (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "" }
 
     /// Process ids of the emulator's worker processes (its children) right now.
-    public var workerPids: [Int32] {
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
-        return entries.compactMap { Int32($0) }.filter { p in
-            guard let stat = try? String(contentsOfFile: "/proc/\(p)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { return false }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            return fields.count > 2 && Int32(fields[1]) == pid
-        }
-    }
+    public var workerPids: [Int32] { Processes.children(of: pid) }
 
     deinit { stop() }
 }

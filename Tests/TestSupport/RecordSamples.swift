@@ -32,12 +32,14 @@ public enum Samples {
 
     public static let log = LogRecord(
         invocation: invocation,
-        report: Report(requestId: "3f0e6c3a-1b2c-4d5e-8f90-1234567890ab", durationMs: 26.73, billedMs: 27, memoryMB: 256,
-                       maxMemoryMB: 75, initMs: 130.49, status: .success),
+        report: Report(
+            requestId: "3f0e6c3a-1b2c-4d5e-8f90-1234567890ab", durationMs: 26.73, billedMs: 27, memoryMB: 256,
+            maxMemoryMB: 75, initMs: 130.49, status: .success),
         logStream: "2026/11/24/[$LATEST]0123456789abcdef", logTimestampUnixMs: 1_700_000_001_290, joinedBy: .requestId)
 
-    public static let header = RunHeader(run: "example", seed: 18_446_744_073_709_551_615, seedGenerated: true,
-                                  workloadSHA256: String(repeating: "ab", count: 32),
-                                  workload: try! RawJSON(parsing: #"{"test_name": "example"}"#),
-                                  memorySizes: [128, 1769], scheduled: 10, generator: "rightsize", tools: ["plan 0.1.0"])
+    public static let header = RunHeader(
+        run: "example", seed: 18_446_744_073_709_551_615, seedGenerated: true,
+        workloadSHA256: String(repeating: "ab", count: 32),
+        workload: try! RawJSON(parsing: #"{"test_name": "example"}"#),
+        memorySizes: [128, 1769], scheduled: 10, generator: "rightsize", tools: ["plan 0.1.0"])
 }

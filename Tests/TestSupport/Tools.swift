@@ -28,8 +28,10 @@ public enum Tools {
 
     /// Runs `tool` with `arguments`, feeding `stdin`, and waits for it.
     @discardableResult
-    public static func run(_ tool: String, _ arguments: [String], stdin: String? = nil,
-                           environment: [String: String]? = nil, currentDirectory: String? = nil) throws -> Result {
+    public static func run(
+        _ tool: String, _ arguments: [String], stdin: String? = nil,
+        environment: [String: String]? = nil, currentDirectory: String? = nil
+    ) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tool.hasPrefix("/") ? tool : path(tool))
         process.arguments = arguments
@@ -37,13 +39,16 @@ public enum Tools {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         }
         if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
-        let outPipe = Pipe(), errPipe = Pipe(), inPipe = Pipe()
+        let outPipe = Pipe()
+        let errPipe = Pipe()
+        let inPipe = Pipe()
         process.standardOutput = outPipe
         process.standardError = errPipe
         process.standardInput = inPipe
         try process.run()
         // Drain both pipes concurrently so a chatty tool never blocks on a full pipe.
-        let outData = DataBox(), errData = DataBox()
+        let outData = DataBox()
+        let errData = DataBox()
         let group = DispatchGroup()
         for (pipe, box) in [(outPipe, outData), (errPipe, errData)] {
             group.enter()
@@ -56,9 +61,10 @@ public enum Tools {
         try? inPipe.fileHandleForWriting.close()
         process.waitUntilExit()
         group.wait()
-        return Result(status: process.terminationStatus,
-                      stdout: String(decoding: outData.data, as: UTF8.self),
-                      stderr: String(decoding: errData.data, as: UTF8.self))
+        return Result(
+            status: process.terminationStatus,
+            stdout: String(decoding: outData.data, as: UTF8.self),
+            stderr: String(decoding: errData.data, as: UTF8.self))
     }
 
     final class DataBox: @unchecked Sendable { var data = Data() }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -41,15 +42,22 @@ struct EmulatorBench: ParsableCommand {
             .write(toFile: config, atomically: true, encoding: .utf8)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["--port", "0", "--port-file", portFile, "--state-dir", state, "--no-auth",
-                             "--concurrency-limit", "256", "--log-delay-ms", "\(logDelayMs)", "--config", config]
+        process.arguments = [
+            "--port", "0", "--port-file", portFile, "--state-dir", state, "--no-auth",
+            "--concurrency-limit", "256", "--log-delay-ms", "\(logDelayMs)", "--config", config,
+        ]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        defer { kill(process.processIdentifier, SIGTERM); process.waitUntilExit() }
+        defer {
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+        }
         var port = 0
         for _ in 0..<3000 where port == 0 {
-            port = (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 0
+            port =
+                (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+                ?? 0
             if port == 0 { usleep(10_000) }
         }
         guard port > 0 else { throw ValidationError("lambda-emulator did not start (\(binary))") }
@@ -57,8 +65,9 @@ struct EmulatorBench: ParsableCommand {
     }
 
     func measure(port: Int) throws {
-        let request = Array(("POST /2015-03-31/functions/faas_measure/invocations HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n"
-            + "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}").utf8)
+        let request = Array(
+            ("POST /2015-03-31/functions/faas_measure/invocations HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}").utf8)
 
         // Round trip: one keep-alive connection, one warm environment.
         let connection = try BenchConnection(port: port)
@@ -73,8 +82,11 @@ struct EmulatorBench: ParsableCommand {
         samples.sort()
         func pct(_ p: Double) -> Double { samples[min(samples.count - 1, Int(Double(samples.count) * p))] }
         let mean = samples.reduce(0, +) / Double(max(1, samples.count))
-        print(String(format: "emulator: invoke round trip, empty warm function (%d MB), loopback, %d calls: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, mean %.3f ms, max %.3f ms",
-                     memory, requests, pct(0.5), pct(0.9), pct(0.99), mean, samples.last ?? 0))
+        print(
+            String(
+                format:
+                    "emulator: invoke round trip, empty warm function (%d MB), loopback, %d calls: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, mean %.3f ms, max %.3f ms",
+                memory, requests, pct(0.5), pct(0.9), pct(0.99), mean, samples.last ?? 0))
 
         // Rate: C connections each invoking back to back for `seconds`.
         var best = (rate: 0.0, c: 0)
@@ -87,7 +99,8 @@ struct EmulatorBench: ParsableCommand {
                 Thread {
                     defer { group.leave() }
                     guard let conn = try? BenchConnection(port: port) else { return }
-                    var ok = 0, throttled = 0
+                    var ok = 0
+                    var throttled = 0
                     while DispatchTime.now().uptimeNanoseconds < deadline {
                         guard let status = try? conn.roundTrip(request) else { break }
                         if status == 200 { ok += 1 } else { throttled += 1 }
@@ -101,16 +114,27 @@ struct EmulatorBench: ParsableCommand {
             print(String(format: "emulator: %2d connections: %.0f warm invocations/s (%d ok, %d throttled)", c, rate, ok, throttled))
             if rate > best.rate { best = (rate, c) }
         }
-        print(String(format: "emulator: highest sustained warm invocation rate: %.0f/s with %d connections (%d cores)",
-                     best.rate, best.c, ProcessInfo.processInfo.activeProcessorCount))
+        print(
+            String(
+                format: "emulator: highest sustained warm invocation rate: %.0f/s with %d connections (%d cores)",
+                best.rate, best.c, ProcessInfo.processInfo.activeProcessorCount))
     }
 }
 
 final class BenchCounter: @unchecked Sendable {  // guarded by lock
     private let lock = NSLock()
     private var ok = 0, throttled = 0
-    func add(_ o: Int, _ t: Int) { lock.lock(); ok += o; throttled += t; lock.unlock() }
-    var values: (Int, Int) { lock.lock(); defer { lock.unlock() }; return (ok, throttled) }
+    func add(_ o: Int, _ t: Int) {
+        lock.lock()
+        ok += o
+        throttled += t
+        lock.unlock()
+    }
+    var values: (Int, Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (ok, throttled)
+    }
 }
 
 /// A blocking keep-alive HTTP/1.1 connection that reads Content-Length responses.
@@ -127,7 +151,10 @@ final class BenchConnection {
         let rc = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard rc == 0 else { close(fd); throw ValidationError("connect failed") }
+        guard rc == 0 else {
+            close(fd)
+            throw ValidationError("connect failed")
+        }
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
     }
@@ -145,7 +172,8 @@ final class BenchConnection {
             received += buffer[0..<n]
             guard let end = Self.headerEnd(received) else { continue }
             let head = String(decoding: received[0..<end], as: UTF8.self)
-            let length = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+            let length =
+                head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
                 .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
             if received.count >= end + 4 + length {
                 return Int(head.split(separator: " ")[1]) ?? 0

@@ -2,12 +2,13 @@ import ArgumentParser
 import Foundation
 import LeastSquares
 import Modeling
-#if canImport(Glibc)
-import Glibc
-#endif
 import NDJSONIO
 import RecordSchema
 import SyntheticData
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `rightsize-bench fit`: generates log records (the emulator's physics, 3 functions x 6 sizes),
 /// runs the real `fit` binary on them end to end (parse + fit + write), and reports wall time
@@ -32,10 +33,15 @@ struct FitBench: ParsableCommand {
     var nist: String?
 
     func run() throws {
-        if let nist { try printLRETable(nist); return }
+        if let nist {
+            try printLRETable(nist)
+            return
+        }
         let sizes = [128, 256, 512, 1024, 1769, 3008]
-        let functions = [SyntheticFunction.cpuBound(), SyntheticFunction.sleepBound(),
-                         SyntheticFunction.cpuBound(name: "cpu-heavy", baseMs: 20, workMs: 900, maxMemoryMB: 300)]
+        let functions = [
+            SyntheticFunction.cpuBound(), SyntheticFunction.sleepBound(),
+            SyntheticFunction.cpuBound(name: "cpu-heavy", baseMs: 20, workMs: 900, maxMemoryMB: 300),
+        ]
         let perSize = max(1, records / (sizes.count * functions.count))
         let path = input ?? keep ?? NSTemporaryDirectory() + "rightsize-fit-bench-\(getpid()).ndjson"
         defer { if keep == nil && input == nil { unlink(path) } }
@@ -45,7 +51,9 @@ struct FitBench: ParsableCommand {
         }
         let bytes = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         if input == nil {
-            print("generated \(perSize * sizes.count * functions.count) log records (\(bytes / 1_000_000) MB) in \(String(format: "%.2f", Date().timeIntervalSince(t0))) s")
+            print(
+                "generated \(perSize * sizes.count * functions.count) log records (\(bytes / 1_000_000) MB) in \(String(format: "%.2f", Date().timeIntervalSince(t0))) s"
+            )
         }
 
         let exe = fit ?? ToolBinaries.path("fit")
@@ -66,15 +74,22 @@ struct FitBench: ParsableCommand {
         wait4(pid, &status, 0, &usage)
         let wall = Date().timeIntervalSince(t0)
         posix_spawn_file_actions_destroy(&actions)
-        let cpu = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+        let cpu =
+            Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
             + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
-        print("fit: exit \(status >> 8), wall \(String(format: "%.3f", wall)) s, cpu \(String(format: "%.3f", cpu)) s, peak RSS \(usage.ru_maxrss / 1024) MB")
+        print(
+            "fit: exit \(status >> 8), wall \(String(format: "%.3f", wall)) s, cpu \(String(format: "%.3f", cpu)) s, peak RSS \(usage.ru_maxrss / 1024) MB"
+        )
         let count = try profile(path)
-        print("throughput: \(String(format: "%.0f", Double(count) / wall)) records/s, \(String(format: "%.0f", Double(bytes) / 1e6 / wall)) MB/s")
+        print(
+            "throughput: \(String(format: "%.0f", Double(count) / wall)) records/s, \(String(format: "%.0f", Double(bytes) / 1e6 / wall)) MB/s"
+        )
         // The generator makes equal counts per function and size (999,990 for 1,000,000), so
         // the target is judged as a rate.
         let rate = Double(count) / wall
-        print("target: 1,000,000 records <= 1 s, i.e. >= 1,000,000 records/s: \(count < 900_000 ? "n/a (fewer records)" : rate >= 1_000_000 ? "met" : "NOT met")")
+        print(
+            "target: 1,000,000 records <= 1 s, i.e. >= 1,000,000 records/s: \(count < 900_000 ? "n/a (fewer records)" : rate >= 1_000_000 ? "met" : "NOT met")"
+        )
     }
 
     /// Where the time goes, in this process: splitting lines, decoding records, and modelling.
@@ -88,11 +103,14 @@ struct FitBench: ParsableCommand {
             #else
             getrusage(RUSAGE_SELF, &u)
             #endif
-            return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6 + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec) / 1e6
+            return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6 + Double(u.ru_stime.tv_sec) + Double(u.ru_stime.tv_usec)
+                / 1e6
         }
         var wallTimes: [Double] = []
         func timed(_ body: () throws -> Void) rethrows -> Double {
-            let t = Date(), c = cpuNow(); try body()
+            let t = Date()
+            let c = cpuNow()
+            try body()
             wallTimes.append(Date().timeIntervalSince(t))
             return cpuNow() - c
         }
@@ -120,7 +138,10 @@ struct FitBench: ParsableCommand {
         print(String(format: "  split lines (NDJSONReader.forEachLine)       %6.3f  %6.3f", split, wallTimes[0]))
         print(String(format: "  split + decode records (forEachRecord)       %6.3f  %6.3f", decode, wallTimes[1]))
         print(String(format: "  LogData.read (projection + SHA-256 + collect) %6.3f  %6.3f", read, wallTimes[2]))
-        print(String(format: "  models, %d bootstrap replicates             %6.3f  %6.3f", FitSettings().bootstrapResamples, model, wallTimes[3]))
+        print(
+            String(
+                format: "  models, %d bootstrap replicates             %6.3f  %6.3f", FitSettings().bootstrapResamples, model, wallTimes[3])
+        )
         print(String(format: "  models, no bootstrap                         %6.3f  %6.3f", modelNoBootstrap, wallTimes[4]))
         print(String(format: "  encode models.json (%d KB)                  %6.3f  %6.3f", bytes.count / 1024, encode, wallTimes[5]))
         return data.logRecordCount
@@ -142,13 +163,16 @@ struct FitBench: ParsableCommand {
                     let l = lre(try? d.solveLinear().coefficients)
                     print(name.padding(toLength: 13, withPad: " ", startingAt: 0) + "linear     " + String(format: "%6.2f", l))
                 } else {
-                    let f1 = d.solveNonlinear(start: 1), f2 = d.solveNonlinear(start: 2)
-                    let l1 = lre(f1?.parameters), l2 = lre(f2?.parameters)
+                    let f1 = d.solveNonlinear(start: 1)
+                    let f2 = d.solveNonlinear(start: 2)
+                    let l1 = lre(f1?.parameters)
+                    let l2 = lre(f2?.parameters)
                     if l1 < 6 { below[0] += 1 }
                     if l2 < 6 { below[1] += 1 }
                     func how(_ f: NonlinearFit?) -> String { f.map { "\($0.iterations) it, \($0.stopReason)" } ?? "failed" }
-                    print(name.padding(toLength: 13, withPad: " ", startingAt: 0) + "nonlinear  "
-                          + String(format: "%6.2f          %6.2f", l1, l2) + "   (\(how(f1)); \(how(f2)))")
+                    print(
+                        name.padding(toLength: 13, withPad: " ", startingAt: 0) + "nonlinear  "
+                            + String(format: "%6.2f          %6.2f", l1, l2) + "   (\(how(f1)); \(how(f2)))")
                 }
             }
         }

@@ -2,12 +2,13 @@ import AWS
 import ArgumentParser
 import CurlHTTP
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Invoking
 import JSON
 import RecordSchema
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Send precision of invoke's open-loop executor against a local no-op endpoint (nginx
 /// answering 204, started here), plus the same endpoint under `hey` and `wrk` for comparison.
@@ -60,9 +61,10 @@ struct InvokeBench: ParsableCommand {
 
         let main = try Self.measure(url: endpoint, rate: rate, duration: duration, realtime: realtime)
         print(main.line(label: "constant \(Int(rate))/s for \(duration) s"))
-        print("  target: p99 <= 1 ms \(main.stats.lagP99Ms <= 1 ? "met" : "MISSED"), max <= 10 ms "
-              + "\(main.stats.lagMaxMs <= 10 ? "met" : "MISSED"), rate within 0.5% "
-              + "\(abs(main.stats.achievedRate / rate - 1) <= 0.005 ? "met" : "MISSED")")
+        print(
+            "  target: p99 <= 1 ms \(main.stats.lagP99Ms <= 1 ? "met" : "MISSED"), max <= 10 ms "
+                + "\(main.stats.lagMaxMs <= 10 ? "met" : "MISSED"), rate within 0.5% "
+                + "\(abs(main.stats.achievedRate / rate - 1) <= 0.005 ? "met" : "MISSED")")
 
         if stepDuration > 0 {
             var best: Measurement?
@@ -70,15 +72,17 @@ struct InvokeBench: ParsableCommand {
             while step <= 40000 {
                 let m = try Self.measure(url: endpoint, rate: step, duration: stepDuration, realtime: realtime)
                 print(m.line(label: "search \(Int(step))/s"))
-                let ok = m.stats.lagP99Ms <= lagBound && abs(m.stats.achievedRate / step - 1) <= 0.01
+                let ok =
+                    m.stats.lagP99Ms <= lagBound && abs(m.stats.achievedRate / step - 1) <= 0.01
                     && m.errors == 0
                 guard ok else { break }
                 best = m
                 step += step < 8000 ? 1000 : 2000
             }
             if let best {
-                print("highest sustained rate with p99 lag <= \(lagBound) ms: \(Int(best.rate))/s "
-                      + "(cpu \(Self.f(best.cpuMsPer1000)) ms per 1,000 requests)")
+                print(
+                    "highest sustained rate with p99 lag <= \(lagBound) ms: \(Int(best.rate))/s "
+                        + "(cpu \(Self.f(best.cpuMsPer1000)) ms per 1,000 requests)")
             } else {
                 print("no searched rate met p99 lag <= \(lagBound) ms")
             }
@@ -104,19 +108,22 @@ struct InvokeBench: ParsableCommand {
         let count = Int(rate * duration)
         let payload = try RawJSON(parsing: #"{"cmds":{"sleep":0}}"#)
         let calls = (0..<count).map { k in
-            ScheduledCall(run: "bench", seq: k, phase: 0, memoryMB: 128, instance: "noop", application: "noop",
-                          atS: Double(k + 1) / rate, target: .http(url: url, method: "POST", signed: false),
-                          payload: payload, payloadIndex: 0, seed: 1)
+            ScheduledCall(
+                run: "bench", seq: k, phase: 0, memoryMB: 128, instance: "noop", application: "noop",
+                atS: Double(k + 1) / rate, target: .http(url: url, method: "POST", signed: false),
+                payload: payload, payloadIndex: 0, seed: 1)
         }
-        let header = RunHeader(run: "bench", seed: 1, seedGenerated: false, workloadSHA256: "", workload: .emptyObject,
-                               memorySizes: [128], scheduled: count, generator: "rightsize", tools: [])
+        let header = RunHeader(
+            run: "bench", seed: 1, seedGenerated: false, workloadSHA256: "", workload: .emptyObject,
+            memorySizes: [128], scheduled: count, generator: "rightsize", tools: [])
         var options = InvokeOptions()
         options.setMemory = false
         options.requestTimeout = 10
         let http = HTTPClient(realtime: realtime)
         defer { http.shutdown() }
-        let invoker = try OpenLoopInvoker(schedule: LoadedSchedule(header: header, calls: calls), options: options,
-                                          configuration: AWSConfiguration(credentials: nil, region: nil), http: http)
+        let invoker = try OpenLoopInvoker(
+            schedule: LoadedSchedule(header: header, calls: calls), options: options,
+            configuration: AWSConfiguration(credentials: nil, region: nil), http: http)
         let before = cpuSeconds()
         let result = ResultBox()
         let done = DispatchSemaphore(value: 0)
@@ -136,8 +143,16 @@ struct InvokeBench: ParsableCommand {
         // @unchecked: written once by the task before the semaphore is signalled, read after.
         private var value: [Invocation] = []
         private let lock = NSLock()
-        func set(_ v: [Invocation]) { lock.lock(); value = v; lock.unlock() }
-        func get() -> [Invocation] { lock.lock(); defer { lock.unlock() }; return value }
+        func set(_ v: [Invocation]) {
+            lock.lock()
+            value = v
+            lock.unlock()
+        }
+        func get() -> [Invocation] {
+            lock.lock()
+            defer { lock.unlock() }
+            return value
+        }
     }
 
     static func cpuSeconds() -> Double {
@@ -158,9 +173,14 @@ struct InvokeBench: ParsableCommand {
 
     /// hey and wrk are closed-loop load generators: they report throughput and latency, not send lag.
     static func compare(url: String) {
-        for (tool, args) in [("hey", ["-z", "10s", "-c", "50", "-m", "POST", "-d", #"{"cmds":{"sleep":0}}"#, url]),
-                             ("wrk", ["-t", "2", "-c", "50", "-d", "10s", "--latency", url])] {
-            guard let path = which(tool) else { print("\(tool): not installed (apt-get install -y \(tool))"); continue }
+        for (tool, args) in [
+            ("hey", ["-z", "10s", "-c", "50", "-m", "POST", "-d", #"{"cmds":{"sleep":0}}"#, url]),
+            ("wrk", ["-t", "2", "-c", "50", "-d", "10s", "--latency", url]),
+        ] {
+            guard let path = which(tool) else {
+                print("\(tool): not installed (apt-get install -y \(tool))")
+                continue
+            }
             let process = Process()
             process.executableURL = URL(fileURLWithPath: path)
             process.arguments = args
@@ -168,7 +188,10 @@ struct InvokeBench: ParsableCommand {
             process.standardOutput = pipe
             process.standardError = FileHandle.nullDevice
             let before = childCPUSeconds()
-            do { try process.run() } catch { print("\(tool): \(error)"); continue }
+            do { try process.run() } catch {
+                print("\(tool): \(error)")
+                continue
+            }
             let data = pipe.fileHandleForReading.readDataToEndOfFile()
             while process.isRunning { usleep(10_000) }
             var status: Int32 = 0
@@ -182,7 +205,8 @@ struct InvokeBench: ParsableCommand {
             print("\(tool) \(args.joined(separator: " ")):")
             for line in keep.prefix(8) { print("  " + line.trimmingCharacters(in: .whitespaces)) }
             if let rateLine = text.split(separator: "\n").first(where: { $0.contains("Requests/sec") }),
-               let rate = Double(rateLine.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ":" }).last ?? ""), rate > 0, cpu > 0 {
+                let rate = Double(rateLine.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == ":" }).last ?? ""), rate > 0, cpu > 0
+            {
                 print("  cpu \(f(cpu * 1000 / (rate * 10) * 1000)) ms per 1,000 requests")
             }
         }
@@ -203,7 +227,10 @@ struct NginxServer {
     let directory: String
 
     init(port: Int) throws {
-        guard let nginx = InvokeBench.which("nginx") ?? (FileManager.default.isExecutableFile(atPath: "/usr/sbin/nginx") ? "/usr/sbin/nginx" : nil) else {
+        guard
+            let nginx = InvokeBench.which("nginx")
+                ?? (FileManager.default.isExecutableFile(atPath: "/usr/sbin/nginx") ? "/usr/sbin/nginx" : nil)
+        else {
             throw ValidationError("nginx not found: apt-get install -y nginx-light, or pass --url")
         }
         directory = NSTemporaryDirectory() + "rightsize-bench-nginx-\(getpid())"
@@ -235,9 +262,10 @@ struct NginxServer {
             addr.sin_family = sa_family_t(AF_INET)
             addr.sin_port = in_port_t(UInt16(port).bigEndian)
             addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let ok = withUnsafePointer(to: &addr) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            } == 0
+            let ok =
+                withUnsafePointer(to: &addr) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                } == 0
             close(fd)
             if ok { return }
             usleep(50_000)

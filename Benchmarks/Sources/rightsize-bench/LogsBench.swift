@@ -60,11 +60,14 @@ struct LogsBench: ParsableCommand {
         }
         let rate = Double(lines) / best
         print("logs parse: \(lines) REPORT lines (\(corpus.bytes.count / max(lines, 1)) bytes avg, variant mix), \(parsed) parsed")
-        print("logs parse: best of \(rounds): \(String(format3(best))) s = \(Int(rate)) lines/s (target >= 1000000) \(rate >= 1_000_000 ? "PASS" : "BELOW TARGET")")
+        print(
+            "logs parse: best of \(rounds): \(String(format3(best))) s = \(Int(rate)) lines/s (target >= 1000000) \(rate >= 1_000_000 ? "PASS" : "BELOW TARGET")"
+        )
         if let endpoint {
             let failure = AsyncRunner.run { [events, pageLimit, pollInterval, function, invocations] in
-                try await LogsCallCount.run(endpoint: endpoint, events: events, pageLimit: pageLimit,
-                                            pollInterval: pollInterval, function: function, invocationsFile: invocations)
+                try await LogsCallCount.run(
+                    endpoint: endpoint, events: events, pageLimit: pageLimit,
+                    pollInterval: pollInterval, function: function, invocationsFile: invocations)
             }
             if let failure { throw failure }
         }
@@ -73,9 +76,12 @@ struct LogsBench: ParsableCommand {
     func format3(_ x: Double) -> String { String(Double(Int((x * 1000).rounded())) / 1000) }
 }
 
-/// A reproducible mix of REPORT variants (DESIGN.md §4), one message per line.
+/// A reproducible mix of REPORT variants (docs/await-logs.md), one message per line.
 enum SyntheticReports {
-    struct Corpus { var bytes: [UInt8]; var offsets: [Int] }
+    struct Corpus {
+        var bytes: [UInt8]
+        var offsets: [Int]
+    }
 
     static func make(count: Int) -> Corpus {
         var bytes: [UInt8] = []
@@ -83,7 +89,10 @@ enum SyntheticReports {
         var offsets = [0]
         offsets.reserveCapacity(count + 1)
         var state: UInt64 = 42
-        func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 33 }
+        func next() -> UInt64 {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state >> 33
+        }
         for k in 0..<count {
             let id = "\(hex(next(), 8))-\(hex(next(), 4))-4\(hex(next(), 3))-a\(hex(next(), 3))-\(hex(next(), 12))"
             let d = Double(next() % 500_000) / 100
@@ -92,15 +101,33 @@ enum SyntheticReports {
             let used = 40 + Int(next() % 80)
             let line: String
             switch k % 10 {
-            case 0: line = "REPORT RequestId: \(id)\tDuration: \(d) ms\tBilled Duration: \(billed) ms\tMemory Size: \(mem) MB\tMax Memory Used: \(used) MB\tInit Duration: \(Double(next() % 90_000) / 100) ms\t"
-            case 1: line = "REPORT RequestId: \(id)\tDuration: \(d) ms\tBilled Duration: \(billed) ms \tMemory Size: \(mem) MB\tMax Memory Used: \(used) MB\t"
-            case 2: line = "REPORT RequestId: \(id)\tDuration: \(d) ms\tBilled Duration: \(billed) ms\tMemory Size: \(mem) MB\tMax Memory Used: \(used) MB\tRestore Duration: 398.97 ms\tBilled Restore Duration: 182 ms\t"
-            case 3: line = "REPORT RequestId: \(id)\tDuration: \(d) ms\tBilled Duration: \(billed) ms\tMemory Size: \(mem) MB\tMax Memory Used: \(used) MB\t\nXRAY TraceId: 1-5e61292c-\(hex(next(), 24))\tSegmentId: \(hex(next(), 16))\tSampled: true\t"
-            case 4: line = "REPORT RequestId: \(id)\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: \(mem) MB\tMax Memory Used: \(used) MB\tStatus: timeout"
-            case 5: line = "REPORT RequestId: \(id)\tDuration: \(d) ms\tBilled Duration: \(billed) ms\tMemory Size: \(mem) MB\tMax Memory Used: \(mem) MB\tStatus: error\tError Type: Runtime.OutOfMemory"
-            case 6: line = "REPORT RequestId: \(id) Duration: \(d) ms  Billed Duration: \(billed) ms Memory Size: \(mem) MB Max Memory Used: \(used) MB"
-            case 7: line = #"{"time":"2024-02-09T08:42:44.080Z","type":"platform.report","record":{"requestId":"\#(id)","status":"success","metrics":{"durationMs":\#(d),"billedDurationMs":\#(billed),"memorySizeMB":\#(mem),"maxMemoryUsedMB":\#(used)}}}"#
-            default: line = "REPORT RequestId: \(id)\tDuration: \(d) ms\tBilled Duration: \(billed) ms\tMemory Size: \(mem) MB\tMax Memory Used: \(used) MB\t"
+            case 0:
+                line =
+                    "REPORT RequestId: \(id)\tDuration: \(d) ms\tBilled Duration: \(billed) ms\tMemory Size: \(mem) MB\tMax Memory Used: \(used) MB\tInit Duration: \(Double(next() % 90_000) / 100) ms\t"
+            case 1:
+                line =
+                    "REPORT RequestId: \(id)\tDuration: \(d) ms\tBilled Duration: \(billed) ms \tMemory Size: \(mem) MB\tMax Memory Used: \(used) MB\t"
+            case 2:
+                line =
+                    "REPORT RequestId: \(id)\tDuration: \(d) ms\tBilled Duration: \(billed) ms\tMemory Size: \(mem) MB\tMax Memory Used: \(used) MB\tRestore Duration: 398.97 ms\tBilled Restore Duration: 182 ms\t"
+            case 3:
+                line =
+                    "REPORT RequestId: \(id)\tDuration: \(d) ms\tBilled Duration: \(billed) ms\tMemory Size: \(mem) MB\tMax Memory Used: \(used) MB\t\nXRAY TraceId: 1-5e61292c-\(hex(next(), 24))\tSegmentId: \(hex(next(), 16))\tSampled: true\t"
+            case 4:
+                line =
+                    "REPORT RequestId: \(id)\tDuration: 3000.00 ms\tBilled Duration: 3000 ms\tMemory Size: \(mem) MB\tMax Memory Used: \(used) MB\tStatus: timeout"
+            case 5:
+                line =
+                    "REPORT RequestId: \(id)\tDuration: \(d) ms\tBilled Duration: \(billed) ms\tMemory Size: \(mem) MB\tMax Memory Used: \(mem) MB\tStatus: error\tError Type: Runtime.OutOfMemory"
+            case 6:
+                line =
+                    "REPORT RequestId: \(id) Duration: \(d) ms  Billed Duration: \(billed) ms Memory Size: \(mem) MB Max Memory Used: \(used) MB"
+            case 7:
+                line =
+                    #"{"time":"2024-02-09T08:42:44.080Z","type":"platform.report","record":{"requestId":"\#(id)","status":"success","metrics":{"durationMs":\#(d),"billedDurationMs":\#(billed),"memorySizeMB":\#(mem),"maxMemoryUsedMB":\#(used)}}}"#
+            default:
+                line =
+                    "REPORT RequestId: \(id)\tDuration: \(d) ms\tBilled Duration: \(billed) ms\tMemory Size: \(mem) MB\tMax Memory Used: \(used) MB\t"
             }
             bytes.append(contentsOf: line.utf8)
             offsets.append(bytes.count)
@@ -134,8 +161,16 @@ final class ErrorBox: @unchecked Sendable {
     private var error: Error?
     private var lock = pthread_mutex_t()
     init() { pthread_mutex_init(&lock, nil) }
-    func set(_ e: Error) { pthread_mutex_lock(&lock); error = e; pthread_mutex_unlock(&lock) }
-    func get() -> Error? { pthread_mutex_lock(&lock); defer { pthread_mutex_unlock(&lock) }; return error }
+    func set(_ e: Error) {
+        pthread_mutex_lock(&lock)
+        error = e
+        pthread_mutex_unlock(&lock)
+    }
+    func get() -> Error? {
+        pthread_mutex_lock(&lock)
+        defer { pthread_mutex_unlock(&lock) }
+        return error
+    }
 }
 
 /// A POSIX semaphore (Foundation-free) to block the command's thread until the task ends.

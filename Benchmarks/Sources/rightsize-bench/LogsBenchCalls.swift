@@ -2,15 +2,17 @@ import AWS
 import CurlHTTP
 import Foundation
 import LogCollection
-import SigV4
 import NDJSONIO
 import RecordSchema
+import SigV4
 
 /// FilterLogEvents calls await-logs' waiter uses for N REPORT lines against a running
 /// lambda-emulator, compared with the ideal ceil(events / page size) + passes.
 enum LogsCallCount {
-    static func run(endpoint: String, events: Int, pageLimit: Int, pollInterval: Double, function: String,
-                    invocationsFile: String?) async throws {
+    static func run(
+        endpoint: String, events: Int, pageLimit: Int, pollInterval: Double, function: String,
+        invocationsFile: String?
+    ) async throws {
         let configuration = AWSConfiguration(
             credentials: AWSCredentials(accessKeyId: "AKIDLOCALEMULATOR", secretAccessKey: "local-emulator-secret-key", sessionToken: nil),
             region: "us-east-1", endpointURL: endpoint)
@@ -33,11 +35,13 @@ enum LogsCallCount {
                             let sent = Date().timeIntervalSince1970 * 1000
                             let r = try await lambda.invoke(function: function, payload: Array(#"{"ms": 1}"#.utf8))
                             guard r.status == 200, let id = r.header("x-amzn-RequestId") else { return nil }
-                            let call = ScheduledCall(run: "bench", seq: k, phase: 0, memoryMB: 128, instance: "bench", application: function,
-                                                     atS: 0, target: .lambda(function: function, region: nil, invocationType: "RequestResponse", qualifier: nil),
-                                                     payload: .emptyObject, payloadIndex: 0, seed: 0)
-                            return Invocation(call: call, phaseStartUnixMs: sent, sentUnixMs: sent, latencyMs: Date().timeIntervalSince1970 * 1000 - sent,
-                                              httpStatus: 200, requestId: id, attempts: 1)
+                            let call = ScheduledCall(
+                                run: "bench", seq: k, phase: 0, memoryMB: 128, instance: "bench", application: function,
+                                atS: 0, target: .lambda(function: function, region: nil, invocationType: "RequestResponse", qualifier: nil),
+                                payload: .emptyObject, payloadIndex: 0, seed: 0)
+                            return Invocation(
+                                call: call, phaseStartUnixMs: sent, sentUnixMs: sent, latencyMs: Date().timeIntervalSince1970 * 1000 - sent,
+                                httpStatus: 200, requestId: id, attempts: 1)
                         }
                     }
                     var out: [Invocation] = []
@@ -49,32 +53,41 @@ enum LogsCallCount {
         }
         print("logs calls: \(invocations.count) invocations answered in \(seconds(t)) s")
         if let invocationsFile {
-            let header = RunHeader(run: "bench", seed: 0, seedGenerated: false, workloadSHA256: "", workload: .emptyObject,
-                                   memorySizes: [128], scheduled: invocations.count, generator: "bench", tools: ["rightsize-bench"])
+            let header = RunHeader(
+                run: "bench", seed: 0, seedGenerated: false, workloadSHA256: "", workload: .emptyObject,
+                memorySizes: [128], scheduled: invocations.count, generator: "bench", tools: ["rightsize-bench"])
             try InvocationsWriter.write(
                 path: invocationsFile, header: header, invocations: invocations,
-                summary: InvokeSummary(scheduled: invocations.count, sent: invocations.count, notSent: 0, interrupted: false,
-                                       startedUnixMs: 0, endedUnixMs: 0, outcomes: [:]))
+                summary: InvokeSummary(
+                    scheduled: invocations.count, sent: invocations.count, notSent: 0, interrupted: false,
+                    startedUnixMs: 0, endedUnixMs: 0, outcomes: [:]))
         }
         try await measure(invocations, configuration: configuration, http: http, pageLimit: pageLimit, pollInterval: pollInterval)
     }
 
-    static func measure(_ invocations: [Invocation], configuration: AWSConfiguration, http: HTTPClient, pageLimit: Int,
-                        pollInterval: Double) async throws {
+    static func measure(
+        _ invocations: [Invocation], configuration: AWSConfiguration, http: HTTPClient, pageLimit: Int,
+        pollInterval: Double
+    ) async throws {
         let clock = ContinuousClock()
         let plans = WaitPlanner.plan(invocations, marginMs: 5_000)
         let options = WaitOptions(timeoutS: 600, pollIntervalS: pollInterval, pageLimit: pageLimit)
         let started = clock.now
-        let outcome = try await LogWaiter.wait(plans, options: options, fetch: try CloudWatchSource.fetcher(plans: plans, configuration: configuration, http: http))
+        let outcome = try await LogWaiter.wait(
+            plans, options: options, fetch: try CloudWatchSource.fetcher(plans: plans, configuration: configuration, http: http))
         let found = outcome.joins.reduce(0) { $0 + $1.found }
         let calls = outcome.apiCalls.reduce(0, +)
-        print("logs calls: found \(found)/\(invocations.count) in \(seconds(clock.now - started)) s, \(outcome.passes) passes, \(outcome.throttles) throttles")
+        print(
+            "logs calls: found \(found)/\(invocations.count) in \(seconds(clock.now - started)) s, \(outcome.passes) passes, \(outcome.throttles) throttles"
+        )
         // The service caps a page at 1 MB as well as at `limit` events: the page size that counts is
         // the largest page actually served.
         for (label, size) in [("limit", pageLimit), ("largest page served", max(1, outcome.largestPage))] {
             let ideal = (invocations.count + size - 1) / size + outcome.passes
             let over = Double(calls) / Double(ideal) - 1
-            print("logs calls: FilterLogEvents calls \(calls) vs ceil(\(invocations.count)/\(size) [\(label)]) + \(outcome.passes) passes = \(ideal): \(Int((over * 100).rounded()))% over (target <= 10%) \(over <= 0.10 ? "PASS" : "ABOVE TARGET")")
+            print(
+                "logs calls: FilterLogEvents calls \(calls) vs ceil(\(invocations.count)/\(size) [\(label)]) + \(outcome.passes) passes = \(ideal): \(Int((over * 100).rounded()))% over (target <= 10%) \(over <= 0.10 ? "PASS" : "ABOVE TARGET")"
+            )
         }
     }
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import Planning
 import NDJSONIO
+import Planning
 
 /// Plans a large workload and reports events/s and peak memory against the targets
 /// (>= 2,000,000 events/s written to a file, peak memory <= 64 MB, in release).
@@ -49,7 +49,8 @@ struct PlanBench: ParsableCommand {
         // 1. In process: where the time goes.
         let schedule = try Schedule.load(path: workloadPath, generator: .rightsize)
         var best = (count: Double.infinity, encode: Double.infinity, total: Double.infinity)
-        var calls = 0, bytes = 0
+        var calls = 0
+        var bytes = 0
         for _ in 0..<repeats {
             var t0 = Self.now()
             calls = schedule.callsPerPhase() * phases
@@ -63,7 +64,10 @@ struct PlanBench: ParsableCommand {
             while true {
                 let lines = batch.fill { sink in
                     var n = 0
-                    while sink.hasRoom, let c = cursor.next() { encoder.append(c, to: &sink); n += 1 }
+                    while sink.hasRoom, let c = cursor.next() {
+                        encoder.append(c, to: &sink)
+                        n += 1
+                    }
                     return n
                 }
                 if lines == 0 { break }
@@ -89,25 +93,30 @@ struct PlanBench: ParsableCommand {
             print("  (build the plan product to measure the tool itself: \(planBinary) is missing)")
             return
         }
-        var bestWall = Double.infinity, bestCPU = Double.infinity
+        var bestWall = Double.infinity
+        var bestCPU = Double.infinity
         var peakKB = 0
         let timeFile = dir + "/time.txt"
         let haveTime = FileManager.default.isExecutableFile(atPath: "/usr/bin/time")
         for _ in 0..<repeats {
             unlink(schedulePath)  // a fresh file each time, as in a real run (not a rename over 277 MB)
             let t0 = Self.now()
-            let (status, usage) = haveTime
+            let (status, usage) =
+                haveTime
                 ? try Self.spawnAndWait("/usr/bin/time", ["-f", "%M", "-o", timeFile, planBinary, workloadPath, "-o", schedulePath])
                 : try Self.spawnAndWait(planBinary, [workloadPath, "-o", schedulePath])
             bestWall = min(bestWall, Self.now() - t0)
             guard status == 0 else { throw ExitCode(1) }
-            let cpu = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) * 1e-6
+            let cpu =
+                Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) * 1e-6
                 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) * 1e-6
             bestCPU = min(bestCPU, cpu)
             // GNU time forks plan from its own small image, so its %M is plan's own peak.
             // Without it, wait4's ru_maxrss also counts this benchmark's image (spawned with CLONE_VM).
-            let measured = haveTime
-                ? Int((try? String(contentsOfFile: timeFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? usage.ru_maxrss
+            let measured =
+                haveTime
+                ? Int((try? String(contentsOfFile: timeFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
+                    ?? usage.ru_maxrss
                 : usage.ru_maxrss
             peakKB = max(peakKB, measured)  // kilobytes on Linux
         }
@@ -122,13 +131,22 @@ struct PlanBench: ParsableCommand {
         }
         let rate2 = Double(calls) / bestWall
         let peakMB = Double(peakKB) / 1024
-        print(String(format: "  plan tool, to a file (wall):       %6.3f s  %10.0f events/s  (target >= 2,000,000: %@)",
-                     bestWall, rate2, rate2 >= 2_000_000 ? "met" : "NOT met"))
+        print(
+            String(
+                format: "  plan tool, to a file (wall):       %6.3f s  %10.0f events/s  (target >= 2,000,000: %@)",
+                bestWall, rate2, rate2 >= 2_000_000 ? "met" : "NOT met"))
         print(String(format: "  plan tool, stdout > file (no fsync): %4.3f s  %10.0f events/s", bestStdout, Double(calls) / bestStdout))
         print(String(format: "  plan tool CPU time (user + sys):   %6.3f s  %10.0f events/s", bestCPU, Double(calls) / bestCPU))
-        print(String(format: "  plan tool peak memory (max RSS):   %6.1f MB  (target <= 64 MB: %@)", peakMB, peakMB <= 64 ? "met" : "NOT met"))
+        print(
+            String(format: "  plan tool peak memory (max RSS):   %6.1f MB  (target <= 64 MB: %@)", peakMB, peakMB <= 64 ? "met" : "NOT met")
+        )
         var load = [Double](repeating: 0, count: 3)
-        if getloadavg(&load, 3) == 3 { print(String(format: "  (machine load average %.2f on %d cores: figures drop when others are busy)", load[0], sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+        if getloadavg(&load, 3) == 3 {
+            print(
+                String(
+                    format: "  (machine load average %.2f on %d cores: figures drop when others are busy)", load[0],
+                    sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        }
     }
 
     /// Runs a child and reaps it with wait4, for its rusage (CPU time and max RSS, which

@@ -28,11 +28,13 @@ struct ReportBench: ParsableCommand {
         let t0 = Date()
         let paths = try synthetic.write(to: dir)
         let logBytes = (try? FileManager.default.attributesOfItem(atPath: paths.logs)[.size] as? Int) ?? 0
-        print("generated \(synthetic.callsPerSize * synthetic.functions.count * synthetic.memorySizes.count) invocations "
-              + "(logs.ndjson \(logBytes / 1_000_000) MB) in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s")
+        print(
+            "generated \(synthetic.callsPerSize * synthetic.functions.count * synthetic.memorySizes.count) invocations "
+                + "(logs.ndjson \(logBytes / 1_000_000) MB) in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s")
         let tool = ToolBinaries.path("report")
         let output = dir + "/report.html"
-        var times: [Double] = [], cpu: [Double] = []
+        var times: [Double] = []
+        var cpu: [Double] = []
         for _ in 0..<max(1, repeats) {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: tool)
@@ -48,8 +50,10 @@ struct ReportBench: ParsableCommand {
         let order = times.indices.sorted { times[$0] < times[$1] }
         let size = (try? FileManager.default.attributesOfItem(atPath: output)[.size] as? Int) ?? 0
         let load = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(String.init) ?? "?"
-        print(String(format: "report: wall best %.3f s, median %.3f s (target ≤ 2 s); CPU (user+sys) %.3f s on %d cores; load average %@",
-                     times[order[0]], times[order[order.count / 2]], cpu[order[0]], ProcessInfo.processInfo.activeProcessorCount, load))
+        print(
+            String(
+                format: "report: wall best %.3f s, median %.3f s (target ≤ 2 s); CPU (user+sys) %.3f s on %d cores; load average %@",
+                times[order[0]], times[order[order.count / 2]], cpu[order[0]], ProcessInfo.processInfo.activeProcessorCount, load))
         print(String(format: "report: HTML %.3f MB (target ≤ 3 MB)", Double(size) / 1_000_000))
     }
 

@@ -7,6 +7,8 @@ struct RightsizeBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rightsize-bench",
         abstract: "Measure rightsize's speed and memory against its targets.",
-        subcommands: [RecordsBench.self, PlanBench.self, InvokeBench.self, LogsBench.self, FitBench.self, ReportBench.self, EmulatorBench.self]
+        subcommands: [
+            RecordsBench.self, PlanBench.self, InvokeBench.self, LogsBench.self, FitBench.self, ReportBench.self, EmulatorBench.self,
+        ]
     )
 }

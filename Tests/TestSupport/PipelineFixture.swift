@@ -1,15 +1,17 @@
 import Foundation
-import TestSupport
 import NDJSONIO
 import RecordSchema
 
+/// Shared by EndToEndTests (structure, caching, cleanup) and AcceptanceTests (the fitted
+/// models' accuracy on the live emulator), which run the same pipeline.
+///
 /// A short version of data/example.json (a CPU-bound and a sleep-bound function, five
 /// memory sizes: with four, leaving out an end size extrapolates too far for a stable
 /// cross-validated error) so the whole pipeline runs in well under a minute on two cores.
-enum PipelineFixture {
-    static let memorySizes = [128, 256, 512, 1024, 1769]
+public enum PipelineFixture {
+    public static let memorySizes = [128, 256, 512, 1024, 1769]
 
-    static func workload(name: String) -> String {
+    public static func workload(name: String) -> String {
         """
         {
           "test_name": "\(name)",
@@ -26,7 +28,7 @@ enum PipelineFixture {
     }
 
     /// Writes the workload and its payloads into `dir`; returns the workload's path.
-    static func write(into dir: TemporaryDirectory, name: String) throws -> String {
+    public static func write(into dir: TemporaryDirectory, name: String) throws -> String {
         try dir.write("cpu.json", #"{"cmds": {"cpu": {"n": 150}}}"#)
         try dir.write("sleep.json", #"{"ms": 60}"#)
         try dir.write("w.json", workload(name: name))
@@ -34,35 +36,31 @@ enum PipelineFixture {
     }
 
     /// Emulator options for fast tests: short propagation and update delays.
-    static let emulatorFlags = "--log-delay-ms 300 --update-delay-ms 200"
-    static let awaitFlags = "--poll-interval 0.5 --timeout 120"
+    public static let emulatorFlags = "--log-delay-ms 300 --update-delay-ms 200"
+    public static let awaitFlags = "--poll-interval 0.5 --timeout 120"
 
     /// make -f pipeline.mk with the debug tools `swift test` built.
-    static func make(_ arguments: [String], runDirectory: String, workload: String,
-                     extra: [String: String] = [:]) throws -> Tools.Result {
-        var args = ["-f", PackageRoot.path + "/pipeline.mk", "--no-print-directory",
-                    "BIN=\(Tools.productsDirectory.path)", "WORKLOAD=\(workload)", "RUN_DIR=\(runDirectory)",
-                    "EMULATOR_FLAGS=\(emulatorFlags)", "AWAIT_FLAGS=\(awaitFlags)"]
+    public static func make(
+        _ arguments: [String], runDirectory: String, workload: String,
+        extra: [String: String] = [:]
+    ) throws -> Tools.Result {
+        var args = [
+            "-f", PackageRoot.path + "/pipeline.mk", "--no-print-directory",
+            "BIN=\(Tools.productsDirectory.path)", "WORKLOAD=\(workload)", "RUN_DIR=\(runDirectory)",
+            "EMULATOR_FLAGS=\(emulatorFlags)", "AWAIT_FLAGS=\(awaitFlags)",
+        ]
         args += extra.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         args += arguments
         return try Tools.run("/usr/bin/make", args, currentDirectory: PackageRoot.path)
     }
 
     /// The records of one NDJSON file.
-    static func records(_ path: String) throws -> [Record] {
+    public static func records(_ path: String) throws -> [Record] {
         var out: [Record] = []
         try NDJSONReader(path: path).forEachRecord { _, r in out.append(r) }
         return out
     }
 
     /// Processes whose command line mentions `needle` (to find leftovers).
-    static func processes(matching needle: String) -> [String] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap { pid -> String? in
-            guard Int(pid) != nil,
-                  let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"), !data.isEmpty else { return nil }
-            let cmd = String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
-            return cmd.contains(needle) ? "\(pid): \(cmd)" : nil
-        }
-    }
+    public static func processes(matching needle: String) -> [String] { Processes.matching(needle) }
 }
