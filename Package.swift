@@ -42,7 +42,7 @@ let package = Package(
 
         // Primitives: each exists once, here.
         .target(name: "JSON"),  // scanner, writer, field table, raw JSON, the line-aware tree
-        .target(name: "Clocks"),  // monotonic, wall and thread-CPU clocks, sleeping
+        .target(name: "Clocks"),  // monotonic, wall and thread-CPU clocks, sleeping, the token bucket
         .target(name: "SeededRandom"),  // SplitMix64, Xoshiro256**, MT19937, portable log
         .target(name: "OrderStatistics"),  // sorts of large samples, the one quantile definition
         .target(name: "ToolSupport", dependencies: [argumentParser]),  // exit codes, one-line errors, main
@@ -122,7 +122,8 @@ let package = Package(
         .testTarget(
             name: "LogCollectionTests",
             dependencies: [
-                "LogCollection", "AWS", "RecordSchema", "NDJSONIO", "TestSupport", "await-logs", "invoke", "plan", "lambda-emulator",
+                "LogCollection", "AWS", "Clocks", "RecordSchema", "NDJSONIO", "TestSupport", "await-logs", "invoke", "plan",
+                "lambda-emulator",
             ],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "LeastSquaresTests", dependencies: ["LeastSquares"], resources: [.copy("Fixtures")]),

@@ -29,7 +29,7 @@ struct Authentication: Sendable {
         case .requestTimeTooSkewed:
             let nowMs = now.timeIntervalSince1970 * 1000
             let sent = request.header("X-Amz-Date") ?? "?"
-            let sentMs = Self.parseAmzDate(sent) ?? nowMs
+            let sentMs = AmzDate.parse(sent).map { $0.timeIntervalSince1970 * 1000 } ?? nowMs
             if sentMs < nowMs {
                 return .skewed(
                     "Signature expired: \(sent) is now earlier than \(AmzDate(unixMs: nowMs - Self.maxSkewSeconds * 1000).full) (\(AmzDate(unixMs: nowMs).full) - 5 min.)"
@@ -39,23 +39,6 @@ struct Authentication: Sendable {
                 "Signature not yet current: \(sent) is still later than \(AmzDate(unixMs: nowMs + Self.maxSkewSeconds * 1000).full) (\(AmzDate(unixMs: nowMs).full) + 5 min.)"
             )
         }
-    }
-
-    static func parseAmzDate(_ s: String) -> Double? {
-        let c = Array(s.utf8)
-        guard c.count == 16, c[8] == UInt8(ascii: "T"), c[15] == UInt8(ascii: "Z") else { return nil }
-        func n(_ a: Int, _ b: Int) -> Int32? { Int32(String(decoding: c[a..<b], as: UTF8.self)) }
-        guard let y = n(0, 4), let mo = n(4, 6), let d = n(6, 8), let h = n(9, 11), let mi = n(11, 13), let se = n(13, 15) else {
-            return nil
-        }
-        var t = tm()
-        t.tm_year = y - 1900
-        t.tm_mon = mo - 1
-        t.tm_mday = d
-        t.tm_hour = h
-        t.tm_min = mi
-        t.tm_sec = se
-        return Double(timegm(&t)) * 1000
     }
 
     static let invalidToken = "The security token included in the request is invalid."

@@ -54,24 +54,18 @@ final class Router: Sendable {
 
 /// A token bucket: `ratePerSecond` requests per second, bursts up to one second's worth.
 final class RateLimiter: Sendable {
+    /// 0: no limit (`--logs-rate-limit 0`).
     let rate: Double
-    private let state: Mutex<(tokens: Double, lastMs: Double)>
+    private let bucket: Mutex<TokenBucket>
 
     init(ratePerSecond: Double) {
         rate = ratePerSecond
-        state = Mutex((max(1, ratePerSecond), MonotonicClock.milliseconds()))
+        bucket = Mutex(TokenBucket(rate: max(ratePerSecond, 1), capacity: max(1, ratePerSecond)))
     }
 
-    /// false = throttle this request. A rate of 0 disables limiting.
+    /// false = throttle this request.
     func allow() -> Bool {
         guard rate > 0 else { return true }
-        return state.withLock { s in
-            let now = MonotonicClock.milliseconds()
-            s.tokens = min(max(1, rate), s.tokens + (now - s.lastMs) / 1000 * rate)
-            s.lastMs = now
-            guard s.tokens >= 1 else { return false }
-            s.tokens -= 1
-            return true
-        }
+        return bucket.withLock { $0.tryTake(nowS: MonotonicClock.milliseconds() / 1000) }
     }
 }

@@ -1,4 +1,5 @@
 import AWS
+import Clocks
 import RecordSchema
 
 /// Polls FilterLogEvents until every expected REPORT line is found or the timeout passes.

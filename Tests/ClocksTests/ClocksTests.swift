@@ -22,4 +22,12 @@ import Testing
         #expect(x > 0)
         #expect(ThreadCPUClock.milliseconds() > before)
     }
+
+    /// A server's quota: a burst of `capacity`, then one request per 1/rate seconds; a refused
+    /// request spends nothing.
+    @Test func tokenBucketRefusesWhenEmptyAndRefillsAtItsRate() {
+        var bucket = TokenBucket(rate: 2, capacity: 2)
+        let granted = [10, 10, 10, 10.25, 10.5, 10.5, 20, 20, 20].map { bucket.tryTake(nowS: $0) }
+        #expect(granted == [true, true, false, false, true, false, true, true, false])
+    }
 }

@@ -1,4 +1,5 @@
 import AWS
+import Clocks
 import TestSupport
 import Testing
 
