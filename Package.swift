@@ -96,7 +96,7 @@ let package = Package(
         // Tests: one target per module, plus end-to-end tests that run the built tools.
         .target(name: "TestSupport", dependencies: ["JSON", "RecordSchema", "NDJSONIO"], path: "Tests/TestSupport"),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CCurl", "CCrypto", "CSQLite", "CLinux"]),
-        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON", "SeededRandom"]),
         .testTarget(name: "RecordSchemaTests", dependencies: ["RecordSchema", "JSON", "ToolSupport", "TestSupport"]),
         .testTarget(
             name: "NDJSONIOTests", dependencies: ["NDJSONIO", "RecordSchema", "JSON", "ToolSupport", "SeededRandom", "TestSupport"]),

@@ -79,10 +79,11 @@ extension CallProjection {
             guard let v = number() else { return nil }
             return .some(v)
         }
-        /// A JSON number (DecimalNumber: correctly rounded).
+        /// A JSON number (DecimalNumber, `exact: false`: full-precision `at_s` values are read
+        /// within an ulp without the C library's conversion).
         @inline(__always)
         mutating func number() -> Double? {
-            guard let (value, length) = DecimalNumber.parse(UnsafeBufferPointer(start: p, count: end - p)) else { return nil }
+            guard let (value, length) = DecimalNumber.parse(UnsafeBufferPointer(start: p, count: end - p), exact: false) else { return nil }
             p += length
             return value
         }
