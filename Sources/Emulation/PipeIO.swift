@@ -1,3 +1,5 @@
+import ToolSupport
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -10,20 +12,7 @@ import Darwin
 /// a response is a kind byte (0 = result, 1 = function error) then two frames: the
 /// result (or the error JSON) and the function's own log output.
 enum PipeIO {
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return false
-                }
-                offset += n
-            }
-            return true
-        }
-    }
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool { FileDescriptorIO.writeAll(fd, bytes) }
 
     /// Reads exactly `count` bytes; nil on end of file or error.
     static func readExactly(_ fd: Int32, _ count: Int) -> [UInt8]? {

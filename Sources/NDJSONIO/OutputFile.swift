@@ -42,16 +42,8 @@ public struct OutputFile: ~Copyable {
     public var isStandardOutput: Bool { path == nil }
 
     public func write(_ bytes: [UInt8]) throws {
-        try bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    throw InputError(file: path ?? "<stdout>", problem: "write failed: \(String(cString: strerror(errno)))")
-                }
-                offset += n
-            }
+        guard FileDescriptorIO.writeAll(fd, bytes) else {
+            throw InputError(file: path ?? "<stdout>", problem: "write failed: \(String(cString: strerror(errno)))")
         }
     }
 

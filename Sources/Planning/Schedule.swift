@@ -140,7 +140,8 @@ public struct CallCursor {
         while heap.isEmpty {
             if !startPhase() { return nil }
         }
-        let (t, i) = (heap.min!.time, heap.min!.owner)
+        let top = heap.min!
+        let (t, i) = (top.time, top.owner)
         if let following = streams[i].next() {
             heap.replaceMin(with: Arrival(time: following, owner: i))
         } else {

@@ -9,16 +9,7 @@ import Darwin
 public enum StandardError {
     /// Writes `text` as it is.
     public static func write(_ text: String) {
-        var bytes = Array(text.utf8)
-        bytes.withUnsafeMutableBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Glibc.write(2, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { return }
-                offset += n
-            }
-        }
+        _ = FileDescriptorIO.writeAll(2, Array(text.utf8))
     }
 
     /// One diagnostic line: `tool: text`.

@@ -34,16 +34,7 @@ struct InProcessTests {
 
     /// This process's live children that run the emulator's worker mode.
     static func workers() -> [Int32] {
-        let me = getpid()
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap(Int32.init).filter { pid in
-            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                let close = stat.lastIndex(of: ")")
-            else { return false }
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            guard fields.count > 2, Int32(fields[1]) == me, fields[0] != "Z" else { return false }
-            let command = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""
-            return command.contains("--worker-handler")
-        }
+        let workerMode = Set(Processes.matching("--worker-handler").compactMap(Processes.pid(of:)))
+        return Processes.children(of: getpid()).filter { workerMode.contains($0) && Processes.isAlive($0) }
     }
 }
