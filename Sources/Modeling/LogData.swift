@@ -5,7 +5,10 @@ import ToolSupport
 
 /// One REPORT line reduced to what the models use (compact: a million fit in ~50 MB).
 struct Sample: Sendable {
+    /// REPORT's Memory Size (what Lambda ran), else the phase's.
     var memoryMB: Int32
+    /// The size the call's phase configured (0 when unknown).
+    var phaseMemoryMB: Int32
     var phase: Int32
     /// Index into `FunctionLogs.payloads`.
     var payload: Int32
@@ -81,7 +84,8 @@ public struct LogData: Sendable {
         }
         f.samples.append(
             Sample(
-                memoryMB: Int32(clamping: memory), phase: Int32(clamping: phase), payload: payload,
+                memoryMB: Int32(clamping: memory), phaseMemoryMB: Int32(clamping: phaseMemoryMB), phase: Int32(clamping: phase),
+                payload: payload,
                 maxMemoryMB: Int32(clamping: maxMemoryMB ?? -1), status: status, durationMs: durationMs,
                 billedMs: billedMs, initMs: initMs ?? .nan))
     }

@@ -17,6 +17,17 @@ public struct FunctionModel: Codable, Hashable, Sendable {
     public var costCurve: [CostPoint]
     public var recommendations: Recommendations?
     public var warnings: [String]
+    /// The memory sizes with measurements (figures there are measured, not modelled).
+    public var measuredSizes: [Int]?
+    /// False when the chosen runtime form is flat: duration does not depend on memory.
+    public var durationDependsOnMemory: Bool?
+    /// Whether the model fills sizes between measured ones (its nested error at interior
+    /// sizes is within `fillThresholdPct`); false = recommendations among measured sizes only.
+    public var modelFillsBetween: Bool?
+    public var fillThresholdPct: Double?
+    /// REPORT lines whose Memory Size differed from their phase's configured size (modelled at
+    /// the size Lambda reported, and named in `warnings`).
+    public var memoryMismatches: Int?
 
     public init(
         function: String, payloadGroup: String, payload: String?, currentMemoryMB: Int?,
@@ -43,6 +54,11 @@ public struct FunctionModel: Codable, Hashable, Sendable {
         case currentMemoryMB = "current_memory_mb"
         case coldStart = "cold_start"
         case costCurve = "cost_curve"
+        case measuredSizes = "measured_sizes"
+        case durationDependsOnMemory = "duration_depends_on_memory"
+        case modelFillsBetween = "model_fills_between"
+        case fillThresholdPct = "fill_threshold_pct"
+        case memoryMismatches = "memory_mismatches"
     }
 }
 
@@ -72,6 +88,17 @@ public struct MemoryObservation: Codable, Hashable, Sendable {
     /// coldN / n.
     public var coldStartShare: Double
     public var initP50Ms: Double?
+    /// Robust mean (see docs/fit.md) of Billed Duration of warm and of cold calls, and the
+    /// bootstrap interval of the billed figure the cost at this size uses.
+    public var warmBilledMeanMs: Double?
+    public var coldBilledMeanMs: Double?
+    public var billedCILoMs: Double?
+    public var billedCIHiMs: Double?
+    /// Cold successful calls: robust mean and median Duration (Init Duration excluded).
+    public var coldDurationMeanMs: Double?
+    public var coldDurationP50Ms: Double?
+    /// REPORT lines at this size whose phase configured another size.
+    public var memoryMismatches: Int?
 
     public init(
         memoryMB: Int, n: Int, warmN: Int, coldN: Int, durationP50Ms: Double?, durationP90Ms: Double?,
@@ -113,6 +140,13 @@ public struct MemoryObservation: Codable, Hashable, Sendable {
         case maxMemoryUsedMaxMB = "max_memory_used_max_mb"
         case coldStartShare = "cold_start_share"
         case initP50Ms = "init_p50_ms"
+        case warmBilledMeanMs = "warm_billed_mean_ms"
+        case coldBilledMeanMs = "cold_billed_mean_ms"
+        case billedCILoMs = "billed_ci_lo_ms"
+        case billedCIHiMs = "billed_ci_hi_ms"
+        case coldDurationMeanMs = "cold_duration_mean_ms"
+        case coldDurationP50Ms = "cold_duration_p50_ms"
+        case memoryMismatches = "memory_mismatches"
     }
 }
 
@@ -138,8 +172,15 @@ public struct CurveModel: Codable, Hashable, Sendable {
     /// Memory sizes and invocations the fit used.
     public var sizes: Int
     public var points: Int
-    /// The chosen form's prediction of each size when that size is left out of the fit.
+    /// Each size's prediction by the whole procedure (form choice included) run without it.
     public var looPredictions: [LeftOutSize]?
+    /// The chosen form's own leave-one-size-out MAPE (its selection score; optimistic, since the
+    /// form was chosen on those sizes). `loo_mape` is the nested error.
+    public var selectionLooMape: Double?
+    /// Nested error at the interior sizes only (what filling between measured sizes risks).
+    public var interiorLooMape: Double?
+    /// Which calls' Duration the curve models: "warm" or "cold" (a cold-only function).
+    public var invocations: String?
 
     public init(
         form: String, formula: String, parameters: [String: Double], standardErrors: [String: Double],
@@ -166,6 +207,9 @@ public struct CurveModel: Codable, Hashable, Sendable {
         case standardErrors = "standard_errors"
         case looMape = "loo_mape"
         case looPredictions = "loo_predictions"
+        case selectionLooMape = "selection_loo_mape"
+        case interiorLooMape = "interior_loo_mape"
+        case invocations
     }
 }
 
@@ -178,6 +222,10 @@ public struct LeftOutSize: Codable, Hashable, Sendable {
     public var predictedMs: Double
     /// |predicted − observed| / observed, percent.
     public var errorPct: Double
+    /// The form the procedure chose without this size.
+    public var form: String?
+    /// Inside the measured range (between two other sizes) rather than at an end.
+    public var interior: Bool?
 
     public init(memoryMB: Int, observedMs: Double, predictedMs: Double, errorPct: Double) {
         self.memoryMB = memoryMB
@@ -191,6 +239,7 @@ public struct LeftOutSize: Codable, Hashable, Sendable {
         case observedMs = "observed_ms"
         case predictedMs = "predicted_ms"
         case errorPct = "error_pct"
+        case form, interior
     }
 }
 
@@ -280,6 +329,9 @@ public struct ColdStartModel: Codable, Hashable, Sendable {
     public var coldN: Int
     /// Init Duration vs memory (null with fewer than 2 sizes that had cold starts).
     public var initCurve: CurveModel?
+    /// Duration of cold calls vs memory (Init Duration excluded; null with fewer than 2 sizes
+    /// with enough cold calls). A JVM's first call runs interpreted, far slower than warm ones.
+    public var durationCurve: CurveModel?
     public var perPhase: [ColdStartPhase]
 
     public init(share: Double, coldN: Int, initCurve: CurveModel?, perPhase: [ColdStartPhase]) {
@@ -293,6 +345,7 @@ public struct ColdStartModel: Codable, Hashable, Sendable {
         case share
         case coldN = "cold_n"
         case initCurve = "init_curve"
+        case durationCurve = "duration_curve"
         case perPhase = "per_phase"
     }
 }

@@ -19,6 +19,11 @@ public struct CostPoint: Codable, Hashable, Sendable {
     public var memorySafe: Bool
     /// Why this size is never recommended, when it is not (e.g. "memory", "timeouts"); null = eligible.
     public var excluded: String?
+    /// "measured", "modelled" (between measured sizes) or "extrapolated".
+    public var source: String?
+    /// Prediction interval (confidence level of the file) for a single invocation's Duration.
+    public var invocationLoMs: Double?
+    public var invocationHiMs: Double?
 
     public init(
         memoryMB: Int, durationMs: Double, durationLoMs: Double, durationHiMs: Double, billedMs: Double,
@@ -40,7 +45,9 @@ public struct CostPoint: Codable, Hashable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case observed, extrapolated, excluded
+        case observed, extrapolated, excluded, source
+        case invocationLoMs = "invocation_lo_ms"
+        case invocationHiMs = "invocation_hi_ms"
         case memoryMB = "memory_mb"
         case durationMs = "duration_ms"
         case durationLoMs = "duration_lo_ms"
@@ -95,6 +102,11 @@ public struct Recommendation: Codable, Hashable, Sendable {
     public var extrapolated: Bool
     /// One sentence: the rule that picked it.
     public var rule: String
+    /// Where the size's figures come from: "measured" (that size's own invocations), "modelled"
+    /// (between measured sizes) or "extrapolated" (outside them, --extrapolate only).
+    public var source: String?
+    /// The measured median Duration at this size (warm successful calls; cold for a cold-only model).
+    public var measuredMedianMs: Double?
 
     public init(
         memoryMB: Int, costPerMillionUSD: Double, costPerMillionCILoUSD: Double, costPerMillionCIHiUSD: Double,
@@ -119,7 +131,8 @@ public struct Recommendation: Codable, Hashable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case stability, extrapolated, rule
+        case stability, extrapolated, rule, source
+        case measuredMedianMs = "measured_median_ms"
         case memoryMB = "memory_mb"
         case costPerMillionUSD = "cost_per_million_usd"
         case costPerMillionCILoUSD = "cost_per_million_ci_lo_usd"

@@ -112,8 +112,9 @@ struct FunctionSection {
             &out, "cost per 1M invocations", Fmt.dollars(main.costPerMillionUSD),
             currentPoint.map { "at \(current!) MB now: " + Fmt.dollars($0.costUSD * 1e6) })
         kpi(
-            &out, "median duration", Fmt.ms(main.durationMs),
-            currentPoint.map { "at \(current!) MB now: " + Fmt.ms($0.durationMs) })
+            &out, Self.durationLabel(main.source), Fmt.ms(main.durationMs),
+            main.measuredMedianMs.map { "measured median " + Fmt.ms($0) }
+                ?? currentPoint.map { "at \(current!) MB now: " + Fmt.ms($0.durationMs) })
         if let pct = main.savingVsCurrentPct, let usd = main.savingPerMillionUSD {
             let cls = pct >= 0 ? "saving" : "worse"
             out +=
@@ -126,7 +127,8 @@ struct FunctionSection {
             "\(Fmt.dollars(main.costPerMillionCILoUSD))–\(Fmt.dollars(main.costPerMillionCIHiUSD)) per 1M",
             "size range \(main.memoryCILoMB)–\(main.memoryCIHiMB) MB, picked in \(Fmt.percent(main.stability, 0)) of resamples")
         out +=
-            "</div>\n<p>\(HTML.escape(main.rule))\(main.extrapolated ? " <strong>Extrapolated beyond the measured sizes.</strong>" : "")</p>\n"
+            "</div>\n<p>\(HTML.escape(main.rule)). \(Self.sourceSentence(main.source))\(main.extrapolated ? " <strong>Extrapolated beyond the measured sizes.</strong>" : "")</p>\n"
+        for line in Self.modelStatements(model) { out += "<p>\(HTML.escape(line))</p>\n" }
         var rows: [[String]] = []
         for (rule, r) in [
             ("cheapest", recs.cheapest), ("fastest", recs.fastest), ("balanced", recs.balanced),
@@ -144,20 +146,20 @@ struct FunctionSection {
                     + ")",
                 Fmt.ms(r.durationMs) + " (" + Fmt.ms(r.durationCILoMs) + "–" + Fmt.ms(r.durationCIHiMs) + ")",
                 r.savingVsCurrentPct.map { Fmt.fixed($0, 1) + "%" } ?? "–",
-                Fmt.percent(r.stability, 0) + (r.extrapolated ? ", extrapolated" : ""),
+                Fmt.percent(r.stability, 0) + (r.extrapolated ? ", extrapolated" : ""), r.source ?? "",
             ])
         }
         if let c = current, let p = currentPoint {
             rows.append([
                 "current", "\(c) MB", "",
                 Fmt.dollars(p.costUSD * 1e6) + " (" + Fmt.dollars(p.costLo * 1e6) + "–" + Fmt.dollars(p.costHi * 1e6) + ")",
-                Fmt.ms(p.durationMs) + " (" + Fmt.ms(p.durationLoMs) + "–" + Fmt.ms(p.durationHiMs) + ")", "0.0%", "",
+                Fmt.ms(p.durationMs) + " (" + Fmt.ms(p.durationLoMs) + "–" + Fmt.ms(p.durationHiMs) + ")", "0.0%", "", p.source ?? "",
             ])
         }
         DataTable(
             headers: [
-                "rule", "memory", "size range (\(confidence))", "cost per 1M (CI)", "median duration (CI)", "saving vs current",
-                "stability",
+                "rule", "memory", "size range (\(confidence))", "cost per 1M (CI)", "mean duration (CI)", "saving vs current",
+                "stability", "figures",
             ],
             rows: rows, numeric: [3, 4, 5]
         ).render(into: &out, caption: nil, collapsed: false)
@@ -171,7 +173,7 @@ struct FunctionSection {
                 ]
             }
             DataTable(
-                headers: ["payload group", "payload", "balanced size", "cost per 1M", "median duration"], rows: rows, numeric: [3, 4]
+                headers: ["payload group", "payload", "balanced size", "cost per 1M", "mean duration"], rows: rows, numeric: [3, 4]
             )
             .render(into: &out, caption: "Per payload", collapsed: true)
         }
@@ -230,7 +232,7 @@ struct FunctionSection {
         if let rt = model?.runtime, let curve = model?.costCurve, !curve.isEmpty {
             series.append(.init("fitted: \(rt.form)", color: 1, .line(curve.map { .init(Double($0.memoryMB), $0.durationMs) })))
             fitText =
-                "Fitted \(rt.form): \(rt.formula); in-sample MAPE \(Fmt.fixed(rt.mape, 1))%, leave-one-size-out MAPE "
+                "Fitted \(rt.form): \(rt.formula), drawn through the measured robust means; in-sample MAPE \(Fmt.fixed(rt.mape, 1))%, nested leave-one-size-out error "
                 + (rt.looMape.map { Fmt.fixed($0, 1) + "%" } ?? "not available") + "."
         }
         let sampled = run.byMemory.values.map(\.warm.count).reduce(0, +)
@@ -246,7 +248,7 @@ struct FunctionSection {
             footer +=
                 "<p class=\"muted\">Model: <code>\(HTML.escape(rt.formula))</code> (\(HTML.escape(rt.form))), \(HTML.escape(params)); "
             footer +=
-                "R² \(rt.r2.map { Fmt.fixed($0, 4) } ?? "–"), MAPE \(Fmt.fixed(rt.mape, 1))%, cross-validated (leave one memory size out) MAPE \(rt.looMape.map { Fmt.fixed($0, 1) + "%" } ?? "–"); \(rt.sizes) sizes, \(Fmt.count(rt.points)) invocations. \(HTML.escape(rt.selection))</p>\n"
+                "R² \(rt.r2.map { Fmt.fixed($0, 4) } ?? "–"), MAPE \(Fmt.fixed(rt.mape, 1))%, nested cross-validated error (each size predicted by the whole procedure, form choice included, run without it) \(rt.looMape.map { Fmt.fixed($0, 1) + "%" } ?? "–"); \(rt.sizes) sizes, \(Fmt.count(rt.points)) invocations. \(HTML.escape(rt.selection))</p>\n"
         } else if model != nil {
             note(&footer, "No runtime model: fit could not fit a curve for this function.")
         }
@@ -517,5 +519,53 @@ struct FunctionSection {
                 headers: ["memory (MB)", "calls", "reports", "error", "timeout", "oom", "client errors"], rows: rows, numeric: Set(0..<7))
         )
         .render(into: &out, footer: total == 0 ? "<p class=\"muted\">No errors, timeouts or OOMs at any size.</p>\n" : "")
+    }
+}
+
+extension FunctionSection {
+    /// What a recommendation's duration is: measured at that size, or modelled.
+    static func durationLabel(_ source: String?) -> String {
+        switch source {
+        case "measured": "mean duration (measured, 10%-trimmed)"
+        case "extrapolated": "mean duration (extrapolated)"
+        case "modelled": "mean duration (modelled)"
+        default: "mean duration"
+        }
+    }
+
+    static func sourceSentence(_ source: String?) -> String {
+        switch source {
+        case "measured": "Its cost comes from the Billed Duration measured at this size."
+        case "modelled": "This size was not measured: its figures are modelled between the measured sizes."
+        case "extrapolated": "This size lies outside the measured sizes: its figures are extrapolated."
+        default: ""
+        }
+    }
+
+    /// What the model says about the function as a whole, in the report's words.
+    static func modelStatements(_ model: FunctionModel) -> [String] {
+        var out: [String] = []
+        if let sizes = model.measuredSizes, !sizes.isEmpty {
+            out.append("Measured sizes: " + sizes.map { "\($0) MB" }.joined(separator: ", ") + ".")
+        }
+        if model.durationDependsOnMemory == false {
+            out.append("Duration does not depend on memory here (the flat form was chosen): the smallest memory-safe size is the cheapest.")
+        }
+        if model.modelFillsBetween == false {
+            let e = model.runtime?.interiorLooMape ?? model.runtime?.looMape
+            out.append(
+                "Recommended among the measured sizes only: "
+                    + (e.map {
+                        "no form predicts left-out sizes well enough (nested error \(Fmt.fixed($0, 1))%, threshold \(Fmt.fixed(model.fillThresholdPct ?? 10, 0))%)."
+                    } ?? "too few sizes to check the model on sizes it did not see."))
+        }
+        if model.runtime?.invocations == "cold" {
+            out.append("Modelled from cold invocations' Duration (too few warm invocations); costs include their Init Duration as billed.")
+        }
+        if let n = model.memoryMismatches {
+            out.append(
+                "\(n) invocation(s) ran at a memory size other than their phase configured; they are shown at the size Lambda reported.")
+        }
+        return out
     }
 }

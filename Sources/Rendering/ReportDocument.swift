@@ -156,7 +156,7 @@ public struct ReportDocument {
         }
         out += "<h2>Summary</h2>\n"
         DataTable(
-            headers: ["function", "recommended", "current", "cost per 1M", "saving", "median duration"],
+            headers: ["function", "recommended", "current", "cost per 1M", "saving", "mean duration"],
             rows: rows, numeric: [3, 4, 5]
         ).render(into: &out, caption: nil, collapsed: false)
     }

@@ -78,37 +78,44 @@ public enum SyntheticLogs {
             for f in functions {
                 let payload = RawJSON(validated: f.payload)
                 for k in 0..<perSize {
-                    let call = ScheduledCall(
-                        run: header.run, seq: seq, phase: phase, memoryMB: m, instance: f.name,
-                        application: f.name, atS: Double(k) * 0.01,
-                        target: .lambda(
-                            function: f.name, region: "us-east-1",
-                            invocationType: "RequestResponse", qualifier: nil),
-                        payload: payload, payloadIndex: 0, seed: seed)
                     var d = f.duration(Double(m)) * exp(f.noise * rng.normal() - f.noise * f.noise / 2)
                     if rng.openUnit() < outlierRate { d *= 3 + 2 * rng.openUnit() }  // a slow neighbour, GC, ...
                     d = (d * 100).rounded() / 100
                     let cold = k < coldPerSize
                     let initMs = cold ? ((f.initDuration(Double(m)) * exp(0.05 * rng.normal())) * 100).rounded() / 100 : nil
                     let used = Int((f.maxMemoryMB + 2 * rng.normal()).rounded())
-                    let report = Report(
-                        requestId: "req-\(seq)", durationMs: d,
-                        billedMs: (d + (initMs ?? 0)).rounded(.up), memoryMB: m,
-                        maxMemoryMB: max(1, used), initMs: initMs)
-                    let inv = Invocation(
-                        call: call, phaseStartUnixMs: 1_700_000_000_000 + Double(phase) * 60_000,
-                        sentUnixMs: 1_700_000_000_000 + Double(phase) * 60_000 + Double(k) * 10,
-                        lagMs: 0.1, latencyMs: d + 2, scheduledLatencyMs: d + 2.1, httpStatus: 200,
-                        requestId: "req-\(seq)", attempts: 1, responseBytes: 100)
                     try body(
-                        .log(
-                            LogRecord(
-                                invocation: inv, report: report, logStream: "2026/11/24/[$LATEST]\(phase)",
-                                logTimestampUnixMs: 1_700_000_000_000 + Double(seq), joinedBy: .requestId)))
+                        logRecord(
+                            header: header, seq: seq, phase: phase, memoryMB: m, function: f.name, payload: payload,
+                            index: k, durationMs: d, billedMs: (d + (initMs ?? 0)).rounded(.up), initMs: initMs,
+                            maxMemoryMB: max(1, used)))
                     seq += 1
                 }
             }
         }
+    }
+
+    /// One log record: call `index` of a function's phase, with the REPORT figures given.
+    public static func logRecord(
+        header: RunHeader, seq: Int, phase: Int, memoryMB m: Int, function: String, payload: RawJSON, index k: Int,
+        durationMs d: Double, billedMs: Double, initMs: Double?, maxMemoryMB: Int
+    ) -> Record {
+        let call = ScheduledCall(
+            run: header.run, seq: seq, phase: phase, memoryMB: m, instance: function,
+            application: function, atS: Double(k) * 0.01,
+            target: .lambda(function: function, region: "us-east-1", invocationType: "RequestResponse", qualifier: nil),
+            payload: payload, payloadIndex: 0, seed: header.seed)
+        let report = Report(
+            requestId: "req-\(seq)", durationMs: d, billedMs: billedMs, memoryMB: m, maxMemoryMB: maxMemoryMB, initMs: initMs)
+        let inv = Invocation(
+            call: call, phaseStartUnixMs: 1_700_000_000_000 + Double(phase) * 60_000,
+            sentUnixMs: 1_700_000_000_000 + Double(phase) * 60_000 + Double(k) * 10,
+            lagMs: 0.1, latencyMs: d + 2, scheduledLatencyMs: d + 2.1, httpStatus: 200,
+            requestId: "req-\(seq)", attempts: 1, responseBytes: 100)
+        return .log(
+            LogRecord(
+                invocation: inv, report: report, logStream: "2026/11/24/[$LATEST]\(phase)",
+                logTimestampUnixMs: 1_700_000_000_000 + Double(seq), joinedBy: .requestId))
     }
 
     /// Writes a logs.ndjson file of synthetic records.

@@ -111,7 +111,7 @@ struct Fit: RightsizeTool {
             if let c = f.recommendations?.cheapest {
                 line =
                     "fit: \(f.function): cheapest \(c.memoryMB) MB (\(c.memoryCILoMB)..\(c.memoryCIHiMB)), "
-                    + "$\(c.costPerMillionUSD)/M invocations, form \(f.runtime?.form ?? "-"), LOO MAPE \(f.runtime?.looMape.map { "\($0)%" } ?? "n/a")"
+                    + "$\(c.costPerMillionUSD)/M invocations, form \(f.runtime?.form ?? "-"), nested CV error \(f.runtime?.looMape.map { "\($0)%" } ?? "n/a"), \(c.source ?? "modelled")"
             } else {
                 line = "fit: \(f.function): no recommendation (see warnings)"
             }
