@@ -82,7 +82,7 @@ struct CredentialChainTests {
         #expect(a.isConfigurationProblem)
         env["AWS_PROFILE"] = "b"
         let b = try #require(throws: AWSError.self) { try AWSConfiguration.resolve(environment: env, home: s.dir.path).credentials() }
-        #expect("\(b)".contains("Version 2.0, not 1") || "\(b)".contains("not 1"))
+        #expect("\(b)" == "AWS credentials from credential_process of profile [b] failed: its output has Version 2, not 1")
         #expect(!"\(b)".contains("TOPSECRETV2"))
     }
 

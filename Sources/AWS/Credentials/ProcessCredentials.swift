@@ -33,7 +33,8 @@ struct ProcessCredentials: CredentialProvider {
             throw .credentialsFailed(provider: name, problem: "its output is not a JSON object")
         }
         guard json["Version"]?.int == 1 else {
-            throw .credentialsFailed(provider: name, problem: "its output has Version \(json["Version"].map { "\($0.double ?? 0)" } ?? "missing"), not 1")
+            let version = json["Version"].map { $0.int.map(String.init) ?? $0.typeName } ?? "missing"
+            throw .credentialsFailed(provider: name, problem: "its output has Version \(version), not 1")
         }
         guard let key = json["AccessKeyId"]?.string, let secret = json["SecretAccessKey"]?.string else {
             throw .credentialsFailed(provider: name, problem: "its output lacks AccessKeyId or SecretAccessKey")
