@@ -15,11 +15,13 @@ enum ErrorBody {
         if firstByte == UInt8(ascii: "{"), let json = try? JSONTree.parse(body) {
             let nested = json["Error"]
             if code.isEmpty {
-                code = [json["__type"], json["code"], json["Code"], nested?["Code"], json["Type"]]
+                code =
+                    [json["__type"], json["code"], json["Code"], nested?["Code"], json["Type"]]
                     .lazy.compactMap { $0?.string }.first ?? ""
             }
             if message.isEmpty {
-                message = [json["message"], json["Message"], nested?["Message"], json["errorMessage"]]
+                message =
+                    [json["message"], json["Message"], nested?["Message"], json["errorMessage"]]
                     .lazy.compactMap { $0?.string }.first ?? ""
             }
         } else if firstByte == UInt8(ascii: "<"), let xml = XMLElement.parse(body), xml.name.lowercased() != "html" {

@@ -22,7 +22,9 @@ struct STSClient: Sendable {
         return try call("AssumeRole", parameters, signedWith: source, provider: provider)
     }
 
-    func assumeRoleWithWebIdentity(roleArn: String, sessionName: String, token: String, provider: String) throws(AWSError)
+    func assumeRoleWithWebIdentity(
+        roleArn: String, sessionName: String, token: String, provider: String
+    ) throws(AWSError)
         -> ExpiringCredentials
     {
         let parameters = [
@@ -32,26 +34,26 @@ struct STSClient: Sendable {
         return try call("AssumeRoleWithWebIdentity", parameters, signedWith: nil, provider: provider)
     }
 
-    /// Form encoding as the Query protocol wants it: everything but unreserved characters escaped.
+    /// Form and query encoding as AWS wants it: `name=value` pairs joined by `&`, everything
+    /// but unreserved ASCII characters percent-encoded.
     static func formEncode(_ parameters: [(String, String)]) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-_.~")
-        func escape(_ s: String) -> String {
-            // CharacterSet.alphanumerics includes non-ASCII letters; escape those too.
-            var out = ""
-            for scalar in s.unicodeScalars {
-                if scalar.isASCII, allowed.contains(scalar) {
-                    out.unicodeScalars.append(scalar)
-                } else {
-                    for byte in String(scalar).utf8 { out += String(format: "%%%02X", byte) }
-                }
-            }
-            return out
-        }
-        return parameters.map { "\(escape($0.0))=\(escape($0.1))" }.joined(separator: "&")
+        parameters.map { "\(escape($0.0))=\(escape($0.1))" }.joined(separator: "&")
     }
 
-    private func call(_ action: String, _ parameters: [(String, String)], signedWith source: AWSCredentials?, provider: String)
+    static func escape(_ s: String) -> String {
+        var out = ""
+        for byte in s.utf8 {
+            let unreserved =
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == 0x2D || byte == 0x5F || byte == 0x2E || byte == 0x7E
+            if unreserved { out.unicodeScalars.append(Unicode.Scalar(byte)) } else { out += String(format: "%%%02X", byte) }
+        }
+        return out
+    }
+
+    private func call(
+        _ action: String, _ parameters: [(String, String)], signedWith source: AWSCredentials?, provider: String
+    )
         throws(AWSError) -> ExpiringCredentials
     {
         let signingRegion = region ?? "us-east-1"

@@ -135,7 +135,9 @@ public final class OpenLoopInvoker: Sendable {
     /// Functions whose memory a phase sets: Lambda targets' functions and HTTP targets'
     /// `application`, each with the region its client uses; and the Lambda targets invoked
     /// through an alias or version, whose size is checked instead (it cannot be set).
-    func functionsToSize(_ phase: LoadedSchedule.Phase) -> (
+    func functionsToSize(
+        _ phase: LoadedSchedule.Phase
+    ) -> (
         set: [(function: String, region: String)], check: [(function: String, qualifier: String, region: String)]
     ) {
         var seen = Set<String>()

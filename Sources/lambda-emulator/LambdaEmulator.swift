@@ -43,7 +43,9 @@ struct LambdaEmulator: AsyncRightsizeTool {
 
     @Option(
         name: .customLong("access-key-id"),
-        help: "Access key id clients must sign with (default AKIDLOCALEMULATOR); repeat, each with its --secret-access-key-file, to accept several.")
+        help:
+            "Access key id clients must sign with (default AKIDLOCALEMULATOR); repeat, each with its --secret-access-key-file, to accept several."
+    )
     var accessKeyId: [String] = []
 
     @Option(

@@ -78,7 +78,10 @@ struct CredentialChainTests {
         var env = s.environment
         env["AWS_PROFILE"] = "a"
         let a = try #require(throws: AWSError.self) { try AWSConfiguration.resolve(environment: env, home: s.dir.path).credentials() }
-        #expect("\(a)" == "AWS credentials from credential_process of profile [a] failed: \(failing) exited with status 3: token expired, log in again")
+        #expect(
+            "\(a)"
+                == "AWS credentials from credential_process of profile [a] failed: \(failing) exited with status 3: token expired, log in again"
+        )
         #expect(a.isConfigurationProblem)
         env["AWS_PROFILE"] = "b"
         let b = try #require(throws: AWSError.self) { try AWSConfiguration.resolve(environment: env, home: s.dir.path).credentials() }
@@ -101,7 +104,9 @@ struct CredentialChainTests {
         // A wrong token is refused by the endpoint; the error names the provider.
         try s.dir.write("token", "Bearer wrong")
         let refused = try #require(throws: AWSError.self) { try s.resolve().credentials() }
-        #expect("\(refused)".hasPrefix("AWS credentials from the container credentials endpoint \(server.base)/container/creds failed: HTTP 403"))
+        #expect(
+            "\(refused)".hasPrefix(
+                "AWS credentials from the container credentials endpoint \(server.base)/container/creds failed: HTTP 403"))
     }
 
     @Test func containerRelativeURIGoesToTheAgentAndFullURIsAreRestricted() throws {
@@ -178,7 +183,9 @@ struct CredentialChainTests {
             ".aws/sso/cache/\(SHA1.hex("https://legacy.awsapps.com/start")).json",
             #"{"accessToken": "portal-token", "expiresAt": "2001-01-01T00:00:00Z"}"#)
         let expired = try #require(throws: AWSError.self) { try s.resolve().credentials() }
-        #expect("\(expired)" == "AWS credentials from SSO of profile [legacy] failed: the SSO token expired: run `aws sso login --profile legacy`")
+        #expect(
+            "\(expired)"
+                == "AWS credentials from SSO of profile [legacy] failed: the SSO token expired: run `aws sso login --profile legacy`")
     }
 
     @Test func webIdentityFromTheEnvironment() async throws {

@@ -299,7 +299,8 @@ struct InvokeToolTests {
         let script = dir.file("creds.sh")
         try dir.write(
             "creds.sh",
-            "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"\(emulator.accessKeyId)\", \"SecretAccessKey\": \"\(emulator.secretAccessKey)\"}'\n")
+            "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"\(emulator.accessKeyId)\", \"SecretAccessKey\": \"\(emulator.secretAccessKey)\"}'\n"
+        )
         let failing = dir.file("fail.sh")
         try dir.write("fail.sh", "#!/bin/sh\necho '{\"Version\": 9, \"AccessKeyId\": \"AKIDX\", \"SecretAccessKey\": \"TOPSECRETPROC\"}'\n")
         chmod(script, 0o755)

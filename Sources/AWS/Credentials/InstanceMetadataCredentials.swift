@@ -22,7 +22,9 @@ struct InstanceMetadataCredentials: CredentialProvider {
         let tokenResponse = try send("PUT", base + "/latest/api/token", [("X-aws-ec2-metadata-token-ttl-seconds", "21600")])
         switch tokenResponse.status {
         case 200: headers.append(("X-aws-ec2-metadata-token", tokenResponse.bodyText))
-        case 403, 404, 405 where !v1Disabled: break
+        case 403, 404,
+            405 where !v1Disabled:
+            break
         default: throw failure("PUT /latest/api/token answered HTTP \(tokenResponse.status)")
         }
         let listPath = "/latest/meta-data/iam/security-credentials/"

@@ -34,7 +34,7 @@ struct SSOCredentials: CredentialProvider {
             throw .credentialsFailed(provider: name, problem: "the SSO token expired: \(loginHint)")
         }
         let endpoint = try endpoints.endpoint(for: .ssoPortal, region: region)
-        let query = "account_id=\(STSClient.formEncode([("", accountId)]).dropFirst())&role_name=\(STSClient.formEncode([("", roleName)]).dropFirst())"
+        let query = STSClient.formEncode([("account_id", accountId), ("role_name", roleName)])
         let request = HTTPRequest(
             method: "GET", url: endpoint.url(path: "/federation/credentials", query: query),
             headers: [("Host", endpoint.hostHeader), ("x-amz-sso_bearer_token", token)], timeout: 10)
