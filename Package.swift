@@ -56,7 +56,7 @@ let package = Package(
 
         // Clients and stages.
         .target(name: "CurlHTTP", dependencies: ["CCurl", "CLinux", "Clocks", heap]),  // HTTP over libcurl multi
-        .target(name: "AWS", dependencies: ["SigV4", "CurlHTTP", "JSON", "SeededRandom"]),  // credentials, clients
+        .target(name: "AWS", dependencies: ["SigV4", "Hashing", "CurlHTTP", "JSON", "SeededRandom"]),  // credentials, clients
         .target(name: "Planning", dependencies: ["JSON", "RecordSchema", "NDJSONIO", "ToolSupport", "Hashing", "SeededRandom", heap]),
         .target(
             name: "Invoking",

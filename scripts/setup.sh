@@ -5,7 +5,8 @@ set -euo pipefail
 
 # Debian packages the build needs (system-library modules), and the ones the
 # tests and the report screenshot use.
-build_packages=(libcurl4-openssl-dev libssl-dev libsqlite3-dev pkg-config)
+# libxml2: Foundation's XMLParser (module AWS reads STS answers and XML error bodies with it).
+build_packages=(libcurl4-openssl-dev libssl-dev libsqlite3-dev libxml2 pkg-config)
 extra_packages=("$@")
 
 missing=()
@@ -23,3 +24,24 @@ if ((${#missing[@]})); then
 fi
 
 command -v swift >/dev/null || { echo "setup: swift not found on PATH (expected Swift 6 at /opt/swift)" >&2; exit 1; }
+
+# The AWS tests' reference and peers: boto3 (what the AWS CLI resolves), the AWS CLI, and
+# moto's server (STS AssumeRole / AssumeRoleWithWebIdentity on loopback).
+# (A Debian system Python refuses pip without --break-system-packages: PEP 668.)
+pip_install() {
+    python3 -m pip install --quiet "$@" >/dev/null 2>&1 || python3 -m pip install --quiet --break-system-packages "$@" >/dev/null
+}
+python_modules=(boto3 awscli moto)
+missing_python=()
+for m in "${python_modules[@]}"; do
+    python3 -c "import $m" 2>/dev/null || missing_python+=("$m")
+done
+if ((${#missing_python[@]})); then
+    echo "setup: installing ${missing_python[*]} (pip)" >&2
+    pip_packages=()
+    for m in "${missing_python[@]}"; do
+        [ "$m" = moto ] && pip_packages+=("moto[server]") || pip_packages+=("$m")
+    done
+    pip_install "${pip_packages[@]}"
+fi
+python3 -c "import moto.server" 2>/dev/null || pip_install "moto[server]"

@@ -1,40 +1,40 @@
 import Foundation
 import SigV4
 
-/// Credentials, region and endpoints, resolved the way the AWS CLI resolves them.
+/// Credentials, region and endpoints, resolved the way the AWS CLI resolves them
+/// (docs/aws.md has the whole story).
 ///
-/// - Profile: AWS_PROFILE (or AWS_DEFAULT_PROFILE), else "default".
-/// - Credentials, first found: AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY (+ AWS_SESSION_TOKEN);
-///   the profile in the shared credentials file (AWS_SHARED_CREDENTIALS_FILE, ~/.aws/credentials);
-///   the profile in the config file (AWS_CONFIG_FILE, ~/.aws/config).
-/// - Region: AWS_REGION, AWS_DEFAULT_REGION, then `region` in the config file's profile.
+/// - Profile: AWS_PROFILE (or AWS_DEFAULT_PROFILE), else "default". A profile's settings are
+///   those of `[profile name]` in the config file (AWS_CONFIG_FILE, ~/.aws/config) with those
+///   of `[name]` in the credentials file (AWS_SHARED_CREDENTIALS_FILE, ~/.aws/credentials) on top.
+/// - Credentials: the provider chain of `CredentialChain` (environment, assume role, web
+///   identity, SSO, static keys, credential_process, container, instance metadata), fetched
+///   on first use and refreshed before they expire (`RefreshingCredentials`).
+/// - Region: AWS_REGION, AWS_DEFAULT_REGION, then the profile's `region` (either file).
 /// - Endpoint of a service: AWS_ENDPOINT_URL_<SERVICE> (e.g. AWS_ENDPOINT_URL_LAMBDA,
-///   AWS_ENDPOINT_URL_CLOUDWATCH_LOGS), AWS_ENDPOINT_URL, the profile's `endpoint_url`,
-///   else the public regional endpoint; AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true (or the
-///   profile's ignore_configured_endpoint_urls) skips the overrides.
+///   AWS_ENDPOINT_URL_CLOUDWATCH_LOGS, AWS_ENDPOINT_URL_STS), AWS_ENDPOINT_URL, the profile's
+///   `endpoint_url`, else the public regional endpoint; AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true
+///   (or the profile's ignore_configured_endpoint_urls) skips the overrides.
 /// Missing pieces are reported only when asked for, so an unsigned HTTP run needs none.
 public struct AWSConfiguration: Sendable {
     public var profile: String
-    /// Where the credentials came from, for diagnostics ("environment", "~/.aws/credentials [dev]").
-    public var credentialSource: String?
     public var region: String?
-    var credentialsResult: Result<AWSCredentials, AWSError>
-    var environment: [String: String]
-    var profileEndpoint: String?
-    var ignoreConfiguredEndpoints: Bool
+    var credentialsResult: Result<RefreshingCredentials, AWSError>
+    var endpoints: EndpointSettings
 
     /// Explicit settings (tests, tools that take them from elsewhere).
     public init(credentials: AWSCredentials?, region: String?, endpointURL: String? = nil) {
         profile = "default"
-        credentialSource = credentials == nil ? nil : "explicit"
         self.region = region
-        credentialsResult = credentials.map { .success($0) } ?? .failure(.missingCredentials(profile: "default"))
-        environment = endpointURL.map { ["AWS_ENDPOINT_URL": $0] } ?? [:]
-        profileEndpoint = nil
-        ignoreConfiguredEndpoints = false
+        credentialsResult =
+            credentials.map { .success(RefreshingCredentials($0)) } ?? .failure(.missingCredentials(profile: "default"))
+        endpoints = EndpointSettings(
+            environment: endpointURL.map { ["AWS_ENDPOINT_URL": $0] } ?? [:], profile: "default", profileEndpoint: nil,
+            ignoreConfiguredEndpoints: false)
     }
 
     /// Resolves from `environment` and the files under `home` (defaults: this process's).
+    /// Reads only the environment and the files: credentials are fetched when first needed.
     public static func resolve(
         environment: [String: String] = ProcessInfo.processInfo.environment,
         home: String? = nil
@@ -45,90 +45,37 @@ public struct AWSConfiguration: Sendable {
         }
         let home = home ?? env("HOME") ?? NSHomeDirectory()
         func expand(_ path: String) -> String { path.hasPrefix("~/") ? home + path.dropFirst() : path }
-        let credentialsPath = expand(env("AWS_SHARED_CREDENTIALS_FILE") ?? "~/.aws/credentials")
-        let configPath = expand(env("AWS_CONFIG_FILE") ?? "~/.aws/config")
-        let credentialsFile = SharedConfigFile(path: credentialsPath)
-        let configFile = SharedConfigFile(path: configPath)
+        let profiles = AWSProfiles(
+            configPath: expand(env("AWS_CONFIG_FILE") ?? "~/.aws/config"),
+            credentialsPath: expand(env("AWS_SHARED_CREDENTIALS_FILE") ?? "~/.aws/credentials"))
         let profile = env("AWS_PROFILE") ?? env("AWS_DEFAULT_PROFILE") ?? "default"
-        let fromCredentials = credentialsFile?.credentialsProfile(profile)
-        let fromConfig = configFile?.configProfile(profile)
+        let settings = profiles.settings(profile) ?? [:]
 
         var config = AWSConfiguration(credentials: nil, region: nil)
         config.profile = profile
-        config.environment = environment
-        config.region = env("AWS_REGION") ?? env("AWS_DEFAULT_REGION") ?? fromConfig?["region"].flatMap { $0.isEmpty ? nil : $0 }
-        config.profileEndpoint = fromConfig?["endpoint_url"]
-        config.ignoreConfiguredEndpoints =
-            (env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") ?? fromConfig?["ignore_configured_endpoint_urls"])?
-            .lowercased() == "true"
-
-        func pair(
-            _ key: String?, _ secret: String?, _ token: String?, source: String, keyName: String,
-            secretName: String
-        ) -> Result<AWSCredentials, AWSError>? {
-            switch (key, secret) {
-            case (let k?, let s?): return .success(AWSCredentials(accessKeyId: k, secretAccessKey: s, sessionToken: token))
-            case (_?, nil): return .failure(.partialCredentials(source: source, missing: secretName))
-            case (nil, _?): return .failure(.partialCredentials(source: source, missing: keyName))
-            case (nil, nil): return nil
-            }
-        }
-        func nonEmpty(_ v: String?) -> String? { v.flatMap { $0.isEmpty ? nil : $0 } }
-        let candidates: [(String, () -> Result<AWSCredentials, AWSError>?)] = [
-            (
-                "environment",
-                {
-                    pair(
-                        env("AWS_ACCESS_KEY_ID"), env("AWS_SECRET_ACCESS_KEY"), env("AWS_SESSION_TOKEN") ?? env("AWS_SECURITY_TOKEN"),
-                        source: "the environment", keyName: "AWS_ACCESS_KEY_ID", secretName: "AWS_SECRET_ACCESS_KEY")
-                }
-            ),
-            (
-                "~/.aws/credentials [\(profile)]",
-                {
-                    guard let p = fromCredentials else { return nil }
-                    return pair(
-                        nonEmpty(p["aws_access_key_id"]), nonEmpty(p["aws_secret_access_key"]), nonEmpty(p["aws_session_token"]),
-                        source: "\(credentialsPath) [\(profile)]", keyName: "aws_access_key_id",
-                        secretName: "aws_secret_access_key")
-                }
-            ),
-            (
-                "~/.aws/config [\(profile)]",
-                {
-                    guard let p = fromConfig else { return nil }
-                    if let found = pair(
-                        nonEmpty(p["aws_access_key_id"]), nonEmpty(p["aws_secret_access_key"]),
-                        nonEmpty(p["aws_session_token"]), source: "\(configPath) [\(profile)]",
-                        keyName: "aws_access_key_id", secretName: "aws_secret_access_key")
-                    {
-                        return found
-                    }
-                    for setting in ["role_arn", "credential_process", "sso_session", "sso_start_url", "web_identity_token_file"]
-                    where p[setting] != nil {
-                        return .failure(.unsupportedProfile(profile: profile, setting: setting))
-                    }
-                    return nil
-                }
-            ),
-        ]
-        for (source, find) in candidates {
-            if let result = find() {
-                config.credentialsResult = result
-                if case .success = result { config.credentialSource = source }
-                return config
-            }
-        }
-        if profile != "default", fromCredentials == nil, fromConfig == nil {
-            config.credentialsResult = .failure(.profileNotFound(profile: profile))
-        } else {
-            config.credentialsResult = .failure(.missingCredentials(profile: profile))
+        config.region = env("AWS_REGION") ?? env("AWS_DEFAULT_REGION") ?? settings["region"]
+        config.endpoints = EndpointSettings(
+            environment: environment, profile: profile, profileEndpoint: settings["endpoint_url"],
+            ignoreConfiguredEndpoints: (env("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS") ?? settings["ignore_configured_endpoint_urls"])?
+                .lowercased() == "true")
+        let chain = CredentialChain(
+            environment: environment, profiles: profiles, home: home, endpoints: config.endpoints, region: config.region)
+        config.credentialsResult = Result { () throws(AWSError) in
+            RefreshingCredentials(provider: try chain.provider(profile: profile))
         }
         return config
     }
 
-    /// The credentials, or the one-line error naming what to set.
-    public func credentials() throws(AWSError) -> AWSCredentials { try credentialsResult.get() }
+    /// The chain's provider and its cache, or the one-line error saying why there is none.
+    /// Fetches nothing.
+    public func credentialProvider() throws(AWSError) -> RefreshingCredentials { try credentialsResult.get() }
+
+    /// Which provider the credentials come from ("environment", "credential_process of profile [dev]").
+    public var credentialSource: String? { try? credentialsResult.get().source }
+
+    /// The credentials (fetched now if they have not been), or the one-line error naming
+    /// the provider that failed and why.
+    public func credentials() throws(AWSError) -> AWSCredentials { try credentialProvider().current() }
 
     /// The region, or the one-line error naming what to set.
     public func requireRegion() throws(AWSError) -> String {
@@ -138,18 +85,6 @@ public struct AWSConfiguration: Sendable {
 
     /// Where requests to `service` go.
     public func endpoint(for service: AWSService, region: String) throws(AWSError) -> AWSEndpoint {
-        if !ignoreConfiguredEndpoints {
-            let candidates: [(String, String?)] = [
-                ("AWS_ENDPOINT_URL_\(service.environmentID)", environment["AWS_ENDPOINT_URL_\(service.environmentID)"]),
-                ("AWS_ENDPOINT_URL", environment["AWS_ENDPOINT_URL"]),
-                ("endpoint_url in profile [\(profile)]", profileEndpoint),
-            ]
-            for (setting, value) in candidates {
-                guard let value, !value.isEmpty else { continue }
-                guard let endpoint = AWSEndpoint(url: value) else { throw .badEndpoint(setting: setting, value: value) }
-                return endpoint
-            }
-        }
-        return .standard(service, region: region)
+        try endpoints.endpoint(for: service, region: region)
     }
 }

@@ -1,14 +1,18 @@
 /// Everything the AWS layer reports, each as one line that says what to do.
 /// Descriptions never contain secrets (no keys, tokens or signatures).
 public enum AWSError: Error, Sendable, Equatable, CustomStringConvertible {
-    /// No credentials anywhere in the chain; names what to set.
-    case missingCredentials(profile: String)
+    /// No credentials anywhere in the chain; names what to set (and why instance metadata,
+    /// the chain's last resort, gave none, when it was asked).
+    case missingCredentials(profile: String, instanceMetadata: String? = nil)
     /// Some but not all of a credential pair was found (`missing` names the absent setting).
     case partialCredentials(source: String, missing: String)
     /// AWS_PROFILE names a profile that neither file defines.
     case profileNotFound(profile: String)
-    /// The profile gets credentials in a way rightsize does not implement (SSO, assume-role...).
-    case unsupportedProfile(profile: String, setting: String)
+    /// The profile's settings cannot give credentials (a role without a source, a source
+    /// profile loop, an MFA code to type, a missing SSO setting...).
+    case invalidProfile(profile: String, problem: String)
+    /// A provider of the chain was asked and failed (`provider` names it, `problem` says why).
+    case credentialsFailed(provider: String, problem: String)
     case missingRegion(profile: String)
     case badEndpoint(setting: String, value: String)
     /// The service answered with an error status (after retries, when the call is retried).
@@ -24,17 +28,19 @@ public enum AWSError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .missingCredentials(let profile):
+        case .missingCredentials(let profile, let instanceMetadata):
             return "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (plus AWS_SESSION_TOKEN for temporary "
                 + "credentials), or add aws_access_key_id/aws_secret_access_key to profile [\(profile)] in ~/.aws/credentials "
-                + "(AWS_PROFILE selects the profile)"
+                + "(AWS_PROFILE selects the profile; docs/aws.md lists every source)"
+                + (instanceMetadata.map { "; instance metadata: \($0)" } ?? "")
         case .partialCredentials(let source, let missing):
             return "partial AWS credentials in \(source): \(missing) is not set"
         case .profileNotFound(let profile):
             return "AWS profile \"\(profile)\" (from AWS_PROFILE) is in neither ~/.aws/credentials nor ~/.aws/config"
-        case .unsupportedProfile(let profile, let setting):
-            return "AWS profile \"\(profile)\" uses \(setting), which rightsize does not support: export static credentials "
-                + "instead (e.g. eval \"$(aws configure export-credentials --profile \(profile) --format env)\")"
+        case .invalidProfile(let profile, let problem):
+            return "AWS profile \"\(profile)\": \(problem)"
+        case .credentialsFailed(let provider, let problem):
+            return "AWS credentials from \(provider) failed: \(problem)"
         case .missingRegion(let profile):
             return "no AWS region: set AWS_REGION (or AWS_DEFAULT_REGION), or region in profile [\(profile)] of ~/.aws/config"
         case .badEndpoint(let setting, let value):
@@ -52,6 +58,16 @@ public enum AWSError: Error, Sendable, Equatable, CustomStringConvertible {
             return "\(function) was still \(lastStatus) after \(Int(seconds)) s waiting for LastUpdateStatus Successful"
         case .malformedResponse(let operation, let problem):
             return "\(operation): unexpected response: \(problem)"
+        }
+    }
+
+    /// A problem with the settings or the credentials (exit status 2), not with a call.
+    public var isConfigurationProblem: Bool {
+        switch self {
+        case .missingCredentials, .partialCredentials, .profileNotFound, .invalidProfile, .credentialsFailed,
+            .missingRegion, .badEndpoint:
+            return true
+        default: return false
         }
     }
 

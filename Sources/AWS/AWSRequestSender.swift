@@ -17,14 +17,18 @@ public struct AWSRequestSender: Sendable {
     public var retry: RetryPolicy
     /// Per-attempt timeout, seconds.
     public var timeout: Double
-    let signer: SigV4Signer
+    /// Shared by every sender of a configuration: fetched once, refreshed before expiry.
+    public let credentials: RefreshingCredentials
 
-    /// Resolves credentials, region (unless given) and endpoint; throws the one-line error for what is missing.
+    /// Resolves credentials (fetching them, so that a provider's failure is reported before
+    /// anything else is sent), region (unless given) and endpoint; throws the one-line error
+    /// for what is missing.
     public init(
         http: HTTPClient, configuration: AWSConfiguration, service: AWSService, region: String? = nil,
         retry: RetryPolicy = RetryPolicy(), timeout: Double = 30
     ) throws(AWSError) {
-        let credentials = try configuration.credentials()
+        let credentials = try configuration.credentialProvider()
+        _ = try credentials.current()
         let resolvedRegion: String
         if let region { resolvedRegion = region } else { resolvedRegion = try configuration.requireRegion() }
         let region = resolvedRegion
@@ -34,7 +38,14 @@ public struct AWSRequestSender: Sendable {
         self.endpoint = try configuration.endpoint(for: service, region: region)
         self.retry = retry
         self.timeout = timeout
-        self.signer = SigV4Signer(credentials: credentials, region: region, service: service.signingName)
+        self.credentials = credentials
+    }
+
+    /// A signer with the credentials of this moment (refreshed ones once they are fetched).
+    public func signer() -> SigV4Signer {
+        // Cannot throw: init fetched once, and forSigning falls back to the last fetched.
+        let current = (try? credentials.forSigning()) ?? AWSCredentials(accessKeyId: "", secretAccessKey: "")
+        return SigV4Signer(credentials: current, region: region, service: service.signingName)
     }
 
     /// A signed request to `path` (percent-encoded as on the wire) on this service's endpoint.
@@ -45,7 +56,7 @@ public struct AWSRequestSender: Sendable {
         AWSRequestSender.sign(
             method: method, url: endpoint.url(path: path, query: query), host: endpoint.hostHeader,
             path: endpoint.basePath + path, query: query, headers: headers, body: body,
-            signer: signer, date: date, timeout: timeout ?? self.timeout)
+            signer: signer(), date: date, timeout: timeout ?? self.timeout)
     }
 
     /// Signs a request to any URL with `signer` (used for IAM-authorised API Gateway URLs too).
@@ -71,6 +82,8 @@ public struct AWSRequestSender: Sendable {
         var backoff = retry.backoff()
         while true {
             attempt += 1
+            // Waits for a refresh only past the mandatory time; its failure ends the call.
+            _ = try credentials.current()
             let request = signedRequest(method: method, path: path, query: query, headers: headers, body: body)
             let outcome = await http.send(request)
             let failure: AWSError
@@ -95,18 +108,9 @@ public struct AWSRequestSender: Sendable {
         }
     }
 
-    /// The AWS error code and message of an error response: `x-amzn-ErrorType`, else the
-    /// JSON body's `__type`/`code`/`Code`/`Type`; `message`/`Message`.
+    /// The AWS error code and message of an error response, whatever the body (JSON, XML,
+    /// empty, a proxy's HTML page): see `ErrorBody`. The message is one line.
     public static func errorCodeAndMessage(_ response: HTTPResponse) -> (code: String, message: String) {
-        let json = (try? JSONSerialization.jsonObject(with: Data(response.body))) as? [String: Any] ?? [:]
-        var code =
-            response.header("x-amzn-ErrorType")
-            ?? (json["__type"] as? String) ?? (json["code"] as? String) ?? (json["Code"] as? String) ?? ""
-        // "Name:http://internal..." and "com.amazon.coral#Name" forms.
-        if let colon = code.firstIndex(of: ":") { code = String(code[..<colon]) }
-        if let hash = code.lastIndex(of: "#") { code = String(code[code.index(after: hash)...]) }
-        if code.isEmpty { code = (json["Type"] as? String) ?? "HTTP\(response.status)" }
-        let message = (json["message"] as? String) ?? (json["Message"] as? String) ?? ""
-        return (code, message)
+        ErrorBody.codeAndMessage(response)
     }
 }

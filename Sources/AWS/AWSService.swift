@@ -17,6 +17,9 @@ public struct AWSService: Sendable, Hashable {
 
     public static let lambda = AWSService(signingName: "lambda", endpointPrefix: "lambda", environmentID: "LAMBDA")
     public static let cloudWatchLogs = AWSService(signingName: "logs", endpointPrefix: "logs", environmentID: "CLOUDWATCH_LOGS")
+    /// STS (assume role) and the IAM Identity Center portal (GetRoleCredentials), for credentials.
+    public static let sts = AWSService(signingName: "sts", endpointPrefix: "sts", environmentID: "STS")
+    public static let ssoPortal = AWSService(signingName: "awsssoportal", endpointPrefix: "portal.sso", environmentID: "SSO")
     /// IAM-authorised API Gateway URLs: signed, but the URL is the endpoint.
     public static let executeAPI = AWSService(
         signingName: "execute-api", endpointPrefix: "execute-api",

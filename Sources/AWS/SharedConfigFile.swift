@@ -37,12 +37,54 @@ struct SharedConfigFile {
         self.init(text: String(decoding: data, as: UTF8.self))
     }
 
-    /// A profile in ~/.aws/config: `[profile name]`, or `[default]` for the default profile.
-    func configProfile(_ name: String) -> [String: String]? {
-        if name == "default" { return sections["default"] ?? sections["profile default"] }
-        return sections["profile \(name)"]
+    /// The config file's profiles by name: `[profile name]`, and `[default]` for "default".
+    var configProfiles: [String: [String: String]] {
+        var out: [String: [String: String]] = [:]
+        for (section, settings) in sections where section.hasPrefix("profile ") {
+            out[String(section.dropFirst("profile ".count))] = settings
+        }
+        // `[default]` wins over `[profile default]`.
+        if let settings = sections["default"] { out["default", default: [:]].merge(settings) { _, new in new } }
+        return out
     }
 
-    /// A profile in ~/.aws/credentials: `[name]`.
-    func credentialsProfile(_ name: String) -> [String: String]? { sections[name] }
+    /// The config file's `[sso-session name]` sections by name.
+    var ssoSessions: [String: [String: String]] {
+        var out: [String: [String: String]] = [:]
+        for (section, settings) in sections where section.hasPrefix("sso-session ") {
+            out[String(section.dropFirst("sso-session ".count))] = settings
+        }
+        return out
+    }
+}
+
+/// Both shared files' profiles. Like botocore, a profile's settings are the config file's
+/// with the credentials file's on top, so `region`, `role_arn` or `credential_process` count
+/// in either file; static keys are looked up per file, in the chain's order.
+struct AWSProfiles: Sendable {
+    var config: [String: [String: String]] = [:]
+    var credentials: [String: [String: String]] = [:]
+    var ssoSessions: [String: [String: String]] = [:]
+    var configPath = "~/.aws/config"
+    var credentialsPath = "~/.aws/credentials"
+
+    init(configPath: String, credentialsPath: String) {
+        self.configPath = configPath
+        self.credentialsPath = credentialsPath
+        if let file = SharedConfigFile(path: configPath) {
+            config = file.configProfiles
+            ssoSessions = file.ssoSessions
+        }
+        if let file = SharedConfigFile(path: credentialsPath) { credentials = file.sections }
+    }
+
+    /// The merged settings of profile `name` (empty values count as unset); nil when neither file has it.
+    func settings(_ name: String) -> [String: String]? {
+        guard config[name] != nil || credentials[name] != nil else { return nil }
+        var merged = config[name] ?? [:]
+        merged.merge(credentials[name] ?? [:]) { _, new in new }
+        return merged.filter { !$0.value.isEmpty }
+    }
+
+    func exists(_ name: String) -> Bool { config[name] != nil || credentials[name] != nil }
 }

@@ -10,8 +10,10 @@ struct CallRequests: Sendable {
     let timeout: Double
     /// Lambda clients by region ("" = the configured region).
     let lambdaClients: [String: LambdaClient]
-    /// execute-api signers by region.
-    let apiSigners: [String: SigV4Signer]
+    /// Regions of the signed HTTP targets, and the credentials they are signed with (refreshed
+    /// during the run, so each request is signed with those of the moment it is built).
+    let apiRegions: Set<String>
+    let apiCredentials: RefreshingCredentials?
     /// The configured region, for signed HTTP targets whose host does not name one.
     let defaultRegion: String?
 
@@ -21,7 +23,8 @@ struct CallRequests: Sendable {
         self.timeout = timeout
         self.defaultRegion = configuration.region
         var lambdaClients: [String: LambdaClient] = [:]
-        var apiSigners: [String: SigV4Signer] = [:]
+        var apiRegions: Set<String> = []
+        var apiCredentials: RefreshingCredentials?
         for call in calls {
             switch call.target {
             case .lambda(_, let region, _, _):
@@ -33,13 +36,17 @@ struct CallRequests: Sendable {
                 guard signed else { continue }
                 let region: String
                 if let fromURL = Self.apiGatewayRegion(url) { region = fromURL } else { region = try configuration.requireRegion() }
-                if apiSigners[region] == nil {
-                    apiSigners[region] = SigV4Signer(credentials: try configuration.credentials(), region: region, service: "execute-api")
+                apiRegions.insert(region)
+                if apiCredentials == nil {
+                    let credentials = try configuration.credentialProvider()
+                    _ = try credentials.current()
+                    apiCredentials = credentials
                 }
             }
         }
         self.lambdaClients = lambdaClients
-        self.apiSigners = apiSigners
+        self.apiRegions = apiRegions
+        self.apiCredentials = apiCredentials
     }
 
     /// The region in an API Gateway host name (`<id>.execute-api.<region>.amazonaws.com`).
@@ -63,7 +70,9 @@ struct CallRequests: Sendable {
             let body = method == "GET" || method == "HEAD" ? [] : payload
             let headers: [(name: String, value: String)] = body.isEmpty ? [] : [("Content-Type", "application/json")]
             if signed, let components = URLComponents(string: url), let host = components.host {
-                let signer = apiSigners[Self.apiGatewayRegion(url) ?? defaultRegion ?? ""]!
+                let credentials = (try? apiCredentials?.forSigning()) ?? AWSCredentials(accessKeyId: "", secretAccessKey: "")
+                let signer = SigV4Signer(
+                    credentials: credentials, region: Self.apiGatewayRegion(url) ?? defaultRegion ?? "", service: "execute-api")
                 let hostHeader = components.port.map { "\(host):\($0)" } ?? host
                 return AWSRequestSender.sign(
                     method: method, url: url, host: hostHeader, path: components.percentEncodedPath,

@@ -7,10 +7,15 @@ public struct LoadedSchedule: Sendable {
     public var header: RunHeader
     /// The calls in file order.
     public var calls: [ScheduledCall]
+    /// The file's name in messages, and each call's line in it (empty when not read from a file).
+    public var name: String
+    public var lines: [Int]
 
-    public init(header: RunHeader, calls: [ScheduledCall]) {
+    public init(header: RunHeader, calls: [ScheduledCall], name: String = "schedule", lines: [Int] = []) {
         self.header = header
         self.calls = calls
+        self.name = name
+        self.lines = lines
     }
 
     /// Reads `path` (nil or "-" = stdin). Every problem is an `InputError` naming file, line and field.
@@ -21,6 +26,7 @@ public struct LoadedSchedule: Sendable {
         var calls: [ScheduledCall] = []
         var phaseMemory: [Int: (memory: Int, line: Int)] = [:]
         var seqLines: [Int: Int] = [:]
+        var lines: [Int] = []
         try reader.forEachRecord { line, record in
             switch record {
             case .run(let h) where header == nil && calls.isEmpty:
@@ -42,6 +48,7 @@ public struct LoadedSchedule: Sendable {
                 }
                 seqLines[call.seq] = line
                 calls.append(call)
+                lines.append(line)
             default:
                 let problem =
                     header == nil
@@ -53,7 +60,7 @@ public struct LoadedSchedule: Sendable {
         guard let header else {
             throw InputError(file: name, problem: "empty: expected a run header and schedule lines (a schedule written by plan)")
         }
-        return LoadedSchedule(header: header, calls: calls)
+        return LoadedSchedule(header: header, calls: calls, name: name, lines: lines)
     }
 
     /// Phases in order, each with its calls in send order (at_s, then seq).

@@ -3,6 +3,7 @@ import Clocks
 import CurlHTTP
 import Foundation
 import RecordSchema
+import ToolSupport
 
 /// How invoke runs a schedule.
 public struct InvokeOptions: Sendable {
@@ -37,11 +38,13 @@ public final class OpenLoopInvoker: Sendable {
     let state: RunState
 
     /// Resolves credentials, regions and endpoints for every call (throws the one-line
-    /// `AWSError` naming what to set) before anything is sent.
+    /// `AWSError` naming what to set) and refuses memory phases that cannot happen
+    /// (`InputError`) before anything is sent.
     public init(
         schedule: LoadedSchedule, options: InvokeOptions, configuration: AWSConfiguration,
         http: HTTPClient
-    ) throws(AWSError) {
+    ) throws {
+        if options.setMemory { try Self.checkQualifiedPhases(schedule) }
         self.schedule = schedule
         self.options = options
         self.http = http
@@ -105,26 +108,69 @@ public final class OpenLoopInvoker: Sendable {
         return state.invocationsInSeqOrder()
     }
 
+    /// A qualifier other than $LATEST names an alias or a published version, whose memory
+    /// cannot change: UpdateFunctionConfiguration changes $LATEST only, so every phase would
+    /// run at the version's one size. More than one memory size for such a target is refused.
+    static func checkQualifiedPhases(_ schedule: LoadedSchedule) throws {
+        var sizes: [String: (sizes: Set<Int>, first: Int)] = [:]
+        var order: [String] = []
+        for (k, call) in schedule.calls.enumerated() {
+            guard case .lambda(let function, _, _, let qualifier?) = call.target, qualifier != "$LATEST" else { continue }
+            let name = "\(function):\(qualifier)"
+            if sizes[name] == nil { order.append(name) }
+            sizes[name, default: ([], k)].sizes.insert(call.memoryMB)
+        }
+        for name in order {
+            let (found, first) = sizes[name]!
+            guard found.count > 1 else { continue }
+            throw InputError(
+                file: schedule.name, line: schedule.lines.indices.contains(first) ? schedule.lines[first] : nil,
+                field: "qualifier",
+                problem: "\(name) is an alias or version, whose memory cannot change (only $LATEST's can), but the schedule "
+                    + "has memory phases \(found.sorted().map(String.init).joined(separator: ", ")) MB: drop qualifier to "
+                    + "measure $LATEST, or plan one memory size per qualified run")
+        }
+    }
+
     /// Functions whose memory a phase sets: Lambda targets' functions and HTTP targets'
-    /// `application`, each with the region its client uses.
-    func functionsToSize(_ phase: LoadedSchedule.Phase) -> [(function: String, region: String)] {
+    /// `application`, each with the region its client uses; and the Lambda targets invoked
+    /// through an alias or version, whose size is checked instead (it cannot be set).
+    func functionsToSize(
+        _ phase: LoadedSchedule.Phase
+    ) -> (
+        set: [(function: String, region: String)], check: [(function: String, qualifier: String, region: String)]
+    ) {
         var seen = Set<String>()
         var out: [(String, String)] = []
+        var check: [(String, String, String)] = []
         for k in phase.callIndices {
             let call = schedule.calls[k]
             let (function, region): (String, String?)
             switch call.target {
+            case .lambda(let f, let r, _, let qualifier?) where qualifier != "$LATEST":
+                if seen.insert("\(r ?? "")\u{0}\(f)\u{0}\(qualifier)").inserted { check.append((f, qualifier, r ?? "")) }
+                continue
             case .lambda(let f, let r, _, _): (function, region) = (f, r)
             case .http: (function, region) = (call.application, nil)
             }
             if seen.insert("\(region ?? "")\u{0}\(function)").inserted { out.append((function, region ?? "")) }
         }
-        return out
+        return (out, check)
     }
 
     func setMemory(_ phase: LoadedSchedule.Phase) async throws {
-        let targets = functionsToSize(phase)
+        let (targets, qualified) = functionsToSize(phase)
         let clients = lambdaForMemory
+        let scheduleName = schedule.name
+        for (function, qualifier, region) in qualified {
+            let size = try await clients[region]!.getFunctionConfiguration(function, qualifier: qualifier).memorySize
+            guard size == phase.memoryMB else {
+                throw InputError(
+                    file: scheduleName, field: "qualifier",
+                    problem: "\(function):\(qualifier) runs at \(size) MB (a version's memory cannot change), but phase "
+                        + "\(phase.index) is \(phase.memoryMB) MB: plan memory_sizes [\(size)] for it, or drop qualifier")
+            }
+        }
         let options = self.options
         let state = self.state
         // The change runs as a child task so that Ctrl-C can abandon the wait.

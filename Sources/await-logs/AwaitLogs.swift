@@ -1,3 +1,4 @@
+import AWS
 import ArgumentParser
 import LogCollection
 import NDJSONIO
@@ -105,6 +106,8 @@ struct AwaitLogs: AsyncRightsizeTool {
             } catch {
                 display.finish()
                 StandardError.write("await-logs: \(error)\n")
+                // Settings and credentials are bad input; a failing call is a runtime failure.
+                if let aws = error as? AWSError, aws.isConfigurationProblem { return ExitStatus.badInput }
                 return ExitStatus.failure
             }
             display.finish()

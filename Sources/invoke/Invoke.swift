@@ -75,7 +75,7 @@ struct Invoke: AsyncRightsizeTool {
             invoker = try OpenLoopInvoker(schedule: loaded, options: options, configuration: .resolve(), http: http)
         } catch {
             Self.complain("\(error)")
-            throw ExitCode(ExitStatus.failure)
+            throw ExitCode(Self.status(of: error))
         }
 
         let signals = InterruptSignals { _ in invoker.interrupt() }
@@ -93,7 +93,7 @@ struct Invoke: AsyncRightsizeTool {
         } catch {
             progress.stop()
             Self.complain("\(error)")
-            throw ExitCode(ExitStatus.failure)
+            throw ExitCode(Self.status(of: error))
         }
         progress.stop()
         let endedUnixMs = WallClock.unixMilliseconds()
@@ -115,4 +115,11 @@ struct Invoke: AsyncRightsizeTool {
     }
 
     static func complain(_ text: String) { StandardError.line("invoke", text) }
+
+    /// Bad input and settings (the schedule, credentials, region) exit 2; anything else 1.
+    static func status(of error: any Error) -> Int32 {
+        if error is InputError { return ExitStatus.badInput }
+        if let aws = error as? AWSError, aws.isConfigurationProblem { return ExitStatus.badInput }
+        return ExitStatus.failure
+    }
 }

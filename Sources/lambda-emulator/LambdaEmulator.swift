@@ -41,13 +41,17 @@ struct LambdaEmulator: AsyncRightsizeTool {
     @Flag(name: .customLong("no-auth"), help: "Accept requests without checking their SigV4 signature.")
     var noAuth = false
 
-    @Option(name: .customLong("access-key-id"), help: "Access key id clients must sign with (default AKIDLOCALEMULATOR).")
-    var accessKeyId: String?
+    @Option(
+        name: .customLong("access-key-id"),
+        help:
+            "Access key id clients must sign with (default AKIDLOCALEMULATOR); repeat, each with its --secret-access-key-file, to accept several."
+    )
+    var accessKeyId: [String] = []
 
     @Option(
         name: .customLong("secret-access-key-file"),
         help: ArgumentHelp("File holding the secret key clients must sign with (default: local-emulator-secret-key).", valueName: "file"))
-    var secretAccessKeyFile: String?
+    var secretAccessKeyFile: [String] = []
 
     @Option(help: "Region in ARNs and log messages.")
     var region = EmulatorOptions().region
@@ -136,13 +140,18 @@ struct LambdaEmulator: AsyncRightsizeTool {
         if noAuth {
             o.credentials = nil
         } else {
-            let key = accessKeyId ?? o.config.accessKeyId ?? EmulatorOptions.defaultAccessKeyId
-            var secret = o.config.secretAccessKey ?? EmulatorOptions.defaultSecretAccessKey
-            if let file = secretAccessKeyFile {
-                guard let data = FileManager.default.contents(atPath: file) else { throw EmulatorError("\(file): cannot read") }
-                secret = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard accessKeyId.count <= 1 || accessKeyId.count == secretAccessKeyFile.count else {
+                throw EmulatorError("give one --secret-access-key-file for each --access-key-id")
             }
-            o.credentials = [key: secret]
+            var secrets: [String] = []
+            for file in secretAccessKeyFile {
+                guard let data = FileManager.default.contents(atPath: file) else { throw EmulatorError("\(file): cannot read") }
+                secrets.append(String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+            let keys = accessKeyId.isEmpty ? [o.config.accessKeyId ?? EmulatorOptions.defaultAccessKeyId] : accessKeyId
+            let defaultSecret = o.config.secretAccessKey ?? EmulatorOptions.defaultSecretAccessKey
+            o.credentials = [:]
+            for (k, key) in keys.enumerated() { o.credentials?[key] = k < secrets.count ? secrets[k] : defaultSecret }
         }
         return o
     }

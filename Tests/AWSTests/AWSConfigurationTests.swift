@@ -89,7 +89,7 @@ struct AWSConfigurationTests {
     @Test func missingPiecesSayWhatToSet() throws {
         let h = try home()
         defer { h.remove() }
-        let none = AWSConfiguration.resolve(environment: [:], home: h.path)
+        let none = AWSConfiguration.resolve(environment: ["AWS_EC2_METADATA_DISABLED": "true"], home: h.path)
         let missing = try #require(throws: AWSError.self) { try none.credentials() }
         #expect("\(missing)".contains("AWS_ACCESS_KEY_ID") && "\(missing)".contains("AWS_SECRET_ACCESS_KEY"))
         let region = try #require(throws: AWSError.self) { try none.requireRegion() }
@@ -100,10 +100,12 @@ struct AWSConfigurationTests {
         }
         let unknown = AWSConfiguration.resolve(environment: ["AWS_PROFILE": "nope"], home: h.path)
         #expect(throws: AWSError.profileNotFound(profile: "nope")) { try unknown.credentials() }
-        let sso = try home(config: "[profile corp]\nsso_session = x\nregion = us-east-1\n")
+        let sso = try home(config: "[profile corp]\nsso_session = x\nsso_account_id = 1\nsso_role_name = r\nregion = us-east-1\n")
         defer { sso.remove() }
         let ssoConfig = AWSConfiguration.resolve(environment: ["AWS_PROFILE": "corp"], home: sso.path)
-        #expect(throws: AWSError.unsupportedProfile(profile: "corp", setting: "sso_session")) { try ssoConfig.credentials() }
+        #expect(throws: AWSError.invalidProfile(profile: "corp", problem: "sso_session \"x\" has no [sso-session x] section")) {
+            try ssoConfig.credentials()
+        }
     }
 
     @Test func errorDescriptionsNeverShowSecrets() throws {

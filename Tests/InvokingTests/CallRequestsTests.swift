@@ -87,4 +87,16 @@ struct CallRequestsTests {
         #expect(abs(s.achievedRate - 99 / (990.99 / 1000)) < 1e-6)
         #expect(s.outcomes == ["ok": 99, "throttled": 1])
     }
+
+    /// A qualified target's memory is checked, never set: UpdateFunctionConfiguration would change $LATEST.
+    @Test func qualifiedTargetsAreCheckedNotSized() throws {
+        let live = try call(.lambda(function: "f", region: nil, invocationType: "RequestResponse", qualifier: "live"))
+        var latest = try call(.lambda(function: "g", region: nil, invocationType: "RequestResponse", qualifier: "$LATEST"))
+        latest.seq = 1
+        let schedule = LoadedSchedule(header: ScheduleFile.header(memorySizes: [128], scheduled: 2), calls: [live, latest])
+        let invoker = try OpenLoopInvoker(schedule: schedule, options: InvokeOptions(), configuration: config, http: HTTPClient())
+        let (set, check) = invoker.functionsToSize(schedule.phases[0])
+        #expect(set.map(\.function) == ["g"])
+        #expect(check.map { "\($0.function):\($0.qualifier)" } == ["f:live"])
+    }
 }

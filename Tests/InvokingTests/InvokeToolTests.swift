@@ -247,9 +247,10 @@ struct InvokeToolTests {
         let empty = [
             "HOME": dir.path, "AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_PROFILE": "",
             "AWS_SESSION_TOKEN": "", "AWS_REGION": "us-east-1", "AWS_DEFAULT_REGION": "",
+            "AWS_EC2_METADATA_DISABLED": "true",
         ]
         let result = try Tools.run("invoke", [dir.file("s.ndjson"), "-o", dir.file("out.ndjson")], environment: empty)
-        #expect(result.status == 1)
+        #expect(result.status == 2)
         #expect(result.stderr.hasPrefix("invoke: no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"))
         #expect(result.stderr.split(separator: "\n").count == 1)
         #expect(!dir.exists("out.ndjson"))
@@ -258,6 +259,70 @@ struct InvokeToolTests {
         noRegion["AWS_SECRET_ACCESS_KEY"] = "s"
         noRegion["AWS_REGION"] = ""
         let r2 = try Tools.run("invoke", [dir.file("s.ndjson")], environment: noRegion)
-        #expect(r2.status == 1 && r2.stderr.hasPrefix("invoke: no AWS region: set AWS_REGION"))
+        #expect(r2.status == 2 && r2.stderr.hasPrefix("invoke: no AWS region: set AWS_REGION"))
+    }
+
+    /// A qualifier names an alias or version, whose memory cannot change: phases at several
+    /// sizes would all run at one. Refused before anything is sent (no credentials needed).
+    @Test func qualifiedTargetWithSeveralMemorySizesIsRefused() throws {
+        let dir = try TemporaryDirectory("invoke")
+        defer { dir.remove() }
+        let live = Target.lambda(function: "faas_measure", region: nil, invocationType: "RequestResponse", qualifier: "live")
+        let calls = try [128, 256].enumerated().map { phase, memory in
+            try ScheduleFile.call(seq: phase, phase: phase, memory: memory, at: 0, target: live, payload: "{}")
+        }
+        try dir.write("s.ndjson", ScheduleFile.text(memorySizes: [128, 256], calls))
+        let env = [
+            "HOME": dir.path, "AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_PROFILE": "",
+            "AWS_ENDPOINT_URL": "http://127.0.0.1:9", "AWS_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true",
+        ]
+        let result = try Tools.run("invoke", [dir.file("s.ndjson"), "-o", dir.file("out.ndjson")], environment: env)
+        #expect(result.status == 2)
+        #expect(
+            result.stderr
+                == "invoke: \(dir.file("s.ndjson")):2: qualifier: faas_measure:live is an alias or version, whose memory cannot "
+                + "change (only $LATEST's can), but the schedule has memory phases 128, 256 MB: drop qualifier to measure "
+                + "$LATEST, or plan one memory size per qualified run\n")
+        #expect(!dir.exists("out.ndjson"))
+        // With --no-set-memory nothing is changed, so nothing is refused (the run then fails on the closed port).
+        let unchanged = try Tools.run("invoke", [dir.file("s.ndjson"), "--no-set-memory", "-o", dir.file("out.ndjson")], environment: env)
+        #expect(!unchanged.stderr.contains("qualifier"))
+    }
+
+    /// Credentials from a profile's credential_process sign every call; a failing provider is
+    /// one line naming it, exit 2, and no secret in it.
+    @Test func credentialProcessProfileSignsTheRunAndFailuresNameIt() throws {
+        let emulator = try LocalEmulator.start()
+        defer { emulator.stop() }
+        let dir = try TemporaryDirectory("invoke")
+        defer { dir.remove() }
+        let script = dir.file("creds.sh")
+        try dir.write(
+            "creds.sh",
+            "#!/bin/sh\necho '{\"Version\": 1, \"AccessKeyId\": \"\(emulator.accessKeyId)\", \"SecretAccessKey\": \"\(emulator.secretAccessKey)\"}'\n"
+        )
+        let failing = dir.file("fail.sh")
+        try dir.write("fail.sh", "#!/bin/sh\necho '{\"Version\": 9, \"AccessKeyId\": \"AKIDX\", \"SecretAccessKey\": \"TOPSECRETPROC\"}'\n")
+        chmod(script, 0o755)
+        chmod(failing, 0o755)
+        try FileManager.default.createDirectory(atPath: dir.file(".aws"), withIntermediateDirectories: true)
+        try dir.write(".aws/config", "[profile proc]\ncredential_process = \(script)\n[profile bad]\ncredential_process = \(failing)\n")
+        let calls = try (0..<3).map {
+            try ScheduleFile.call(seq: $0, phase: 0, memory: 128, at: Double($0) * 0.05, target: ScheduleFile.lambda, payload: "{}")
+        }
+        try dir.write("s.ndjson", ScheduleFile.text(memorySizes: [128], calls))
+        var env = environment(emulator, home: dir.path)
+        env["AWS_ACCESS_KEY_ID"] = ""
+        env["AWS_SECRET_ACCESS_KEY"] = ""
+        env["AWS_EC2_METADATA_DISABLED"] = "true"
+        env["AWS_PROFILE"] = "proc"
+        let result = try Tools.run("invoke", [dir.file("s.ndjson"), "-o", dir.file("out.ndjson"), "-q"], environment: env)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try InvocationsOutput(path: dir.file("out.ndjson")).invocations.allSatisfy { $0.httpStatus == 200 })
+        env["AWS_PROFILE"] = "bad"
+        let bad = try Tools.run("invoke", [dir.file("s.ndjson"), "-o", dir.file("bad.ndjson")], environment: env)
+        #expect(bad.status == 2)
+        #expect(bad.stderr == "invoke: AWS credentials from credential_process of profile [bad] failed: its output has Version 9, not 1\n")
+        #expect(!bad.stderr.contains("TOPSECRETPROC"))
     }
 }
