@@ -9,8 +9,11 @@ import Testing
 @Suite(.serialized)
 struct RefreshAndErrorTests {
     /// credential_process hands out key n (AKIDROT<n>) valid for 6 s; calls are signed every
-    /// 100 ms for 14 s, some still running when their key is replaced. Every call must be
-    /// accepted, keys must only move forward, and later calls must carry newer keys.
+    /// 100 ms, some still running when their key is replaced, until four keys have been used
+    /// (about 9 s: each key is replaced halfway through its life; longer on a loaded machine,
+    /// where the loop runs less often, but keys expire by the clock). Every call must be accepted, keys must only move
+    /// forward, and credential_process must run at most once per half-lifetime (no storm).
+    /// Structural only: how long signing took is printed, not asserted.
     @Test func expiringCredentialsAreRefreshedWithoutLosingACall() async throws {
         let s = try Situation()
         defer { s.remove() }
@@ -40,26 +43,32 @@ struct RefreshAndErrorTests {
         let results = Results()
         let start = Date()
         var keys: [String] = []
-        while Date().timeIntervalSince(start) < 14 {
+        var slowestSigningS = 0.0
+        while Set(keys).count < 4, Date().timeIntervalSince(start) < 120 {
+            let before = Date()
             let request = lambda.invokeRequest(function: "faas_measure", payload: Array(#"{"cmds":{"sleep":700}}"#.utf8))
+            slowestSigningS = max(slowestSigningS, Date().timeIntervalSince(before))
             let key = try #require(SignedBy.accessKey(request))
             keys.append(key)
             results.expect(1)
             http.submit(request) { outcome in results.add(key, outcome.response?.status ?? -1) }
             try await Task.sleep(nanoseconds: 100_000_000)
         }
+        let elapsed = Date().timeIntervalSince(start)
         #expect(await Wait.until(timeout: 60) { results.done })
         let statuses = results.statuses
         #expect(statuses.count == keys.count)
         #expect(statuses.allSatisfy { $0.status == 200 }, "\(statuses.filter { $0.status != 200 })")
         let numbers = keys.map { Int($0.dropFirst("AKIDROT".count))! }
         #expect(numbers == numbers.sorted(), "keys went back: \(numbers)")
-        #expect(Set(numbers).count >= 3, "refreshed \(Set(numbers).count - 1) times in 14 s of 6-s credentials")
-        #expect(numbers.first == 1 && numbers.last! > 1)
+        #expect(Set(numbers).count >= 4, "refreshed \(Set(numbers).count - 1) times in \(elapsed) s of 6-s credentials")
+        #expect(numbers.first == 1)
         let runs = Int(try s.dir.read("rotate.sh.count").trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
-        // One fetch per key used (plus at most one fetched at the very end): no refresh storm.
-        #expect(runs <= Set(numbers).count + 1)
-        print("refresh: \(keys.count) calls, keys \(Set(numbers).sorted()), credential_process ran \(runs) times")
+        // The background refresh starts at most once per half-lifetime (3 s), plus the first fetch.
+        #expect(runs <= Int(elapsed / 3) + 2, "credential_process ran \(runs) times in \(elapsed) s")
+        print(
+            "refresh: \(keys.count) calls in \(Int(elapsed)) s, keys \(Set(numbers).sorted()), credential_process ran \(runs) times, slowest signing \(Int(slowestSigningS * 1000)) ms"
+        )
     }
 
     final class Results: @unchecked Sendable {  // guarded by lock
