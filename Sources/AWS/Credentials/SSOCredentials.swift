@@ -43,20 +43,27 @@ struct SSOCredentials: CredentialProvider {
         case .failure(let error):
             throw .credentialsFailed(provider: name, problem: "GetRoleCredentials at \(endpoint): \(error.message)")
         case .success(let response) where response.status == 200:
-            guard let json = try? JSONTree.parse(response.body), let role = json["roleCredentials"],
-                let key = role["accessKeyId"]?.string, let secret = role["secretAccessKey"]?.string
-            else {
+            guard let credentials = Self.roleCredentials(response.body) else {
                 throw .credentialsFailed(provider: name, problem: "GetRoleCredentials answered without roleCredentials")
             }
-            let expiration = role["expiration"]?.double.map { Date(timeIntervalSince1970: $0 / 1000) }
-            return ExpiringCredentials(
-                AWSCredentials(accessKeyId: key, secretAccessKey: secret, sessionToken: role["sessionToken"]?.string),
-                expiration: expiration)
+            return credentials
         case .success(let response):
             let (code, message) = ErrorBody.codeAndMessage(response)
             var problem = "GetRoleCredentials: HTTP \(response.status) \(code)" + (message.isEmpty ? "" : ": \(message)")
             if response.status == 401 || response.status == 403 || code == "UnauthorizedException" { problem += ": \(loginHint)" }
             throw .credentialsFailed(provider: name, problem: problem)
         }
+    }
+
+    /// GetRoleCredentials' answer. A function of its own, outside the typed-throws `fetch`:
+    /// Swift 6.3's optimizer (CopyPropagation) crashed on this parsing inlined there.
+    static func roleCredentials(_ body: [UInt8]) -> ExpiringCredentials? {
+        guard let json = try? JSONTree.parse(body), let role = json["roleCredentials"],
+            let key = role["accessKeyId"]?.string, let secret = role["secretAccessKey"]?.string
+        else { return nil }
+        let expiration = role["expiration"]?.double.map { Date(timeIntervalSince1970: $0 / 1000) }
+        return ExpiringCredentials(
+            AWSCredentials(accessKeyId: key, secretAccessKey: secret, sessionToken: role["sessionToken"]?.string),
+            expiration: expiration)
     }
 }
