@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .executable(name: "plan", targets: ["plan"]),
         .executable(name: "invoke", targets: ["invoke"]),
+        .executable(name: "merge-shards", targets: ["merge-shards"]),
         .executable(name: "await-logs", targets: ["await-logs"]),
         .executable(name: "fit", targets: ["fit"]),
         .executable(name: "report", targets: ["report"]),
@@ -87,6 +88,7 @@ let package = Package(
         .executableTarget(
             name: "invoke",
             dependencies: ["Invoking", "NDJSONIO", "RecordSchema", "ToolSupport", "AWS", "CurlHTTP", "Clocks", argumentParser]),
+        .executableTarget(name: "merge-shards", dependencies: ["Invoking", "ToolSupport", argumentParser]),
         .executableTarget(
             name: "await-logs", dependencies: ["LogCollection", "NDJSONIO", "RecordSchema", "ToolSupport", "AWS", argumentParser]),
         .executableTarget(name: "fit", dependencies: ["Modeling", "NDJSONIO", "ToolSupport", argumentParser]),
@@ -118,6 +120,7 @@ let package = Package(
             name: "InvokingTests",
             dependencies: [
                 "Invoking", "JSON", "RecordSchema", "NDJSONIO", "ToolSupport", "TestSupport", "invoke", "plan", "lambda-emulator",
+                "merge-shards",
             ]),
         .testTarget(
             name: "LogCollectionTests",

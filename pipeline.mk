@@ -4,6 +4,7 @@
 #   make -f pipeline.mk WORKLOAD=w.json      # any workload (AWS or local)
 #   make -f pipeline.mk fit FIT_FLAGS='--max-duration-ms 200'   # re-fit cached logs (and re-render)
 #   make -f pipeline.mk report               # re-render only
+#   make -f pipeline.mk SHARDS=4             # invoke as 4 local shards, merged (docs/invoke.md)
 #   make -f pipeline.mk test                 # the whole test suite
 #   make -f pipeline.mk acceptance           # live accuracy and timing checks (slow; a quiet machine)
 #
@@ -26,6 +27,7 @@ FIT_FLAGS ?=
 PRICES ?=
 REPORT_FLAGS ?=
 EMULATOR_FLAGS ?=
+SHARDS ?= 1
 
 # The run's name and target come from the workload, read by plan itself (once it is built).
 ifneq ($(wildcard $(BIN)/plan),)
@@ -75,8 +77,13 @@ $(RUN_DIR)/schedule.ndjson: $(WORKLOAD) $(BIN)/plan $(RUN_DIR)/plan.flags | $(RU
 # invoke and await-logs answer Ctrl-C by writing a complete file of what they did (marked
 # interrupted). That file goes to X.part and becomes X only when the stage succeeded, so
 # an interrupted stage is redone next time whatever order the signal reaches the processes.
+# SHARDS=N runs N local invoke shards from a common start and merges them (docs/invoke.md).
 $(RUN_DIR)/invocations.ndjson: $(RUN_DIR)/schedule.ndjson $(BIN)/invoke
+ifeq ($(filter-out 0 1,$(SHARDS)),)
 	$(WITH_TARGET) $(BIN)/invoke $(INVOKE_FLAGS) $< -o $@.part && mv $@.part $@
+else
+	$(WITH_TARGET) scripts/run-shards.sh $(SHARDS) $(BIN) $< $@.part $(INVOKE_FLAGS) && mv $@.part $@
+endif
 
 # await-logs exits 3 when the wait timed out; its output is still complete for what it
 # found and the report says what is missing, so the pipeline goes on.

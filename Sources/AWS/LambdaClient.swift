@@ -116,6 +116,25 @@ public struct LambdaClient: Sendable {
         }
     }
 
+    /// Waits until another process's change to `memorySize` is live (a sharded run's other
+    /// shards wait for shard 0's): polls until the configuration shows that size with its
+    /// update finished; `timeout` seconds without it throw.
+    public func waitForMemorySize(
+        _ function: String, _ memorySize: Int, pollInterval: Double = 0.25, timeout: Double = 300
+    ) async throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let config = try await getFunctionConfiguration(function)
+            let status = config.lastUpdateStatus ?? "Successful"
+            if config.memorySize == memorySize && status == "Successful" { return }
+            guard Date() < deadline else {
+                throw AWSError.waitTimedOut(
+                    function: function, seconds: timeout, lastStatus: "\(status) at \(config.memorySize) MB, waiting for \(memorySize) MB")
+            }
+            try await Task.sleep(nanoseconds: UInt64(pollInterval * 1e9))
+        }
+    }
+
     /// Sets the memory size and waits until the change is live. Skips the update when the
     /// function already has that size; waits out an update already in progress first
     /// (UpdateFunctionConfiguration would answer 409 ResourceConflictException).

@@ -30,8 +30,15 @@ public struct InvokeOptions: Sendable {
 /// to earlier calls (no coordinated omission), with as many in flight as needed, and every
 /// call ends as exactly one `Invocation`.
 public final class OpenLoopInvoker: Sendable {
+    /// The calls this process sends: the whole schedule, or one shard's part of it.
     public let schedule: LoadedSchedule
     public let options: InvokeOptions
+    /// A sharded run's plan and the phase times every shard keeps (nil: one process).
+    public let shard: ShardPlan?
+    let timeline: [ShardPlan.PhaseTimes]
+    /// Per phase number, the functions it sizes (from the whole schedule: a shard sizes or
+    /// waits for every function of a phase, also one it sends no call of).
+    let sizing: [Int: Sizing]
     let http: HTTPClient
     let requests: CallRequests
     let lambdaForMemory: [String: LambdaClient]
@@ -41,19 +48,25 @@ public final class OpenLoopInvoker: Sendable {
     /// `AWSError` naming what to set) and refuses memory phases that cannot happen
     /// (`InputError`) before anything is sent.
     public init(
-        schedule: LoadedSchedule, options: InvokeOptions, configuration: AWSConfiguration,
-        http: HTTPClient
+        schedule whole: LoadedSchedule, options: InvokeOptions, configuration: AWSConfiguration,
+        http: HTTPClient, shard: ShardPlan? = nil
     ) throws {
-        if options.setMemory { try Self.checkQualifiedPhases(schedule) }
+        if options.setMemory { try Self.checkQualifiedPhases(whole) }
+        let schedule = shard.map { whole.part($0) } ?? whole
         self.schedule = schedule
         self.options = options
+        self.shard = shard
+        timeline = shard?.timeline(whole, setMemory: options.setMemory) ?? []
+        var sizing: [Int: Sizing] = [:]
+        for phase in whole.phases { sizing[phase.index] = Self.functionsToSize(phase, of: whole) }
+        self.sizing = sizing
         self.http = http
         requests = try CallRequests(
             calls: schedule.calls, configuration: configuration, http: http,
             timeout: options.requestTimeout)
         var lambdaForMemory: [String: LambdaClient] = [:]
         if options.setMemory {
-            for call in schedule.calls {
+            for call in whole.calls {
                 let region: String?
                 switch call.target {
                 case .lambda(_, let r, _, _): region = r
@@ -92,6 +105,7 @@ public final class OpenLoopInvoker: Sendable {
     /// Runs every phase in order; returns one invocation per call, in the schedule's seq order.
     /// Throws AWSError when a memory change fails (nothing is returned then).
     public func run() async throws -> [Invocation] {
+        if shard != nil { return try await runShard() }
         for (number, phase) in schedule.phases.enumerated() {
             state.beginPhase(number: number, of: schedule.phases.count, memoryMB: phase.memoryMB, calls: phase.callIndices)
             if state.interrupted {
@@ -132,14 +146,63 @@ public final class OpenLoopInvoker: Sendable {
         }
     }
 
+    /// A sharded run: the whole schedule's phases at their fixed times (ShardPlan); shard 0
+    /// sets each phase's memory, the others wait until it is live; each sends its own calls.
+    func runShard() async throws -> [Invocation] {
+        let mine = Dictionary(grouping: schedule.phases, by: \.index)
+        for (number, times) in timeline.enumerated() {
+            let phase = mine[times.phase]?.first ?? LoadedSchedule.Phase(index: times.phase, memoryMB: times.memoryMB, callIndices: [])
+            state.beginPhase(number: number, of: timeline.count, memoryMB: times.memoryMB, calls: phase.callIndices)
+            await sleep(untilUnixMs: times.changeAtUnixMs)
+            if !state.interrupted, options.setMemory {
+                if shard?.index == 0 {
+                    try await setMemory(phase)
+                } else {
+                    try await waitForMemory(phase)
+                }
+            }
+            if state.interrupted {
+                state.markNotSent(phase.callIndices[...], phaseStartUnixMs: times.startUnixMs)
+                continue
+            }
+            await runPhase(phase, startUnixMs: times.startUnixMs)
+        }
+        return state.invocationsInSeqOrder()
+    }
+
+    /// Sleeps until a wall-clock time (or Ctrl-C).
+    func sleep(untilUnixMs target: Double) async {
+        while !state.interrupted {
+            let left = target - WallClock.unixMilliseconds()
+            if left <= 0 { return }
+            try? await Task.sleep(nanoseconds: UInt64(min(left, 100) * 1e6))
+        }
+    }
+
+    /// Every shard but 0: waits until each function of the phase shows its size.
+    func waitForMemory(_ phase: LoadedSchedule.Phase) async throws {
+        let targets = sizing[phase.index]?.set ?? []
+        let clients = lambdaForMemory
+        let options = self.options
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (function, region) in targets {
+                group.addTask {
+                    try await clients[region]!.waitForMemorySize(
+                        function, phase.memoryMB, pollInterval: options.pollInterval, timeout: options.memoryTimeout)
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    typealias Sizing = (
+        set: [(function: String, region: String)], check: [(function: String, qualifier: String, region: String)]
+    )
+
     /// Functions whose memory a phase sets: Lambda targets' functions and HTTP targets'
     /// `application`, each with the region its client uses; and the Lambda targets invoked
     /// through an alias or version, whose size is checked instead (it cannot be set).
-    func functionsToSize(
-        _ phase: LoadedSchedule.Phase
-    ) -> (
-        set: [(function: String, region: String)], check: [(function: String, qualifier: String, region: String)]
-    ) {
+    static func functionsToSize(_ phase: LoadedSchedule.Phase, of schedule: LoadedSchedule) -> Sizing {
         var seen = Set<String>()
         var out: [(String, String)] = []
         var check: [(String, String, String)] = []
@@ -159,7 +222,7 @@ public final class OpenLoopInvoker: Sendable {
     }
 
     func setMemory(_ phase: LoadedSchedule.Phase) async throws {
-        let (targets, qualified) = functionsToSize(phase)
+        let (targets, qualified) = sizing[phase.index] ?? ([], [])
         let clients = lambdaForMemory
         let scheduleName = schedule.name
         for (function, qualifier, region) in qualified {
@@ -200,11 +263,17 @@ public final class OpenLoopInvoker: Sendable {
     }
 
     /// Feeds the phase's calls to the HTTP loop `lookahead` ahead of their due times, then
-    /// waits for all of them to end.
-    func runPhase(_ phase: LoadedSchedule.Phase) async {
+    /// waits for all of them to end. The phase starts `lookahead` from now, or at
+    /// `startUnixMs` (a sharded run's fixed phase time; the monotonic clock is anchored to it).
+    func runPhase(_ phase: LoadedSchedule.Phase, startUnixMs fixedStart: Double? = nil) async {
         let lookaheadNs = UInt64(options.lookahead * 1e9)
-        let startNs = MonotonicClock.nanoseconds() + lookaheadNs
-        let startUnixMs = WallClock.unixMilliseconds() + options.lookahead * 1000
+        let nowNs = MonotonicClock.nanoseconds()
+        let nowUnixMs = WallClock.unixMilliseconds()
+        let startUnixMs = fixedStart ?? nowUnixMs + options.lookahead * 1000
+        // A start already past (a late memory change) stays where it was: the calls due since
+        // go out at once, and their lag says how late they are.
+        let aheadNs = (startUnixMs - nowUnixMs) * 1e6
+        let startNs = aheadNs >= 0 ? nowNs + UInt64(aheadNs) : nowNs - min(nowNs, UInt64(-aheadNs))
         state.startPhase(startNanos: startNs, startUnixMs: startUnixMs)
         let indices = phase.callIndices
         var next = 0

@@ -22,6 +22,9 @@ public struct InvocationsWriter: ~Copyable {
 
     public mutating func write(_ invocation: Invocation) throws { try writer.write(.invocation(invocation)) }
 
+    /// Removes the temporary file: nothing is written.
+    public consuming func discard() { writer.discard() }
+
     public consuming func finish(summary: InvokeSummary) throws {
         try writer.write(.invokeSummary(summary))
         try writer.finish()

@@ -75,6 +75,27 @@ public enum Record: Hashable, Sendable {
                 w.int(v)
             }
             w.endObject()
+            if !s.shards.isEmpty {
+                w.key("shards")
+                w.beginArray()
+                for shard in s.shards {
+                    w.beginObject()
+                    w.key("index")
+                    w.int(shard.index)
+                    w.key("count")
+                    w.int(shard.count)
+                    w.key("host")
+                    w.string(shard.host)
+                    w.key("start_at_unix_ms")
+                    w.number(shard.startAtUnixMs, decimals: 3)
+                    w.key("scheduled")
+                    w.int(shard.scheduled)
+                    w.key("sent")
+                    w.int(shard.sent)
+                    w.endObject()
+                }
+                w.endArray()
+            }
         case .logWait(let s):
             w.key("function")
             w.string(s.function)
@@ -212,6 +233,23 @@ public enum Record: Hashable, Sendable {
             case "started_unix_ms": r.startedUnixMs = try s.readDouble()
             case "ended_unix_ms": r.endedUnixMs = try s.readDouble()
             case "outcomes": try s.readObject { k, s in r.outcomes[k] = try s.readInt() }
+            case "shards":
+                try s.readArray { _, s in
+                    var shard = ShardInfo(index: -1, count: 0, host: "", startAtUnixMs: 0, scheduled: 0, sent: 0)
+                    try s.readObject { k, s in
+                        field = "shards.\(k)"
+                        switch k {
+                        case "index": shard.index = try s.readInt()
+                        case "count": shard.count = try s.readInt()
+                        case "host": shard.host = try s.readString()
+                        case "start_at_unix_ms": shard.startAtUnixMs = try s.readDouble()
+                        case "scheduled": shard.scheduled = try s.readInt()
+                        case "sent": shard.sent = try s.readInt()
+                        default: try s.skipValue()
+                        }
+                    }
+                    r.shards.append(shard)
+                }
             default: try s.skipValue()
             }
         }

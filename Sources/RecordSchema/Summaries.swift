@@ -48,6 +48,9 @@ public struct InvokeSummary: Hashable, Sendable {
     public var endedUnixMs: Double
     /// Count per error kind (CallError raw values) and "ok".
     public var outcomes: [String: Int]
+    /// A sharded run (`invoke --shard I/N`): the shard that wrote this file, or, after
+    /// merge-shards, every shard merged (empty for a run in one process).
+    public var shards: [ShardInfo] = []
 
     public init(
         scheduled: Int, sent: Int, notSent: Int, interrupted: Bool, startedUnixMs: Double,
@@ -60,6 +63,27 @@ public struct InvokeSummary: Hashable, Sendable {
         self.startedUnixMs = startedUnixMs
         self.endedUnixMs = endedUnixMs
         self.outcomes = outcomes
+    }
+}
+
+/// One shard of a sharded run: who sent which part, when.
+public struct ShardInfo: Hashable, Sendable {
+    public var index: Int
+    public var count: Int
+    /// The host name the shard ran on.
+    public var host: String
+    /// The common start every shard was given (--start-at), Unix ms.
+    public var startAtUnixMs: Double
+    public var scheduled: Int
+    public var sent: Int
+
+    public init(index: Int, count: Int, host: String, startAtUnixMs: Double, scheduled: Int, sent: Int) {
+        self.index = index
+        self.count = count
+        self.host = host
+        self.startAtUnixMs = startAtUnixMs
+        self.scheduled = scheduled
+        self.sent = sent
     }
 }
 

@@ -54,12 +54,57 @@ struct Invoke: AsyncRightsizeTool {
         help: "Do not ask for real-time scheduling priority for the sending thread (asked by default, best effort).")
     var noRealtime = false
 
+    @Option(help: "Send only shard I of N (the calls with seq % N == I), at the times of a common --start-at. docs/invoke.md.")
+    var shard: String?
+
+    @Option(
+        name: .customLong("shard-count"),
+        help: "Number of shards, when the shard index comes from JOB_COMPLETION_INDEX (Kubernetes Indexed Job).")
+    var shardCount: Int?
+
+    @Option(
+        name: .customLong("start-at"),
+        help: "Common start of every shard: Unix milliseconds or an RFC 3339 time (required with --shard).")
+    var startAt: String?
+
+    @Option(name: .customLong("phase-settle"), help: "Sharded runs: seconds from a phase's memory change to its first call.")
+    var phaseSettle: Double = ShardPlan.defaultSettleS
+
+    @Option(name: .customLong("phase-drain"), help: "Sharded runs: seconds from a phase's last call to the next memory change.")
+    var phaseDrain: Double = ShardPlan.defaultDrainS
+
     func validate() throws {
         guard retryThrottled >= 0 else { throw ValidationError("--retry-throttled must be 0 or more") }
         guard timeout > 0, grace >= 0, memoryTimeout > 0 else { throw ValidationError("times must be positive") }
+        guard phaseSettle >= 0, phaseDrain >= 0 else { throw ValidationError("--phase-settle and --phase-drain must be 0 or more") }
+    }
+
+    /// --shard, or the job engine's variables; a shard needs the common --start-at.
+    func shardPlan() throws -> ShardPlan? {
+        let environment = ProcessInfo.processInfo.environment
+        guard
+            let (index, count) = try shard.map({ try ShardPlan.parse(shard: $0) })
+                ?? ShardPlan.fromEnvironment(environment, count: shardCount)
+        else {
+            if startAt != nil { throw InputError(file: "--start-at", problem: "given without --shard (or a job engine's shard index)") }
+            return nil
+        }
+        guard let startAt else {
+            throw InputError(
+                file: "--shard", problem: "shard \(index)/\(count) needs --start-at (the same Unix ms or RFC 3339 time for every shard)")
+        }
+        return ShardPlan(
+            index: index, count: count, startAtUnixMs: try ShardPlan.parse(startAt: startAt), settleS: phaseSettle, drainS: phaseDrain)
     }
 
     func run() async throws {
+        let plan: ShardPlan?
+        do {
+            plan = try shardPlan()
+        } catch {
+            Self.complain("\(error)")
+            throw ExitCode(ExitStatus.badInput)
+        }
         let loaded = try LoadedSchedule.read(path: schedule)
         var options = InvokeOptions()
         options.setMemory = !noSetMemory
@@ -72,7 +117,7 @@ struct Invoke: AsyncRightsizeTool {
         defer { http.shutdown() }
         let invoker: OpenLoopInvoker
         do {
-            invoker = try OpenLoopInvoker(schedule: loaded, options: options, configuration: .resolve(), http: http)
+            invoker = try OpenLoopInvoker(schedule: loaded, options: options, configuration: .resolve(), http: http, shard: plan)
         } catch {
             Self.complain("\(error)")
             throw ExitCode(Self.status(of: error))
@@ -99,13 +144,18 @@ struct Invoke: AsyncRightsizeTool {
         let endedUnixMs = WallClock.unixMilliseconds()
         let statistics = RunStatistics(invocations)
         let interrupted = invoker.isInterrupted
+        var summary = statistics.summary(interrupted: interrupted, startedUnixMs: startedUnixMs, endedUnixMs: endedUnixMs)
+        if let plan {
+            summary.shards = [
+                ShardInfo(
+                    index: plan.index, count: plan.count, host: ProcessInfo.processInfo.hostName,
+                    startAtUnixMs: plan.startAtUnixMs, scheduled: statistics.scheduled, sent: statistics.sent)
+            ]
+        }
         do {
             try InvocationsWriter.write(
                 path: output, header: loaded.header, tool: "invoke \(RightsizeVersion.current)",
-                invocations: invocations,
-                summary: statistics.summary(
-                    interrupted: interrupted, startedUnixMs: startedUnixMs,
-                    endedUnixMs: endedUnixMs))
+                invocations: invocations, summary: summary)
         } catch {
             Self.complain("\(error)")
             throw ExitCode(ExitStatus.failure)

@@ -6,6 +6,19 @@ import ToolSupport
 
 @testable import RecordSchema
 
+/// A merged sharded run's summary (the `shards` list round-trips too).
+enum ShardedSample {
+    static var summary: InvokeSummary {
+        var s = InvokeSummary(
+            scheduled: 4, sent: 4, notSent: 0, interrupted: false, startedUnixMs: 1, endedUnixMs: 2, outcomes: ["ok": 4])
+        s.shards = [
+            ShardInfo(index: 0, count: 2, host: "a", startAtUnixMs: 1000.5, scheduled: 2, sent: 2),
+            ShardInfo(index: 1, count: 2, host: "b", startAtUnixMs: 1000.5, scheduled: 2, sent: 2),
+        ]
+        return s
+    }
+}
+
 @Suite struct RecordRoundTripTests {
     @Test(arguments: [
         Record.run(Samples.header),
@@ -18,6 +31,7 @@ import ToolSupport
             InvokeSummary(
                 scheduled: 3, sent: 2, notSent: 1, interrupted: true, startedUnixMs: 1, endedUnixMs: 2,
                 outcomes: ["ok": 2, "not_sent": 1])),
+        .invokeSummary(ShardedSample.summary),
         .logWait(
             LogWaitSummary(
                 function: "f", logGroup: "/aws/lambda/f", expected: 3, found: 2, timedOut: true, unmatched: 1,
