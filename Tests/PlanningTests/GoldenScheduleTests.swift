@@ -18,6 +18,9 @@ import Testing
         ("compat.json", [], "compat-rightsize.schedule.ndjson"),
         ("compat.json", ["--compat", "faasprofiler"], "compat-faasprofiler.schedule.ndjson"),
         ("example/example.json", [], "example.schedule.ndjson"),
+        // Written when traces were added (the trace files are copied into Golden/traces/).
+        ("trace-azure2019.json", [], "trace-azure2019.schedule.ndjson"),
+        ("trace-cloudwatch.json", ["--compat", "faasprofiler"], "trace-cloudwatch.schedule.ndjson"),
     ]
 
     @Test(arguments: 0..<cases.count) func planReproducesTheGoldenSchedule(_ k: Int) throws {
