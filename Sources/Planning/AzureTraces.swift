@@ -44,10 +44,13 @@ enum Azure2019Trace {
         }
         guard let found else { return nil }
         // Check every count of the row now, so no later pass can meet a bad one.
-        let row = try AzureMinuteRow(lines: TraceLines(file: lines.file, name: lines.name, offset: found.offset, line: found.line), minutes: minutes)
+        let row = try AzureMinuteRow(
+            lines: TraceLines(file: lines.file, name: lines.name, offset: found.offset, line: found.line), minutes: minutes)
         var counted = 0
         while try row.next() != nil { counted += 1 }
-        guard counted == minutes else { throw row.lines.error("minute \(counted + 1)", "missing: the header has \(minutes) minute columns") }
+        guard counted == minutes else {
+            throw row.lines.error("minute \(counted + 1)", "missing: the header has \(minutes) minute columns")
+        }
         return (found.offset, found.line, minutes)
     }
 }

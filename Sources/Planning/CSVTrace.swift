@@ -32,7 +32,9 @@ enum CSVTrace {
         guard let origin = TraceTime.seconds(CSVFields(first).firstField) else {
             throw lines.error("time", "must be seconds or an ISO 8601 date-time")
         }
-        let rows = CSVTraceRows(lines: TraceLines(file: lines.file, name: lines.name, offset: start.offset, line: start.line), originS: origin, columns: columns)
+        let rows = CSVTraceRows(
+            lines: TraceLines(file: lines.file, name: lines.name, offset: start.offset, line: start.line), originS: origin, columns: columns
+        )
         var last = 0.0
         var gap: Double? = nil
         var previous: Double? = nil
@@ -81,11 +83,15 @@ final class CSVTraceRows: TraceEvents {
             }
             count = c
         }
-        guard fields.next() == nil else { throw lines.error("row", "has more than \(columns) field\(columns == 1 ? "" : "s"), like the first row") }
+        guard fields.next() == nil else {
+            throw lines.error("row", "has more than \(columns) field\(columns == 1 ? "" : "s"), like the first row")
+        }
         let time = t - originS
         if columns == 2 ? time <= previous : time < previous {
             throw lines.error(
-                "time", "unsorted timestamps: \(timeField.text) comes after a later time (\(format(previous + originS))); sort the trace")
+                "time",
+                "unsorted timestamps: \(timeField.text) is \(time == previous ? "the same time as" : "earlier than") the row before (\(format(previous + originS))); sort the trace"
+            )
         }
         previous = time
         return TraceEvent(timeS: time, count: count)

@@ -52,8 +52,11 @@ extension WorkloadParser {
         }
         let functionNode = fields.member("function").flatMap { $0.isNull ? nil : $0 }
         let app = try fields.member("app").flatMap { $0.isNull ? nil : try string($0, "\(path).app") }
-        for (key, formats) in [("function", [Trace.Format.azure2019, .azure2021]), ("app", [.azure2019, .azure2021]),
-            ("metric_id", [.cloudwatch]), ("minutes", [.azure2019]), ("period_s", [.cloudwatch, .csv]), ("range_s", [.cloudwatch, .azure2021, .csv])]
+        for (key, formats) in [
+            ("function", [Trace.Format.azure2019, .azure2021]), ("app", [.azure2019, .azure2021]),
+            ("metric_id", [.cloudwatch]), ("minutes", [.azure2019]), ("period_s", [.cloudwatch, .csv]),
+            ("range_s", [.cloudwatch, .azure2021, .csv]),
+        ]
         where !formats.contains(format) {
             if let n = fields.member(key), !n.isNull {
                 throw fail(n, "\(path).\(key)", "applies to format \(formats.map(\.rawValue).joined(separator: " or ")) only")
@@ -75,7 +78,9 @@ extension WorkloadParser {
         do {
             switch format {
             case .cloudwatch:
-                let series = try CloudWatchTrace.read(Array(mapped.bytes), name: resolved, metricID: try fields.member("metric_id").map { try string($0, "\(path).metric_id") })
+                let series = try CloudWatchTrace.read(
+                    Array(mapped.bytes), name: resolved,
+                    metricID: try fields.member("metric_id").map { try string($0, "\(path).metric_id") })
                 if period == nil {
                     let gaps = zip(series.times.dropFirst(), series.times).map { $0 - $1 }
                     guard let smallest = gaps.min() else {
@@ -87,10 +92,13 @@ extension WorkloadParser {
                 content = .counts(times: series.times, counts: series.counts)
                 end = series.times.last! + period!
             case .azure2019:
-                let function = try string(try fields.required("function", self, hint: "the HashFunction of the row to replay"), "\(path).function")
+                let function = try string(
+                    try fields.required("function", self, hint: "the HashFunction of the row to replay"), "\(path).function")
                 let lines = TraceLines(file: mapped, name: resolved)
                 guard let row = try Azure2019Trace.locate(lines, function: function, app: app) else {
-                    throw fail(functionNode!, "\(path).function", "no row of \(resolved) has HashFunction \(function)" + (app.map { " in app \($0)" } ?? ""))
+                    throw fail(
+                        functionNode!, "\(path).function",
+                        "no row of \(resolved) has HashFunction \(function)" + (app.map { " in app \($0)" } ?? ""))
                 }
                 content = .azureRow(path: resolved, offset: row.offset, line: row.line)
                 period = 60
@@ -99,7 +107,9 @@ extension WorkloadParser {
                 let function = try string(try fields.required("function", self, hint: "the func id to replay"), "\(path).function")
                 let times = try Azure2021Trace.arrivals(TraceLines(file: mapped, name: resolved), function: function, app: app)
                 guard let last = times.last else {
-                    throw fail(functionNode!, "\(path).function", "no row of \(resolved) has func \(function)" + (app.map { " in app \($0)" } ?? ""))
+                    throw fail(
+                        functionNode!, "\(path).function",
+                        "no row of \(resolved) has func \(function)" + (app.map { " in app \($0)" } ?? ""))
                 }
                 content = .timestamps(times)
                 period = nil
@@ -116,7 +126,9 @@ extension WorkloadParser {
                         }
                         period = gap
                     } else if let gap = shape.smallestGapS, gap < period! {
-                        throw fail(periodNode!, "\(path).period_s", "is longer than the smallest gap between rows (\(Self.format(gap)) s): intervals would overlap")
+                        throw fail(
+                            periodNode!, "\(path).period_s",
+                            "is longer than the smallest gap between rows (\(Self.format(gap)) s): intervals would overlap")
                     }
                     end = shape.lastS + period!
                 } else {
@@ -153,7 +165,8 @@ extension WorkloadParser {
         let playedS = (window.end - window.start) / timeScale
         if playedS > duration * (1 + 1e-9) {
             warnings.append(
-                "\(location(fileNode)): \(path): the trace's \(Self.format(window.end - window.start)) s last \(Self.format(playedS)) s at time_scale \(Self.format(timeScale)), longer than the run's \(Self.format(duration)) s: later calls are cut")
+                "\(location(fileNode)): \(path): the trace's \(Self.format(window.end - window.start)) s last \(Self.format(playedS)) s at time_scale \(Self.format(timeScale)), longer than the run's \(Self.format(duration)) s: later calls are cut"
+            )
         }
         return Trace(
             format: format, file: traceFile, sha256: sha.finalizeHex(), timeScale: timeScale, rateScale: rateScale,

@@ -127,7 +127,8 @@ import Testing
         for extra in [#""distribution": "Poisson", "rate": 1"#, #""interarrivals_list": [1]"#, #""activity_window": [1, 2]"#] {
             try dir.write(
                 "w.json",
-                #"{"test_name": "x", "test_duration_in_seconds": 5, "instances": {"a": {"application": "f", \#(extra), "trace": {"format": "csv", "file": "t.csv"}}}}"#)
+                #"{"test_name": "x", "test_duration_in_seconds": 5, "instances": {"a": {"application": "f", \#(extra), "trace": {"format": "csv", "file": "t.csv"}}}}"#
+            )
             let r = try Tools.run("plan", [dir.file("w.json")])
             #expect(r.status == 2 && r.stdout.isEmpty, "\(extra): \(r.stderr)")
         }

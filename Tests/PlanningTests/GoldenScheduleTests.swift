@@ -31,7 +31,8 @@ import Testing
         let expected = try String(contentsOfFile: Self.golden + "/" + expectedName, encoding: .utf8)
             .replacingOccurrences(of: #""tools":["plan 0.1.0"]"#, with: #""tools":["plan \#(RightsizeVersion.current)"]"#)
         let matches = result.stdout == expected
-        #expect(matches, "\(workload) \(flags): the schedule differs from \(expectedName) (\(Self.firstDifference(result.stdout, expected)))")
+        #expect(
+            matches, "\(workload) \(flags): the schedule differs from \(expectedName) (\(Self.firstDifference(result.stdout, expected)))")
     }
 
     static func firstDifference(_ a: String, _ b: String) -> String {

@@ -44,7 +44,8 @@ import Testing
     /// Must be shown: 24 h of 1-minute Sums compressed to 10 minutes at 10 %: the calls in each
     /// interval match the trace x 0.1 within Poisson noise (chi-square, alpha = 0.01).
     @Test func cloudWatchDayCompressedToTenMinutesAtTenPercent() throws {
-        let trace = #""format": "cloudwatch", "file": "traces/cloudwatch-get-metric-data.synthetic.json", "period_s": 60, "time_scale": 144, "rate_scale": 0.1"#
+        let trace =
+            #""format": "cloudwatch", "file": "traces/cloudwatch-get-metric-data.synthetic.json", "period_s": 60, "time_scale": 144, "rate_scale": 0.1"#
         let s = try Self.traceSchedule(trace, duration: 600, seed: 20240301)
         let minutes = try Self.cloudWatchMinutes()
         // The trace's first datapoint is the origin: the first minute with calls.
@@ -63,11 +64,16 @@ import Testing
                 (o, e) = (0, 0)
             }
         }
-        if e > 0 { pooled[pooled.count - 1].o += o; pooled[pooled.count - 1].e += e }
+        if e > 0 {
+            pooled[pooled.count - 1].o += o
+            pooled[pooled.count - 1].e += e
+        }
         let chiSquare = pooled.reduce(0) { $0 + ($1.o - $1.e) * ($1.o - $1.e) / $1.e }
         let df = Double(pooled.count)
         let critical = Self.chiSquareQuantile(0.99, df: df)
-        print("cloudwatch 24 h -> 600 s at 10%: \(observed.reduce(0, +)) calls for \(expected.reduce(0, +)) expected, chi-square \(chiSquare) on \(Int(df)) pooled intervals, critical value \(critical) (alpha 0.01)")
+        print(
+            "cloudwatch 24 h -> 600 s at 10%: \(observed.reduce(0, +)) calls for \(expected.reduce(0, +)) expected, chi-square \(chiSquare) on \(Int(df)) pooled intervals, critical value \(critical) (alpha 0.01)"
+        )
         #expect(chiSquare < critical)
         #expect(observed.reduce(0, +) > 0)
         // Every call lies inside the run, in order.
@@ -84,7 +90,8 @@ import Testing
 
     /// rate_scale 1 and even placement replay exactly the trace's counts, interval by interval.
     @Test func evenPlacementReplaysCountsExactly() throws {
-        let trace = #""format": "cloudwatch", "file": "traces/cloudwatch-get-metric-data.synthetic.json", "period_s": 60, "time_scale": 60, "placement": "even""#
+        let trace =
+            #""format": "cloudwatch", "file": "traces/cloudwatch-get-metric-data.synthetic.json", "period_s": 60, "time_scale": 60, "placement": "even""#
         let s = try Self.traceSchedule(trace, duration: 1440)
         let minutes = try Self.cloudWatchMinutes()
         let first = minutes.firstIndex { $0 > 0 }!
@@ -107,7 +114,10 @@ import Testing
         let origin = points[0].0
         var expected = [Int](repeating: 0, count: Int((points.last!.0 - origin) / 300) + 1)
         for (t, n) in points { expected[Int((t - origin) / 300)] = n }
-        guard case .trace(let t) = s.workload.instances[0].arrivals else { Issue.record("not a trace"); return }
+        guard case .trace(let t) = s.workload.instances[0].arrivals else {
+            Issue.record("not a trace")
+            return
+        }
         #expect(t.periodS == 300)  // the smallest gap between datapoints
         #expect(Self.perInterval(times(s, instance: "a"), length: 300, count: expected.count) == expected)
     }
@@ -119,7 +129,8 @@ import Testing
         let row = rows[1]
         let function = String(row[2])
         let counts = row[4...].map { Int($0)! }
-        let trace = #""format": "azure2019", "file": "traces/invocations_per_function_md.anon.d01.synthetic.csv", "function": "\#(function)", "minutes": [61, 180], "time_scale": 60"#
+        let trace =
+            #""format": "azure2019", "file": "traces/invocations_per_function_md.anon.d01.synthetic.csv", "function": "\#(function)", "minutes": [61, 180], "time_scale": 60"#
         let s = try Self.traceSchedule(trace, duration: 120)
         #expect(Self.perInterval(times(s, instance: "a"), length: 1, count: 120) == Array(counts[60..<180]))
         // The same row chosen with its app gives the same times.
@@ -134,7 +145,8 @@ import Testing
         let rows = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").dropFirst().map { $0.split(separator: ",") }
         let function = String(rows[0][1])
         let arrivals = rows.filter { $0[1] == function }.map { Double($0[2])! - Double($0[3])! }.sorted()
-        let trace = #""format": "azure2021", "file": "traces/AzureFunctionsInvocationTrace2021.synthetic.csv", "function": "\#(function)", "range_s": [100, 700], "time_scale": 2"#
+        let trace =
+            #""format": "azure2021", "file": "traces/AzureFunctionsInvocationTrace2021.synthetic.csv", "function": "\#(function)", "range_s": [100, 700], "time_scale": 2"#
         let s = try Self.traceSchedule(trace, duration: 300)
         let expected = arrivals.filter { $0 >= 100 && $0 < 700 }.map { ($0 - 100) / 2 }
         #expect(times(s, instance: "a") == expected)
@@ -147,13 +159,20 @@ import Testing
         let stamps = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n").dropFirst().map { Double($0)! }
         let all = try Self.traceSchedule(#""format": "csv", "file": "traces/timestamps.synthetic.csv""#, duration: 10_000)
         #expect(times(all, instance: "a") == stamps.map { $0 - stamps[0] })
-        let half = try Self.traceSchedule(#""format": "csv", "file": "traces/timestamps.synthetic.csv", "rate_scale": 0.5"#, duration: 10_000)
+        let half = try Self.traceSchedule(
+            #""format": "csv", "file": "traces/timestamps.synthetic.csv", "rate_scale": 0.5"#, duration: 10_000)
         let kept = times(half, instance: "a")
         #expect(Set(kept).isSubset(of: Set(times(all, instance: "a"))))
         let n = Double(stamps.count)
         #expect(abs(Double(kept.count) - n / 2) < 4 * (n / 4).squareRoot())  // binomial, 4 standard deviations
-        #expect(kept == times(try Self.traceSchedule(#""format": "csv", "file": "traces/timestamps.synthetic.csv", "rate_scale": 0.5"#, duration: 10_000), instance: "a"))
-        let otherSeed = try Self.traceSchedule(#""format": "csv", "file": "traces/timestamps.synthetic.csv", "rate_scale": 0.5"#, duration: 10_000, seed: 8)
+        #expect(
+            kept
+                == times(
+                    try Self.traceSchedule(
+                        #""format": "csv", "file": "traces/timestamps.synthetic.csv", "rate_scale": 0.5"#, duration: 10_000), instance: "a")
+        )
+        let otherSeed = try Self.traceSchedule(
+            #""format": "csv", "file": "traces/timestamps.synthetic.csv", "rate_scale": 0.5"#, duration: 10_000, seed: 8)
         #expect(times(otherSeed, instance: "a") != kept)
     }
 
@@ -162,7 +181,8 @@ import Testing
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         try dir.write("c.csv", "time,count\n2024-03-01T10:00:00Z,2\n2024-03-01T10:01:00Z,0\n2024-03-01T10:03:00Z,4\n")
-        let json = #"{"test_name": "t", "test_duration_in_seconds": 200, "random_seed": 1, "instances": {"a": {"application": "f", "trace": {"format": "csv", "file": "c.csv", "placement": "even", "time_scale": 2}}}}"#
+        let json =
+            #"{"test_name": "t", "test_duration_in_seconds": 200, "random_seed": 1, "instances": {"a": {"application": "f", "trace": {"format": "csv", "file": "c.csv", "placement": "even", "time_scale": 2}}}}"#
         let s = try schedule(json, directory: dir.path)
         // period = the smallest gap, 60 s; in run time 30 s per interval.
         let expected: [Double] = [7.5, 22.5, 93.75, 101.25, 108.75, 116.25]
