@@ -58,7 +58,7 @@ public final class MappedFile: @unchecked Sendable {  // immutable after init: t
 
     /// Drops the whole pages inside `range` from this process's resident memory (a later
     /// read maps them again from the page cache).
-    func release(_ range: Range<Int>) {
+    public func release(_ range: Range<Int>) {
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         let lo = (range.lowerBound + page - 1) / page * page
         let hi = range.upperBound == count ? (count + page - 1) / page * page : range.upperBound / page * page

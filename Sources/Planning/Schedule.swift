@@ -73,7 +73,15 @@ public struct Schedule: Sendable {
         RunHeader(
             run: workload.testName, seed: seed, seedGenerated: seedGenerated, workloadSHA256: workloadSHA256,
             workload: workload.normalizedJSON, memorySizes: workload.memorySizes, scheduled: scheduled,
-            generator: generator.rawValue, tools: ["plan \(RightsizeVersion.current)"])
+            generator: generator.rawValue, tools: ["plan \(RightsizeVersion.current)"], traces: traceDigests)
+    }
+
+    /// The trace files of the instances that replay one, in instance order.
+    var traceDigests: [TraceDigest] {
+        workload.instances.compactMap { instance in
+            guard case .trace(let t) = instance.arrivals else { return nil }
+            return TraceDigest(instance: instance.name, format: t.format.rawValue, file: t.file, sha256: t.sha256, intervalS: t.intervalS)
+        }
     }
 
     /// The target of instance `index`, with its payload cycle, as schedule lines carry them.

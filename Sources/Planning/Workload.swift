@@ -48,6 +48,8 @@ public enum Arrivals: Sendable, Equatable {
     /// Replayed inter-arrival times; the first is the delay before the first call.
     /// Cut at the first call whose time exceeds the duration.
     case list([Double])
+    /// Replayed from recorded traffic (docs/workload.md, "Traces").
+    case trace(Trace)
 
     public struct Window: Sendable, Equatable {
         public var start: Double

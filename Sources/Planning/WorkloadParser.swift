@@ -25,7 +25,7 @@ public struct WorkloadParser {
     static let instanceKeys: Set<String> = [
         "application", "distribution", "rate", "activity_window", "interarrivals_list", "interarrival_list", "payload",
         "host", "stage", "resource", "scheme", "signed", "function_name", "region", "invocation_type", "qualifier",
-        "param_file",
+        "param_file", "trace",
     ]
     /// FaaSProfiler's binary inputs for OpenWhisk: no equivalent here.
     static let ignoredInstanceKeys: Set<String> = ["data_file"]
@@ -124,7 +124,15 @@ public struct WorkloadParser {
         // Arrivals: a replayed list wins over a distribution, as in FaaSProfiler.
         let listNodes = ["interarrivals_list", "interarrival_list"].compactMap { key in fields.member(key).map { (key, $0) } }
         let arrivals: Arrivals
-        if listNodes.count == 2 {
+        if let traceNode = fields.member("trace"), !traceNode.isNull {
+            for key in ["distribution", "rate", "interarrivals_list", "interarrival_list"] {
+                if let n = fields.member(key) { throw fail(n, "\(path).\(key)", "give either a trace or \(key), not both") }
+            }
+            if let w = fields.member("activity_window"), !w.isNull {
+                throw fail(w, "\(path).activity_window", "does not apply to a trace: choose its part with trace.range_s or trace.minutes")
+            }
+            arrivals = .trace(try trace(traceNode, path: path, duration: duration, warnings: &warnings))
+        } else if listNodes.count == 2 {
             throw fail(listNodes[1].1, "\(path).interarrival_list", "give either interarrivals_list or interarrival_list, not both")
         } else if let (key, listNode) = listNodes.first {
             guard case .array(let elements) = listNode.value else {
@@ -143,7 +151,7 @@ public struct WorkloadParser {
             }
             arrivals = .list(gaps)
         } else {
-            let distributionNode = try fields.required("distribution", self, hint: "or an interarrivals_list")
+            let distributionNode = try fields.required("distribution", self, hint: "or an interarrivals_list, or a trace")
             let distribution = try string(distributionNode, "\(path).distribution")
             let rateNode = try fields.required("rate", self)
             let rate = try number(rateNode, "\(path).rate")

@@ -38,6 +38,7 @@ public enum Record: Hashable, Sendable {
             w.bool(h.seedGenerated)
             w.key("workload_sha256")
             w.string(h.workloadSHA256)
+            if !h.traces.isEmpty { Self.writeTraces(h.traces, to: &w) }
             w.key("memory_sizes")
             w.beginArray()
             for m in h.memorySizes { w.int(m) }
@@ -215,10 +216,48 @@ public enum Record: Hashable, Sendable {
             case "generator": h.generator = try s.readString()
             case "tools": try s.readArray { _, s in h.tools.append(try s.readString()) }
             case "workload": h.workload = try s.readRaw()
+            case "traces": try s.readArray { _, s in h.traces.append(try readTrace(&s)) }
             default: try s.skipValue()
             }
         }
         return h
+    }
+
+    static func writeTraces(_ traces: [TraceDigest], to w: inout JSONWriter) {
+        w.key("traces")
+        w.beginArray()
+        for t in traces {
+            w.beginObject()
+            w.key("instance")
+            w.string(t.instance)
+            w.key("format")
+            w.string(t.format)
+            w.key("file")
+            w.string(t.file)
+            w.key("sha256")
+            w.string(t.sha256)
+            if let i = t.intervalS {
+                w.key("interval_s")
+                w.number(i)
+            }
+            w.endObject()
+        }
+        w.endArray()
+    }
+
+    static func readTrace(_ s: inout JSONScanner) throws -> TraceDigest {
+        var t = TraceDigest(instance: "", format: "", file: "", sha256: "", intervalS: nil)
+        try s.readObject { key, s in
+            switch key {
+            case "instance": t.instance = try s.readString()
+            case "format": t.format = try s.readString()
+            case "file": t.file = try s.readString()
+            case "sha256": t.sha256 = try s.readString()
+            case "interval_s": t.intervalS = try s.readDouble()
+            default: try s.skipValue()
+            }
+        }
+        return t
     }
 
     static func readInvokeSummary(_ s: inout JSONScanner, _ field: inout String) throws -> InvokeSummary {

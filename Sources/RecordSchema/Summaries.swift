@@ -20,10 +20,13 @@ public struct RunHeader: Hashable, Sendable {
     public var generator: String
     /// "<tool> <version>" of every stage the records went through.
     public var tools: [String]
+    /// The trace files instances replay (docs/workload.md, "Traces"); empty when none, and
+    /// then not written at all, so schedules without traces keep their bytes.
+    public var traces: [TraceDigest]
 
     public init(
         run: String, seed: UInt64, seedGenerated: Bool, workloadSHA256: String, workload: RawJSON,
-        memorySizes: [Int], scheduled: Int, generator: String, tools: [String]
+        memorySizes: [Int], scheduled: Int, generator: String, tools: [String], traces: [TraceDigest] = []
     ) {
         self.run = run
         self.seed = seed
@@ -34,6 +37,29 @@ public struct RunHeader: Hashable, Sendable {
         self.scheduled = scheduled
         self.generator = generator
         self.tools = tools
+        self.traces = traces
+    }
+}
+
+/// One trace file an instance replays: which bytes the schedule came from, and the length of
+/// its counting interval in run time (what the report bins calls by).
+public struct TraceDigest: Hashable, Sendable {
+    public var instance: String
+    /// `cloudwatch`, `azure2019`, `azure2021` or `csv`.
+    public var format: String
+    /// The path as the workload gives it.
+    public var file: String
+    public var sha256: String
+    /// Seconds of run time per trace interval (the period divided by `time_scale`); nil for
+    /// traces of single timestamps.
+    public var intervalS: Double?
+
+    public init(instance: String, format: String, file: String, sha256: String, intervalS: Double?) {
+        self.instance = instance
+        self.format = format
+        self.file = file
+        self.sha256 = sha256
+        self.intervalS = intervalS
     }
 }
 

@@ -34,7 +34,17 @@ struct Aggregator {
     mutating func add(_ line: UnsafeBufferPointer<UInt8>, logs: Bool, callsFromLogs: Bool) throws {
         if let (kind, facts) = CallProjection.scan(line, calls: !logs || callsFromLogs, keys: &keys) {
             switch kind {
-            case .log where logs: addReport(facts, calls: callsFromLogs)
+            case .log where logs:
+                addReport(facts, calls: callsFromLogs)
+                // A cold start's time, for the trace-shape chart: the call part of the line is
+                // read again for these few lines only, so log lines stay fast.
+                if facts.initMs != nil {
+                    if callsFromLogs {
+                        addColdStart(facts)
+                    } else if let (_, full) = CallProjection.scan(line, calls: true) {
+                        addColdStart(full)
+                    }
+                }
             case .invocation where !logs: addCall(facts)
             default: break
             }
@@ -47,7 +57,10 @@ struct Aggregator {
         switch record {
         case .run(let h): if data.header == nil || logs { data.header = h }
         case .log(let l) where logs:
-            CallFacts.with(l.invocation, l.report) { addReport($0, calls: callsFromLogs) }
+            CallFacts.with(l.invocation, l.report) { f in
+                addReport(f, calls: callsFromLogs)
+                if f.initMs != nil { addColdStart(f) }
+            }
         case .invocation(let i) where !logs:
             CallFacts.with(i, nil) { addCall($0) }
         case .invokeSummary(let s): if data.invokeSummary == nil || !logs { data.invokeSummary = s }
@@ -75,6 +88,11 @@ struct Aggregator {
         let m = f.reportMemoryMB > 0 ? f.reportMemoryMB : f.memoryMB
         functionList[k].byMemory[m, default: MemoryStats(memoryMB: m)].addReport(f)
         if calls { addCallFacts(f, function: k) }
+    }
+
+    mutating func addColdStart(_ f: CallFacts) {
+        guard let name = f.instance, f.atS.isFinite else { return }
+        data.coldStartAtS[String(decoding: name, as: UTF8.self), default: []].append(f.atS)
     }
 
     mutating func addCall(_ f: CallFacts) {

@@ -13,6 +13,8 @@ public struct RunData {
     public var functions: [String: FunctionRun] = [:]
     /// Per workload instance: scheduled and actual send times, for the adherence chart.
     public var instances: [String: InstanceTimeline] = [:]
+    /// Per workload instance: the scheduled `at_s` of every cold start (all phases), from the logs.
+    public var coldStartAtS: [String: [Double]] = [:]
     public var calls = CallStats()
     public var invokeSummary: InvokeSummary?
     public var logWaits: [LogWaitSummary] = []
@@ -67,6 +69,7 @@ public struct RunData {
             instances[name, default: InstanceTimeline(name: name)].append(i)
         }
         calls.append(o.calls)
+        coldStartAtS.merge(o.coldStartAtS, uniquingKeysWith: +)
         if let s = o.invokeSummary { invokeSummary = s }
         logWaits += o.logWaits
         logRecords += o.logRecords
@@ -232,14 +235,26 @@ public struct InstanceTimeline {
     public var scheduledUnixMs: [Double] = []
     public var sentUnixMs: [Double] = []
     public var notSent = 0
+    /// Scheduled offsets from the phase start (`at_s`) of every call and of the calls sent:
+    /// the trace-shape chart bins them by the trace's interval.
+    public var atS: [Double] = []
+    public var sentAtS: [Double] = []
     mutating func append(_ o: InstanceTimeline) {
         scheduledUnixMs += o.scheduledUnixMs
         sentUnixMs += o.sentUnixMs
         notSent += o.notSent
+        atS += o.atS
+        sentAtS += o.sentAtS
     }
     mutating func add(_ i: CallFacts) {
         scheduledUnixMs.append(i.phaseStartUnixMs + i.atS * 1000)
-        if let s = i.sentUnixMs { sentUnixMs.append(s) } else { notSent += 1 }
+        atS.append(i.atS)
+        if let s = i.sentUnixMs {
+            sentUnixMs.append(s)
+            sentAtS.append(i.atS)
+        } else {
+            notSent += 1
+        }
     }
 }
 

@@ -18,6 +18,7 @@ struct RunSection {
         }
         out += "<div class=\"grid2\">\n"
         adherenceChart(into: &out)
+        traceShapeCharts(into: &out)
         lagChart(into: &out)
         latencyChart(into: &out)
         outcomesChart(into: &out)
@@ -46,7 +47,8 @@ struct RunSection {
         DataTable(headers: ["setting", "value"], rows: rows).render(into: &out, caption: nil, collapsed: false)
         if !w.instances.isEmpty {
             let cols = [
-                "application", "distribution", "rate", "activity_window", "interarrivals_list", "interarrival_list", "payload", "host",
+                "application", "distribution", "rate", "activity_window", "interarrivals_list", "interarrival_list", "trace", "payload",
+                "host",
                 "stage", "resource", "invocation_type",
             ]
             let used = cols.filter { c in w.instances.contains { $0.fields[c] != nil } }
