@@ -24,12 +24,39 @@ struct InProcessTests {
         #expect(FileManager.default.fileExists(atPath: dir.path + "/logs.sqlite"))
         #expect(!Self.workers().isEmpty)
 
+        #expect(Self.listens(port: emulator.port))
         await emulator.stop()
         await emulator.stop()  // a second stop waits for the first and does nothing more
-        #expect(throws: (any Error).self) {
-            try RawHTTP.exchange("GET", "/2015-03-31/functions/faas_sleep/configuration", port: emulator.port)
+        // This process no longer listens on the port. (Connecting would not tell: with the
+        // suites in parallel, another emulator may be given the freed port at once.)
+        #expect(!Self.listens(port: emulator.port))
+        // A killed worker is gone once the kernel has reaped it, which a loaded machine may
+        // take a moment to do: wait for it, within a deadline.
+        #expect(await Wait.until(timeout: 10) { Self.workers().isEmpty }, "workers left running: \(Self.workers())")
+    }
+
+    /// Whether a socket of this process listens on `port` (/proc/net/tcp's LISTEN entries,
+    /// matched by inode against this process's descriptors).
+    static func listens(port: Int) -> Bool {
+        let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        let inodes = Set(
+            fds.compactMap { fd -> String? in
+                guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\(fd)"),
+                    target.hasPrefix("socket:[")
+                else { return nil }
+                return String(target.dropFirst("socket:[".count).dropLast())
+            })
+        for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+            guard let text = try? String(contentsOfFile: table, encoding: .utf8) else { continue }
+            for line in text.split(separator: "\n").dropFirst() {
+                let f = line.split(separator: " ")
+                guard f.count > 9, f[3] == "0A", let local = f[1].split(separator: ":").last,
+                    Int(local, radix: 16) == port
+                else { continue }
+                if inodes.contains(String(f[9])) { return true }
+            }
         }
-        #expect(Self.workers().isEmpty, "workers left running: \(Self.workers())")
+        return false
     }
 
     /// This process's live children that run the emulator's worker mode.
