@@ -322,7 +322,10 @@ public struct JSONScanner: ~Copyable {
     public mutating func readDouble() throws -> Double {
         guard peek() != UInt8(ascii: "\"") else { throw Failure(problem: "expected a number, found a string") }
         let token = try numberToken()
-        return Self.value(of: token)
+        let value = Self.value(of: token)
+        // 1e400 is valid JSON but no Double: refused here, so no reader passes on an infinity.
+        guard value.isFinite else { throw Failure(problem: "number out of range (beyond ±1.8e308)") }
+        return value
     }
 
     /// A token `numberToken()` has already checked.

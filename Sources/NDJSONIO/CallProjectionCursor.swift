@@ -83,7 +83,10 @@ extension CallProjection {
         /// within an ulp without the C library's conversion).
         @inline(__always)
         mutating func number() -> Double? {
-            guard let (value, length) = DecimalNumber.parse(UnsafeBufferPointer(start: p, count: end - p), exact: false) else { return nil }
+            // An out-of-range number (1e400) leaves the line to the full decoder, which names it.
+            guard let (value, length) = DecimalNumber.parse(UnsafeBufferPointer(start: p, count: end - p), exact: false),
+                value.isFinite
+            else { return nil }
             p += length
             return value
         }

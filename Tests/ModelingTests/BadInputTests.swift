@@ -40,6 +40,15 @@ import Testing
         try expectRejected(lines, ":5: duration_ms: missing or negative")
     }
 
+    /// 1e400 is valid JSON but no Double: one line naming it, exit 2 (it once crashed fit).
+    @Test(arguments: ["duration_ms", "billed_ms"])
+    func numberOutOfRange(field: String) throws {
+        var lines = Self.good
+        let r = try #require(lines[4].range(of: "\"\(field)\":[0-9.]+", options: .regularExpression))
+        lines[4].replaceSubrange(r, with: "\"\(field)\":1e400")
+        try expectRejected(lines, ":5: \(field): number out of range")
+    }
+
     @Test func negativeMaxMemory() throws {
         var lines = Self.good
         let r = try #require(lines[3].range(of: #""max_memory_mb":[0-9]+"#, options: .regularExpression))
