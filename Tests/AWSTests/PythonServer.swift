@@ -16,42 +16,12 @@ final class PythonServer: @unchecked Sendable {  // immutable after init
     init(script: String, arguments: [String] = []) throws {
         directory = try TemporaryDirectory("py-server")
         try directory.write("server.py", script)
-        var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { throw CocoaError(.fileReadUnknown) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
-        posix_spawn_file_actions_addopen(&actions, 2, directory.file("stderr.txt"), O_WRONLY | O_CREAT, 0o644)
-        posix_spawn_file_actions_addclose(&actions, fds[0])
-        let args = [Python.executable, directory.file("server.py")] + arguments
-        var argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
-        var child: pid_t = 0
-        let rc = posix_spawn(&child, Python.executable, &actions, nil, &argv, environ)
-        for a in argv { free(a) }
-        posix_spawn_file_actions_destroy(&actions)
-        close(fds[1])
-        guard rc == 0 else {
-            close(fds[0])
-            throw CocoaError(.executableLoad)
-        }
-        pid = child
-        var line = [UInt8]()
-        var byte: UInt8 = 0
-        while read(fds[0], &byte, 1) == 1, byte != 0x0A { line.append(byte) }
-        close(fds[0])
-        guard let p = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespaces)) else {
-            kill(child, SIGKILL)
-            var st: Int32 = 0
-            waitpid(child, &st, 0)
-            throw CocoaError(.fileReadCorruptFile)
-        }
-        port = p
+        (pid, port) = try Processes.spawnServer(
+            [Python.executable, directory.file("server.py")] + arguments, stderrPath: directory.file("stderr.txt"))
     }
 
     func stop() {
-        kill(pid, SIGKILL)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
+        Processes.killAndReap(pid)
         directory.remove()
     }
 }

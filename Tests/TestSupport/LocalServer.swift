@@ -20,42 +20,13 @@ public final class LocalServer: @unchecked Sendable {
     public init(tls: (certificate: String, key: String)? = nil) throws {
         directory = try TemporaryDirectory("curlhttp-server")
         try directory.write("server.py", Self.script)
-        var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { throw CocoaError(.fileReadUnknown) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
-        posix_spawn_file_actions_addclose(&actions, fds[0])
         let python = FileManager.default.fileExists(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "python3"
-        let args = [python, directory.file("server.py")] + (tls.map { [$0.certificate, $0.key] } ?? [])
-        var argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
-        var child: pid_t = 0
-        let rc = posix_spawnp(&child, python, &actions, nil, &argv, environ)
-        for argument in argv { free(argument) }
-        posix_spawn_file_actions_destroy(&actions)
-        close(fds[1])
-        guard rc == 0 else {
-            close(fds[0])
-            throw CocoaError(.executableLoad)
-        }
-        pid = child
-        var line = [UInt8]()
-        var byte: UInt8 = 0
-        while read(fds[0], &byte, 1) == 1, byte != 0x0A { line.append(byte) }
-        close(fds[0])
-        guard let p = Int(String(decoding: line, as: UTF8.self)) else {
-            kill(child, SIGKILL)
-            var st: Int32 = 0
-            waitpid(child, &st, 0)
-            throw CocoaError(.fileReadCorruptFile)
-        }
-        port = p
+        (pid, port) = try Processes.spawnServer(
+            [python, directory.file("server.py")] + (tls.map { [$0.certificate, $0.key] } ?? []))
     }
 
     public func stop() {
-        kill(pid, SIGKILL)
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
+        Processes.killAndReap(pid)
         directory.remove()
     }
 
