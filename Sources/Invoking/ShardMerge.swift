@@ -117,9 +117,8 @@ public enum ShardMerge {
             } else {
                 // Shard I holds seq I, I + N, ...: take them in turn, each checked.
                 var seq = 0
-                var finished = 0
                 var done = Set<Int>()
-                while finished < n {
+                while done.count < n {
                     let index = seq % n
                     if !done.contains(index) {
                         if let i = try nextInvocation(&shards[index]!, expecting: seq, orEnd: true) {
@@ -127,7 +126,6 @@ public enum ShardMerge {
                             try writer.write(i)
                         } else {
                             done.insert(index)
-                            finished += 1
                         }
                     }
                     seq += 1

@@ -10,10 +10,29 @@ struct CostInputs {
     /// Whether the model may fill sizes between measured ones (its interior nested error is small).
     var fills: Bool
     var measured: [MeasuredSize]
-    var coldCurve: CurveAnalysis?
-    var initCurve: CurveAnalysis?
+    /// Cold calls' Duration and Init Duration, anchored to their measured sizes (fixed across
+    /// the bootstrap replicates, so built once).
+    var coldDuration: AnchoredCurve?
+    var initDuration: AnchoredCurve?
+    /// The largest measured Init Duration, where there is no Init curve.
+    var initFallback: Double?
     /// The run's observed cold-start share.
     var coldShare: Double
+
+    init(
+        grid: [Int], runtime: CurveAnalysis, kind: String, fills: Bool, measured: [MeasuredSize],
+        coldCurve: CurveAnalysis?, initCurve: CurveAnalysis?, coldShare: Double
+    ) {
+        self.grid = grid
+        self.runtime = runtime
+        self.kind = kind
+        self.fills = fills
+        self.measured = measured
+        coldDuration = coldCurve?.anchored
+        initDuration = initCurve?.anchored
+        initFallback = measured.compactMap { $0.initDuration }.map(\.center).max()
+        self.coldShare = coldShare
+    }
 }
 
 /// Cost per invocation over the memory grid, its intervals, and the recommendations.
@@ -55,9 +74,9 @@ extension FunctionFitter {
         _ inputs: CostInputs, runtime: AnchoredCurve, warmBilled: [Double?], coldBilled: [Double?], share: Double
     ) -> CostCurveValues {
         let g = pricing.billingGranularityMs
-        let cold = inputs.coldCurve?.anchored
-        let initCurve = inputs.initCurve?.anchored
-        let initFallback = inputs.measured.compactMap { $0.initDuration }.map(\.center).max()
+        let cold = inputs.coldDuration
+        let initCurve = inputs.initDuration
+        let initFallback = inputs.initFallback
         func price(_ m: Double, _ billed: Double) -> Double { pricing.gbSecondUSD * m / 1024 * billed / 1000 + pricing.requestUSD }
         func modelBilled(_ m: Double) -> Double {
             let warmD = runtime.value(m)

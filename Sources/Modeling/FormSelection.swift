@@ -78,10 +78,6 @@ enum FormSelection {
         100 * zip(predictions, points).reduce(0) { $0 + abs($1.0 - $1.1.center) / $1.1.center } / Double(points.count)
     }
 
-    static func choose(_ points: [SizePoint]) -> Choice? {
-        choose(Array(points.indices), FitCache(points))
-    }
-
     static func choose(_ subset: [Int], _ cache: FitCache) -> Choice? {
         let points = subset.map { cache.points[$0] }
         var cands: [Scored] = []

@@ -28,16 +28,21 @@ public struct MappedLines {
                 released = start
             }
             guard end > start else { continue }
-            let line = UnsafeBufferPointer(start: bytes.baseAddress!.assumingMemoryBound(to: UInt8.self) + start, count: end - start)
-            do {
-                return try Record.decode(line)
-            } catch let f as FieldFailure {
-                throw InputError(file: file.path, line: lineNumber, field: f.field, problem: f.problem)
-            } catch {
-                throw InputError(file: file.path, line: lineNumber, problem: "\(error)")
-            }
+            return try Self.decode(file, start..<end, line: lineNumber)
         }
         return nil
+    }
+
+    /// The record on bytes `range` of `file`; a bad one is an InputError naming line and field.
+    static func decode(_ file: MappedFile, _ range: Range<Int>, line: Int?, prefix: String = "") throws -> Record {
+        let base = file.bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        do {
+            return try Record.decode(UnsafeBufferPointer(start: base + range.lowerBound, count: range.count))
+        } catch let f as FieldFailure {
+            throw InputError(file: file.path, line: line, field: f.field, problem: prefix + f.problem)
+        } catch {
+            throw InputError(file: file.path, line: line, problem: prefix + "\(error)")
+        }
     }
 
     /// The last non-empty line's record (read from the end, without reading the file).
@@ -48,13 +53,6 @@ public struct MappedLines {
         guard end > 0 else { return nil }
         var start = end
         while start > 0 && bytes[start - 1] != 0x0A { start -= 1 }
-        let line = UnsafeBufferPointer(start: bytes.baseAddress!.assumingMemoryBound(to: UInt8.self) + start, count: end - start)
-        do {
-            return try Record.decode(line)
-        } catch let f as FieldFailure {
-            throw InputError(file: file.path, field: f.field, problem: "last line: \(f.problem)")
-        } catch {
-            throw InputError(file: file.path, problem: "last line: \(error)")
-        }
+        return try decode(file, start..<end, line: nil, prefix: "last line: ")
     }
 }
