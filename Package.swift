@@ -53,7 +53,7 @@ let package = Package(
 
         // Records: what the stages pass each other, and reading and writing them.
         .target(name: "RecordSchema", dependencies: ["JSON"]),  // record kinds, models.json types
-        .target(name: "NDJSONIO", dependencies: ["JSON", "RecordSchema", "ToolSupport"]),  // files, projection
+        .target(name: "NDJSONIO", dependencies: ["JSON", "RecordSchema", "ToolSupport", "CLinux"]),  // files, projection
 
         // Clients and stages.
         .target(name: "CurlHTTP", dependencies: ["CCurl", "CLinux", "Clocks", heap]),  // HTTP over libcurl multi

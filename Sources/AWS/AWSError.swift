@@ -23,6 +23,8 @@ public enum AWSError: Error, Sendable, Equatable, CustomStringConvertible {
     case updateFailed(function: String, reason: String)
     /// The function did not reach LastUpdateStatus Successful in time.
     case waitTimedOut(function: String, seconds: Double, lastStatus: String)
+    /// A call of such a wait was still unanswered when its time ran out.
+    case waitUnanswered(function: String, seconds: Double, call: String)
     /// A response body that is not what the API documents.
     case malformedResponse(operation: String, problem: String)
 
@@ -56,6 +58,8 @@ public enum AWSError: Error, Sendable, Equatable, CustomStringConvertible {
             return "updating \(function) failed (LastUpdateStatus Failed): \(reason)"
         case .waitTimedOut(let function, let seconds, let lastStatus):
             return "\(function) was still \(lastStatus) after \(Int(seconds)) s waiting for LastUpdateStatus Successful"
+        case .waitUnanswered(let function, let seconds, let call):
+            return "\(function): gave up after \(Int(seconds)) s waiting for the configuration change: \(call)"
         case .malformedResponse(let operation, let problem):
             return "\(operation): unexpected response: \(problem)"
         }

@@ -73,10 +73,12 @@ public struct AWSRequestSender: Sendable {
     }
 
     /// Sends with retries; returns a 2xx response, else throws `AWSError.service` / `.transport`.
-    /// `operation` names the call in errors (e.g. "GetFunctionConfiguration").
+    /// `operation` names the call in errors (e.g. "GetFunctionConfiguration"). With a
+    /// `deadline`, no attempt runs past it and no retry starts that could not end before it,
+    /// whatever the server does (answers slowly, or never).
     public func send(
         operation: String, method: String, path: String, query: String = "",
-        headers: [(name: String, value: String)] = [], body: [UInt8] = []
+        headers: [(name: String, value: String)] = [], body: [UInt8] = [], deadline: Date? = nil
     ) async throws -> HTTPResponse {
         var attempt = 0
         var backoff = retry.backoff()
@@ -84,7 +86,14 @@ public struct AWSRequestSender: Sendable {
             attempt += 1
             // Waits for a refresh only past the mandatory time; its failure ends the call.
             _ = try credentials.current()
-            let request = signedRequest(method: method, path: path, query: query, headers: headers, body: body)
+            var attemptTimeout = timeout
+            if let deadline {
+                let left = deadline.timeIntervalSinceNow
+                guard left > 0 else { throw AWSError.transport(operation: operation, message: "no time left before the deadline") }
+                attemptTimeout = min(timeout, left)
+            }
+            let request = signedRequest(
+                method: method, path: path, query: query, headers: headers, body: body, timeout: attemptTimeout)
             let outcome = await http.send(request)
             let failure: AWSError
             var retryAfter: Double?
@@ -104,6 +113,7 @@ public struct AWSRequestSender: Sendable {
             }
             guard attempt < retry.maxAttempts else { throw failure }
             let delay = backoff.next(retryAfterS: retryAfter)
+            if let deadline, Date().addingTimeInterval(delay) >= deadline { throw failure }
             try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
         }
     }

@@ -77,20 +77,24 @@ public struct LambdaClient: Sendable {
         }
     }
 
-    public func getFunctionConfiguration(_ function: String, qualifier: String? = nil) async throws -> FunctionConfiguration {
+    public func getFunctionConfiguration(
+        _ function: String, qualifier: String? = nil, deadline: Date? = nil
+    ) async throws -> FunctionConfiguration {
         let response = try await sender.send(
             operation: "GetFunctionConfiguration \(function)", method: "GET",
             path: "/2015-03-31/functions/\(Self.pathSegment(function))/configuration",
-            query: qualifier.map { "Qualifier=\(Self.queryValue($0))" } ?? "")
+            query: qualifier.map { "Qualifier=\(Self.queryValue($0))" } ?? "", deadline: deadline)
         return try Self.decodeConfiguration(response, operation: "GetFunctionConfiguration")
     }
 
-    public func updateFunctionConfiguration(_ function: String, memorySize: Int) async throws -> FunctionConfiguration {
+    public func updateFunctionConfiguration(
+        _ function: String, memorySize: Int, deadline: Date? = nil
+    ) async throws -> FunctionConfiguration {
         let response = try await sender.send(
             operation: "UpdateFunctionConfiguration \(function)", method: "PUT",
             path: "/2015-03-31/functions/\(Self.pathSegment(function))/configuration",
             headers: [("Content-Type", "application/json")],
-            body: Array(#"{"MemorySize":\#(memorySize)}"#.utf8))
+            body: Array(#"{"MemorySize":\#(memorySize)}"#.utf8), deadline: deadline)
         return try Self.decodeConfiguration(response, operation: "UpdateFunctionConfiguration")
     }
 
@@ -101,17 +105,18 @@ public struct LambdaClient: Sendable {
         _ function: String, pollInterval: Double = 0.25,
         timeout: Double = 300
     ) async throws -> FunctionConfiguration {
-        let deadline = Date().addingTimeInterval(timeout)
+        let wait = Wait(function: function, timeout: timeout)
+        return try await wait.bounding { try await waitUntilUpdated(function, pollInterval: pollInterval, wait: wait) }
+    }
+
+    private func waitUntilUpdated(_ function: String, pollInterval: Double, wait: Wait) async throws -> FunctionConfiguration {
         while true {
-            let config = try await getFunctionConfiguration(function)
+            let config = try await getFunctionConfiguration(function, deadline: wait.deadline)
             switch config.lastUpdateStatus ?? "Successful" {
             case "Successful": return config
             case "Failed": throw AWSError.updateFailed(function: function, reason: config.lastUpdateStatusReason ?? "no reason given")
             default:
-                guard Date() < deadline else {
-                    throw AWSError.waitTimedOut(function: function, seconds: timeout, lastStatus: config.lastUpdateStatus ?? "?")
-                }
-                try await Task.sleep(nanoseconds: UInt64(pollInterval * 1e9))
+                try await wait.pause(pollInterval, lastStatus: config.lastUpdateStatus ?? "?")
             }
         }
     }
@@ -122,44 +127,79 @@ public struct LambdaClient: Sendable {
     public func waitForMemorySize(
         _ function: String, _ memorySize: Int, pollInterval: Double = 0.25, timeout: Double = 300
     ) async throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while true {
-            let config = try await getFunctionConfiguration(function)
-            let status = config.lastUpdateStatus ?? "Successful"
-            if config.memorySize == memorySize && status == "Successful" { return }
-            guard Date() < deadline else {
-                throw AWSError.waitTimedOut(
-                    function: function, seconds: timeout, lastStatus: "\(status) at \(config.memorySize) MB, waiting for \(memorySize) MB")
+        let wait = Wait(function: function, timeout: timeout)
+        try await wait.bounding {
+            while true {
+                let config = try await getFunctionConfiguration(function, deadline: wait.deadline)
+                let status = config.lastUpdateStatus ?? "Successful"
+                if config.memorySize == memorySize && status == "Successful" { return }
+                try await wait.pause(pollInterval, lastStatus: "\(status) at \(config.memorySize) MB, waiting for \(memorySize) MB")
             }
-            try await Task.sleep(nanoseconds: UInt64(pollInterval * 1e9))
         }
     }
 
-    /// Sets the memory size and waits until the change is live. Skips the update when the
-    /// function already has that size; waits out an update already in progress first
-    /// (UpdateFunctionConfiguration would answer 409 ResourceConflictException).
+    /// Sets the memory size and waits until the change is live, all within `timeout`
+    /// seconds (every call included). Skips the update when the function already has that
+    /// size; waits out an update already in progress first (UpdateFunctionConfiguration
+    /// would answer 409 ResourceConflictException).
     @discardableResult
     public func setMemorySize(
         _ function: String, to memorySize: Int, pollInterval: Double = 0.25,
         timeout: Double = 300
     ) async throws -> FunctionConfiguration {
-        var current = try await waitUntilUpdated(function, pollInterval: pollInterval, timeout: timeout)
-        if current.memorySize == memorySize { return current }
-        for attempt in 1...5 {
+        let wait = Wait(function: function, timeout: timeout)
+        return try await wait.bounding {
+            var current = try await waitUntilUpdated(function, pollInterval: pollInterval, wait: wait)
+            if current.memorySize == memorySize { return current }
+            for attempt in 1...5 {
+                do {
+                    _ = try await updateFunctionConfiguration(function, memorySize: memorySize, deadline: wait.deadline)
+                    break
+                } catch let error as AWSError where error.code == "ResourceConflictException" && attempt < 5 {
+                    current = try await waitUntilUpdated(function, pollInterval: pollInterval, wait: wait)
+                }
+            }
+            current = try await waitUntilUpdated(function, pollInterval: pollInterval, wait: wait)
+            guard current.memorySize == memorySize else {
+                throw AWSError.malformedResponse(
+                    operation: "UpdateFunctionConfiguration \(function)",
+                    problem: "MemorySize is \(current.memorySize) after setting \(memorySize)")
+            }
+            return current
+        }
+    }
+
+    /// One bounded wait for a configuration change: a deadline every call and pause keeps,
+    /// and the one error for running out of time, whatever was being waited for.
+    struct Wait: Sendable {
+        let function: String
+        let timeout: Double
+        let deadline: Date
+
+        init(function: String, timeout: Double) {
+            self.function = function
+            self.timeout = timeout
+            deadline = Date().addingTimeInterval(timeout)
+        }
+
+        func pause(_ seconds: Double, lastStatus: String) async throws {
+            guard Date().addingTimeInterval(seconds) < deadline else {
+                throw AWSError.waitTimedOut(function: function, seconds: timeout, lastStatus: lastStatus)
+            }
+            try await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
+        }
+
+        /// Runs `body`; a call that failed because the deadline came is reported as the timeout.
+        func bounding<T>(_ body: () async throws -> T) async throws -> T {
             do {
-                _ = try await updateFunctionConfiguration(function, memorySize: memorySize)
-                break
-            } catch let error as AWSError where error.code == "ResourceConflictException" && attempt < 5 {
-                current = try await waitUntilUpdated(function, pollInterval: pollInterval, timeout: timeout)
+                return try await body()
+            } catch let error as AWSError {
+                if case .transport(let operation, let message) = error, Date() >= deadline.addingTimeInterval(-0.05) {
+                    throw AWSError.waitUnanswered(function: function, seconds: timeout, call: "\(operation): \(message)")
+                }
+                throw error
             }
         }
-        current = try await waitUntilUpdated(function, pollInterval: pollInterval, timeout: timeout)
-        guard current.memorySize == memorySize else {
-            throw AWSError.malformedResponse(
-                operation: "UpdateFunctionConfiguration \(function)",
-                problem: "MemorySize is \(current.memorySize) after setting \(memorySize)")
-        }
-        return current
     }
 
     static func decodeConfiguration(_ response: HTTPResponse, operation: String) throws -> FunctionConfiguration {

@@ -3,6 +3,7 @@ import CLinux
 import Clocks
 import Glibc
 import HeapModule
+import Synchronization
 
 /// libcurl's multi socket interface driven by epoll, on one thread.
 ///
@@ -33,10 +34,18 @@ final class EventLoop: @unchecked Sendable {
     private var shuttingDown = false
 
     private let realtime: Bool
+    /// Transfers in flight at most (0: no limit); due ones wait in `scheduled` for a slot.
+    private let maxInFlight: Int
+    /// Transfers that were due while every slot was taken (read from other threads).
+    let heldForSlot: HeldCount
+    /// When a due transfer last found every slot taken.
+    private var lastBlockedNanos: UInt64 = 0
 
-    init(maxConnections: Int, realtime: Bool, queue: WorkQueue) {
+    init(maxConnections: Int, maxInFlight: Int, realtime: Bool, queue: WorkQueue, heldForSlot: HeldCount) {
         self.queue = queue
         self.realtime = realtime
+        self.maxInFlight = maxInFlight
+        self.heldForSlot = heldForSlot
         multi = curl_multi_init()!
         epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
         wakeFD = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
@@ -49,7 +58,7 @@ final class EventLoop: @unchecked Sendable {
             epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event)
         }
         rs_curl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, maxConnections)
-        rs_curl_multi_setopt_long(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, 0)  // as many in flight as needed
+        rs_curl_multi_setopt_long(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, 0)  // in flight is bounded here, not by libcurl
         rs_curl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 0)
         let me = Unmanaged.passUnretained(self).toOpaque()
         rs_curl_multi_setopt_ptr(multi, CURLMOPT_SOCKETFUNCTION, unsafeBitCast(socketCallback, to: UnsafeRawPointer.self))
@@ -142,11 +151,22 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
+    private var hasFreeSlot: Bool { maxInFlight == 0 || active.count < maxInFlight }
+
+    /// Starts every due transfer while slots are free. A due transfer that finds none waits,
+    /// in due order, and starts as one frees: its lag (start - due) records the wait, and no
+    /// connection beyond the limit is opened (which would turn overload into errors).
     private func startDueTransfers() {
         var now = MonotonicClock.nanoseconds()
         var started = false
         while let due = scheduled.peekDue, due <= now {
+            guard hasFreeSlot else {
+                lastBlockedNanos = now
+                break
+            }
             let transfer = scheduled.pop()!
+            // Due before the last moment every slot was taken: it waited for one.
+            if transfer.due <= lastBlockedNanos { heldForSlot.add(1) }
             start(transfer, now: now)
             started = true
             now = MonotonicClock.nanoseconds()
@@ -215,7 +235,8 @@ final class EventLoop: @unchecked Sendable {
     /// Arms the timerfd for the next due time or libcurl deadline; returns epoll's timeout.
     private func armTimer() -> Int32 {
         var next = UInt64.max
-        if let due = scheduled.peekDue { next = due }
+        // With every slot taken, a finishing transfer (a socket event) wakes the loop.
+        if hasFreeSlot, let due = scheduled.peekDue { next = due }
         if let deadline = curlDeadline, deadline < next { next = deadline }
         if next == UInt64.max { return -1 }
         if next <= MonotonicClock.nanoseconds() { return 0 }
@@ -267,6 +288,13 @@ private let timerCallback: @convention(c) (UnsafeMutableRawPointer?, Int, Unsafe
     let loop = Unmanaged<EventLoop>.fromOpaque(loopPointer!).takeUnretainedValue()
     loop.curlDeadline = timeoutMs < 0 ? nil : MonotonicClock.nanoseconds() + UInt64(timeoutMs) * 1_000_000
     return 0
+}
+
+/// A counter the loop thread adds to and any thread reads.
+final class HeldCount: Sendable {
+    private let value = Atomic<Int>(0)
+    func add(_ n: Int) { value.add(n, ordering: .relaxed) }
+    var current: Int { value.load(ordering: .relaxed) }
 }
 
 /// Scheduled transfers, earliest due first; equal due times leave in submission order.

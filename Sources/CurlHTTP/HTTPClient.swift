@@ -13,12 +13,16 @@ public final class HTTPClient: Sendable {
     private let queue = WorkQueue()
     private let loop: EventLoop
     private let finished = DispatchSemaphore(value: 0)
+    private let held = HeldCount()
 
     /// `maxConnections`: connections kept open for reuse (libcurl's cache size).
+    /// `maxInFlight`: requests in flight at most (0: no limit); a due request waits for a
+    /// free slot, so the client never opens more connections than that.
     /// `realtime`: run the loop thread with SCHED_FIFO priority when allowed (precise sends on a busy machine).
-    public init(maxConnections: Int = 4096, realtime: Bool = false) {
+    public init(maxConnections: Int = 4096, maxInFlight: Int = 0, realtime: Bool = false) {
         _ = HTTPClient.globalInit
-        let loop = EventLoop(maxConnections: maxConnections, realtime: realtime, queue: queue)
+        let loop = EventLoop(
+            maxConnections: maxConnections, maxInFlight: maxInFlight, realtime: realtime, queue: queue, heldForSlot: held)
         self.loop = loop
         let done = finished
         let thread = Thread {
@@ -69,6 +73,9 @@ public final class HTTPClient: Sendable {
             }
         }
     }
+
+    /// How many requests were due while `maxInFlight` were in flight, and waited for a slot.
+    public var requestsHeldForSlot: Int { held.current }
 
     /// Sends `request` now and waits for its outcome.
     public func send(_ request: HTTPRequest) async -> HTTPOutcome {

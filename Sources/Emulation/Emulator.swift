@@ -21,8 +21,8 @@ public enum Emulator {
         let invoker = Invoker(pool: pool, logs: logs, options: options)
         let router = Router(options: options, pool: pool, invoker: invoker, logs: logs)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(2, System.coreCount))
-        let server = HTTPServer(router: router, group: group)
-        let channel: NIOAsyncChannel<HTTPServer.Connection, Never>
+        let server = HTTPServer(router: router, group: group, limits: options.connections)
+        let channel: NIOAsyncChannel<HTTPServer.Accepted, Never>
         do {
             channel = try await server.bind(host: options.host, port: options.port)
         } catch {

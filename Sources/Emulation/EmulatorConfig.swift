@@ -8,6 +8,8 @@ public struct FunctionDefinition: Sendable, Equatable {
     public var memoryMB: Int
     public var timeoutSeconds: Int
     public var description: String
+    /// Every environment's /tmp: Lambda's default `EphemeralStorage` (512 MB).
+    public static let ephemeralStorageMB = 512
 
     public init(name: String, handler: String, memoryMB: Int, timeoutSeconds: Int, description: String = "") {
         self.name = name

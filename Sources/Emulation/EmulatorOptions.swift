@@ -8,6 +8,8 @@ public struct EmulatorOptions: Sendable {
     public static let accountId = "000000000000"
     /// Lambda's request payload limit for synchronous invocations (6 MB).
     public static let maxPayloadBytes = 6_291_456
+    /// The limit for asynchronous (`Event`) invocations (1 MB).
+    public static let maxEventPayloadBytes = 1_048_576
 
     public var host = "127.0.0.1"
     public var port = 9000
@@ -25,6 +27,7 @@ public struct EmulatorOptions: Sendable {
     public var logsRateLimit = 5.0
     public var concurrencyLimit = 64
     public var isolation = IsolationMode.auto
+    public var connections = ConnectionLimits()
     /// The binary started for workers (this executable, in its hidden worker mode).
     public var workerExecutable = "/proc/self/exe"
 

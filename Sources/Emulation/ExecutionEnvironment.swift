@@ -1,4 +1,6 @@
+import CLinux
 import Clocks
+import Foundation
 import Synchronization
 
 #if canImport(Glibc)
@@ -13,6 +15,8 @@ struct EnvironmentSpec: Sendable, Equatable {
     var handler: String
     var memoryMB: Int
     var timeoutSeconds: Double
+    /// The size of the environment's /tmp (Lambda's `EphemeralStorage`), which caps scratch files.
+    var ephemeralStorageMB: Int = FunctionDefinition.ephemeralStorageMB
     /// Bumped by every configuration update; environments of older generations retire.
     var generation: Int
 }
@@ -46,6 +50,8 @@ final class ExecutionEnvironment: Sendable {
     let requestFD: Int32
     let responseFD: Int32
     let group: EnvironmentGroup?
+    /// The environment's own /tmp (the worker's TMPDIR), removed with the environment.
+    let scratchDirectory: String
     let spawnedMonotonicMs: Double
 
     struct State: Sendable {
@@ -68,11 +74,18 @@ final class ExecutionEnvironment: Sendable {
     }
 
     /// Starts a worker process (the start of a cold start); `awaitReady()` completes it.
-    init(spec: EnvironmentSpec, id: String, logStream: String, executable: String, control: ResourceControl) throws {
+    init(
+        spec: EnvironmentSpec, id: String, logStream: String, executable: String, control: ResourceControl,
+        scratchDirectory: String
+    ) throws {
         self.id = id
         self.spec = spec
         self.logStream = logStream
+        self.scratchDirectory = scratchDirectory
         let t0 = MonotonicClock.milliseconds()
+        guard mkdir(scratchDirectory, 0o700) == 0 || errno == EEXIST else {
+            throw StartError.spawn("cannot create \(scratchDirectory): \(String(cString: strerror(errno)))")
+        }
         var requestPipe: [Int32] = [0, 0]
         var responsePipe: [Int32] = [0, 0]
         let pid: pid_t = try Spawner.lock.withLock { _ in
@@ -88,9 +101,11 @@ final class ExecutionEnvironment: Sendable {
                 return try Spawner.spawn(
                     executable: executable,
                     arguments: [executable, "--worker-handler", spec.handler],
+                    environment: WorkerMain.environment(scratchDirectory: scratchDirectory, storageMB: spec.ephemeralStorageMB),
                     fdMap: [(requestPipe[0], WorkerMain.requestFD), (responsePipe[1], WorkerMain.responseFD)])
             } catch {
                 for fd in requestPipe + responsePipe { close(fd) }
+                Scratch.remove(scratchDirectory)
                 throw error
             }
         }
@@ -207,12 +222,24 @@ final class ExecutionEnvironment: Sendable {
         }
         guard first else { return }
         kill(pid, SIGKILL)
-        kill(pid, SIGCONT)
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         close(requestFD)
         close(responseFD)
-        group?.remove()
+        endEnvironment()
+    }
+
+    /// Ends every other process of the environment (anything the function started, which
+    /// may hold descriptors or files), removes its cgroup and its /tmp.
+    private func endEnvironment() {
+        if let group {
+            group.killAll()
+            group.remove()
+        } else {
+            // Without a cgroup, the worker's process group (it is its leader) holds its children.
+            kill(-pid, SIGKILL)
+        }
+        Scratch.remove(scratchDirectory)
     }
 
     private func reap() -> Int32 {
@@ -229,7 +256,7 @@ final class ExecutionEnvironment: Sendable {
         guard first else { return }
         close(requestFD)
         close(responseFD)
-        group?.remove()
+        endEnvironment()
     }
 
     static func describe(_ status: Int32) -> String {
@@ -265,21 +292,71 @@ func terminatingSignal(_ status: Int32) -> Int32 { status & 0x7F }
 
 /// posix_spawn with explicit file-descriptor wiring (Foundation.Process cannot place a
 /// pipe at fd 3/4, and would add a monitoring thread per child).
+///
+/// The child gets only the descriptors in `fdMap` (and /dev/null as stdin and stdout):
+/// every other descriptor is closed in the child, so a worker or anything it starts can
+/// never hold the server's listening socket or a client connection open. It leads a
+/// process group of its own, so its children can be ended with it where there is no cgroup.
 enum Spawner {
     static let lock = Mutex<Void>(())
 
-    static func spawn(executable: String, arguments: [String], fdMap: [(Int32, Int32)]) throws -> pid_t {
+    static func spawn(executable: String, arguments: [String], environment: [String], fdMap: [(Int32, Int32)]) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         for (from, to) in fdMap { posix_spawn_file_actions_adddup2(&actions, from, to) }
+        let firstUnmapped = (fdMap.map(\.1).max() ?? 2) + 1
+        guard rs_spawn_close_from(&actions, firstUnmapped) == 0 else {
+            throw ExecutionEnvironment.StartError.spawn("posix_spawn_file_actions_addclosefrom_np failed")
+        }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setpgroup(&attributes, 0)
+        // Signals the server ignores (SIGPIPE) or blocks stay ignored across exec unless reset.
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        sigaddset(&defaults, SIGPIPE)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
         let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
-        defer { for p in argv { free(p) } }
+        let envp: [UnsafeMutablePointer<CChar>?] = environment.map { strdup($0) } + [nil]
+        defer { for p in argv + envp { free(p) } }
         var pid: pid_t = 0
-        let rc = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        let rc = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard rc == 0 else { throw ExecutionEnvironment.StartError.spawn(String(cString: strerror(rc))) }
         return pid
+    }
+}
+
+/// An environment's /tmp: created at its start, removed with everything in it when the
+/// environment ends, and swept at the emulator's start for emulators that were killed.
+enum Scratch {
+    static func remove(_ directory: String) {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// Bytes used by the files under `directory`.
+    static func usedBytes(_ directory: String) -> Int {
+        guard let walker = FileManager.default.enumerator(atPath: directory) else { return 0 }
+        var total = 0
+        while let name = walker.nextObject() as? String {
+            var info = stat()
+            if lstat(directory + "/" + name, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG { total += Int(info.st_size) }
+        }
+        return total
+    }
+
+    /// Removes the scratch roots of emulators that are no longer running.
+    static func removeStale(under root: String) {
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [] where entry.hasPrefix("lambda-emulator-") {
+            guard let pid = pid_t(entry.dropFirst("lambda-emulator-".count)), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            remove(root + "/" + entry)
+        }
     }
 }

@@ -45,11 +45,17 @@ final class FunctionPool: Sendable {
     let control: ResourceControl
     let logs: LogStore
     let instanceTag: String
+    /// Where the environments' /tmp directories live: `<state dir>/tmp/lambda-emulator-<pid>`.
+    let scratchRoot: String
 
     init(options: EmulatorOptions, control: ResourceControl, logs: LogStore) {
         self.options = options
         self.control = control
         self.logs = logs
+        let scratchParent = options.stateDirectory + "/tmp"
+        Scratch.removeStale(under: scratchParent)
+        scratchRoot = scratchParent + "/lambda-emulator-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: scratchRoot, withIntermediateDirectories: true)
         var random = SystemRandomNumberGenerator()
         instanceTag = SplitMix64.hex(random.next(), 16)
         var s = State()
@@ -75,6 +81,15 @@ final class FunctionPool: Sendable {
 
     func snapshot(_ name: String) -> FunctionState? { state.withLock { $0.functions[name] } }
     func allFunctions() -> [FunctionState] { state.withLock { s in s.order.compactMap { s.functions[$0] } } }
+
+    /// Whether `acquire` could give an environment now: a cheap check before a thread is
+    /// started for the call (acquire decides; this only keeps throttled calls cheap).
+    func mightAcquire(_ name: String) -> Bool {
+        state.withLock { s in
+            guard let f = s.functions[name], !s.shuttingDown else { return true }
+            return !f.idle.isEmpty || s.inFlight < options.concurrencyLimit
+        }
+    }
 
     /// Takes an environment for one invocation (blocking while a cold one starts).
     func acquire(_ name: String) -> Lease {
@@ -113,7 +128,8 @@ final class FunctionPool: Sendable {
             do {
                 env = try ExecutionEnvironment(
                     spec: spec, id: "env-\(number)", logStream: stream,
-                    executable: options.workerExecutable, control: control)
+                    executable: options.workerExecutable, control: control,
+                    scratchDirectory: scratchRoot + "/env-\(number)")
             } catch {
                 state.withLock {
                     $0.starting -= 1
@@ -251,5 +267,6 @@ final class FunctionPool: Sendable {
             MonotonicClock.sleep(milliseconds: 2)
         }
         control.removeAll()
+        Scratch.remove(scratchRoot)
     }
 }

@@ -8,36 +8,47 @@ import Synchronization
 ///
 /// Malformed HTTP gets NIO's 400 answer and the connection closes; bodies over the
 /// payload limit are drained and answered 413; keep-alive connections are reused.
+/// `ConnectionLimits` bounds how many connections are open and how long each may take
+/// to send a request.
 struct HTTPServer {
     let router: Router
     let group: MultiThreadedEventLoopGroup
+    let limits: ConnectionLimits
+    let connections = ConnectionCount()
 
     typealias Connection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+    /// A connection, and whether it is over the cap (answered 503, then closed).
+    typealias Accepted = (connection: Connection, overCap: Bool)
 
-    func bind(host: String, port: Int) async throws -> NIOAsyncChannel<Connection, Never> {
+    func bind(host: String, port: Int) async throws -> NIOAsyncChannel<Accepted, Never> {
         try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-            .bind(host: host, port: port) { channel in
+            .bind(host: host, port: port) { [limits, connections] channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    return try Connection(wrappingChannelSynchronously: channel)
+                    let admitted = connections.admit(channel, limit: limits.maxConnections)
+                    let deadline = ConnectionDeadline(limits: limits)
+                    let pipeline = channel.pipeline.syncOperations
+                    try pipeline.addHandler(RequestStartWatch(deadline))
+                    try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
+                    try pipeline.addHandler(RequestEndWatch(deadline))
+                    return (try Connection(wrappingChannelSynchronously: channel), !admitted)
                 }
             }
     }
 
-    func serve(_ server: NIOAsyncChannel<Connection, Never>) async throws {
+    func serve(_ server: NIOAsyncChannel<Accepted, Never>) async throws {
         try await withThrowingDiscardingTaskGroup { tasks in
             try await server.executeThenClose { connections in
-                for try await connection in connections {
-                    tasks.addTask { await handle(connection) }
+                for try await accepted in connections {
+                    tasks.addTask { await handle(accepted.connection, overCap: accepted.overCap) }
                 }
             }
         }
     }
 
-    private func handle(_ connection: Connection) async {
+    private func handle(_ connection: Connection, overCap: Bool) async {
         let limit = EmulatorOptions.maxPayloadBytes
         do {
             try await connection.executeThenClose { inbound, outbound in
@@ -73,11 +84,17 @@ struct HTTPServer {
                             method: h.method.rawValue, uri: h.uri,
                             headers: h.headers.map { ($0.name, $0.value) }, body: body, bodyTooLarge: tooLarge)
                         body = []
-                        let reply = await router.handle(request)
+                        let reply =
+                            overCap
+                            ? AWSError.lambda(
+                                503, "ServiceException",
+                                "lambda-emulator: more than \(limits.maxConnections) open connections (--max-connections); retry",
+                                requestId: router.newRequestId())
+                            : await router.handle(request)
                         var headers = HTTPHeaders(reply.headers.map { ($0.name, $0.value) })
                         headers.replaceOrAdd(name: "Content-Length", value: String(reply.body.count))
                         headers.replaceOrAdd(name: "Date", value: HTTPDate.now())
-                        let keepAlive = h.isKeepAlive && !tooLarge
+                        let keepAlive = h.isKeepAlive && !tooLarge && !overCap
                         if !keepAlive { headers.replaceOrAdd(name: "Connection", value: "close") }
                         try await outbound.write(
                             .head(HTTPResponseHead(version: h.version, status: .init(statusCode: reply.status), headers: headers)))

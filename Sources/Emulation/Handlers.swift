@@ -39,19 +39,24 @@ struct FunctionHandler: Sendable {
         defer { for p in held { free(p) } }
         do {
             let value: JSONNode = payload.isEmpty ? .emptyObject : try JSONTree.parse(payload)
+            guard value.members != nil else {
+                throw Failure(type: "InvalidPayload", message: "the payload must be a JSON object, not \(value.typeName)")
+            }
             let start = WallClock.unixMilliseconds()
             var w = JSONWriter()
             w.beginObject()
             switch name {
             case "sleep":
-                let ms = value["ms"]?.double ?? 100
-                guard ms >= 0 else { throw Failure(type: "InvalidArgument", message: "ms must be >= 0") }
+                let ms = try ArgumentLimits.number(value["ms"], "ms", in: 0...ArgumentLimits.maxMilliseconds, command: "sleep") ?? 100
                 MonotonicClock.sleep(milliseconds: ms)
                 log.append("slept \(ms) ms")
                 w.key("slept_ms")
                 w.number(ms)
             default:
-                let commands = value["cmds"]?.members ?? []
+                let commands = value["cmds"].map { $0.members } ?? []
+                guard let commands else {
+                    throw Failure(type: "InvalidPayload", message: "\"cmds\" must be an object of commands, not \(value["cmds"]!.typeName)")
+                }
                 log.append("faas_measure: commands \(commands.map(\.0).joined(separator: ","))")
                 for (command, args) in commands {
                     w.key(command)
@@ -93,25 +98,29 @@ struct FunctionHandler: Sendable {
         _ command: String, _ args: JSONNode, into w: inout JSONWriter,
         held: inout [UnsafeMutableRawPointer], invocation: Int
     ) throws {
-        func number(_ key: String, _ default: Double? = nil) throws -> Double {
-            if let d = args[key]?.double ?? `default` { return d }
-            throw Failure(type: "InvalidArgument", message: "\(command): missing number \"\(key)\"")
+        /// The command's number: the argument itself when it is a bare number, else its `key`.
+        func number(_ key: String, in range: ClosedRange<Double>) throws -> Double {
+            let node = args.double != nil ? args : args[key]
+            guard let d = try ArgumentLimits.number(node, key, in: range, command: command) else {
+                throw Failure(type: "InvalidArgument", message: "\(command): missing number \"\(key)\"")
+            }
+            return d
         }
         switch command {
         case "sleep":
-            let ms = try args.double ?? number("ms")
+            let ms = try number("ms", in: 0...ArgumentLimits.maxMilliseconds)
             let t0 = WallClock.unixMilliseconds()
-            MonotonicClock.sleep(milliseconds: max(0, ms))
+            MonotonicClock.sleep(milliseconds: ms)
             w.number(WallClock.unixMilliseconds() - t0, decimals: 3)
         case "sleep_till":
-            let until = try args.double ?? number("unix_ms")
             let t0 = WallClock.unixMilliseconds()
+            let until = try number("unix_ms", in: 0...(t0 + ArgumentLimits.maxMilliseconds))
             MonotonicClock.sleep(milliseconds: max(0, until - t0))
             w.number(WallClock.unixMilliseconds() - t0, decimals: 3)
         case "cpu":
-            let n = Int(try args.double ?? number("n"))
+            let n = Int(try number("n", in: 0...Double(ArgumentLimits.maxCPUUnits)))
             let t0 = WallClock.unixMilliseconds()
-            let checksum = CPUWork.run(steps: max(0, n) * CPUWork.stepsPerUnit)
+            let checksum = CPUWork.run(steps: n * CPUWork.stepsPerUnit)
             w.beginObject()
             w.key("n")
             w.int(n)
@@ -122,7 +131,7 @@ struct FunctionHandler: Sendable {
             w.endObject()
         case "cpuu":
             // Spin for n ms of wall time and report the CPU share actually obtained.
-            let ms = try args.double ?? number("n")
+            let ms = try number("n", in: 0...ArgumentLimits.maxMilliseconds)
             let wall0 = WallClock.unixMilliseconds()
             let cpu0 = ThreadCPUClock.milliseconds()
             var iterations: UInt64 = 0
@@ -160,8 +169,8 @@ struct FunctionHandler: Sendable {
             w.number(MemoryProbe.peakRSSMB(pid: getpid()) ?? 0, decimals: 1)
             w.endObject()
         case "alloc":
-            let mb = try args.double ?? number("mb")
-            let bytes = Int(max(0, mb) * 1_048_576)
+            let mb = try number("mb", in: 0...ArgumentLimits.maxAllocMB)
+            let bytes = Int(mb * 1_048_576)
             let t0 = WallClock.unixMilliseconds()
             if bytes > 0 {
                 guard let p = malloc(bytes) else { throw Failure(type: "Runtime.OutOfMemory", message: "alloc: cannot allocate \(mb) MB") }
@@ -190,14 +199,22 @@ struct FunctionHandler: Sendable {
         }
     }
 
-    /// `io`: write `cnt` blocks of `size` bytes to a scratch file (fsync), read them back when `rd`.
+    /// `io`: write `cnt` blocks of `size` bytes to a scratch file in the environment's /tmp
+    /// (fsync), read them back when `rd`. The file must fit in what is free of /tmp.
     private func io(_ args: JSONNode, into w: inout JSONWriter) throws {
-        let size = max(1, args["size"]?.int ?? 4096)
-        let count = max(0, args["cnt"]?.int ?? 1)
+        guard args.members != nil else { throw Failure(type: "InvalidArgument", message: "io: expected an object, not \(args.typeName)") }
+        let size = try ArgumentLimits.integer(args["size"], "size", in: 1...ArgumentLimits.maxIOBlockBytes, command: "io") ?? 4096
+        let count = try ArgumentLimits.integer(args["cnt"], "cnt", in: 0...ArgumentLimits.maxIOBlocks, command: "io") ?? 1
         let readBack = args["rd"]?.bool ?? true
-        guard size <= 64 << 20, count <= 1 << 20 else { throw Failure(type: "InvalidArgument", message: "io: size or cnt too large") }
-        let path = "/tmp/lambda-emulator-io-\(getpid())"
-        let fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0o600)
+        let directory = WorkerMain.scratchDirectory
+        let free = WorkerMain.ephemeralStorageMB * 1_048_576 - Scratch.usedBytes(directory)
+        guard size * count <= free else {
+            throw Failure(
+                type: "IOError",
+                message: "io: \(size * count) bytes do not fit in /tmp (\(WorkerMain.ephemeralStorageMB) MB, \(max(0, free)) bytes free)")
+        }
+        let path = directory + "/faas_measure-io-\(getpid())"
+        let fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw Failure(type: "IOError", message: "io: cannot open scratch file") }
         defer {
             close(fd)
@@ -225,6 +242,51 @@ struct FunctionHandler: Sendable {
         w.number(readMs, decimals: 3)
         w.endObject()
     }
+}
+
+/// The ranges faas_measure's arguments must fall in (docs/lambda-emulator.md): each fits
+/// its type, and none asks for more than one Lambda environment could give. A value out of
+/// range is a function error (`InvalidArgument`), never a crash of the worker.
+enum ArgumentLimits {
+    /// Lambda's longest timeout (15 minutes), for every duration.
+    static let maxMilliseconds = 900_000.0
+    /// `cpu`'s `n`: far beyond 15 minutes of one core, and n × 100,000 steps fits an Int.
+    static let maxCPUUnits = 10_000_000
+    /// Lambda's largest memory size.
+    static let maxAllocMB = 10_240.0
+    /// `io`'s block size and block count.
+    static let maxIOBlockBytes = 64 << 20
+    static let maxIOBlocks = 1 << 20
+
+    /// nil when the argument is absent; a `Failure` when it is not a number in `range`.
+    static func number(
+        _ node: JSONNode?, _ key: String, in range: ClosedRange<Double>, command: String
+    ) throws(FunctionHandler.Failure)
+        -> Double?
+    {
+        guard let node else { return nil }
+        guard let d = node.double, range.contains(d) else {
+            throw FunctionHandler.Failure(
+                type: "InvalidArgument",
+                message: "\(command): \"\(key)\" must be a number in \(format(range.lowerBound))...\(format(range.upperBound))")
+        }
+        return d
+    }
+
+    static func integer(
+        _ node: JSONNode?, _ key: String, in range: ClosedRange<Int>, command: String
+    ) throws(FunctionHandler.Failure)
+        -> Int?
+    {
+        guard let node else { return nil }
+        guard let i = node.int, range.contains(i) else {
+            throw FunctionHandler.Failure(
+                type: "InvalidArgument", message: "\(command): \"\(key)\" must be an integer in \(range.lowerBound)...\(range.upperBound)")
+        }
+        return i
+    }
+
+    private static func format(_ d: Double) -> String { d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d) }
 }
 
 /// Deterministic CPU-bound work: `n` x 100,000 steps of a 64-bit mixing function, so

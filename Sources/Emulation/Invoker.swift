@@ -1,6 +1,7 @@
 import Clocks
 import Foundation
 import JSON
+import Synchronization
 
 /// Runs invocations end to end: takes an environment, runs the request in the worker,
 /// writes START/END/REPORT and the function's output to the log store.
@@ -22,6 +23,17 @@ final class Invoker: Sendable {
     let logs: LogStore
     let options: EmulatorOptions
     private let writer: LogWriter
+    private let events = Mutex(EventQueue())
+
+    /// `Event` invocations waiting for capacity, and the threads draining them.
+    struct EventQueue {
+        var pending: [(function: String, payload: [UInt8], requestId: String)] = []
+        var head = 0
+        var drainers = 0
+        var count: Int { pending.count - head }
+    }
+    /// How many `Event` invocations may wait before new ones are refused (429).
+    static let maxQueuedEvents = 100_000
 
     init(pool: FunctionPool, logs: LogStore, options: EmulatorOptions) {
         self.pool = pool
@@ -31,9 +43,11 @@ final class Invoker: Sendable {
     }
 
     /// Runs one invocation on a thread of its own (workers are driven by blocking I/O,
-    /// which must never run on the server's event loops).
+    /// which must never run on the server's event loops). A call that would be throttled is
+    /// answered without one, so a flood of calls past the concurrency limit costs no threads.
     func invoke(function: String, payload: [UInt8], requestId: String) async -> Result {
-        await withCheckedContinuation { continuation in
+        guard pool.mightAcquire(function) else { return Result(kind: .throttled) }
+        return await withCheckedContinuation { continuation in
             let thread = Thread { [self] in
                 // The answer goes out first; its logs are stored right after (they only
                 // become visible after the propagation delay anyway).
@@ -48,16 +62,46 @@ final class Invoker: Sendable {
         }
     }
 
-    /// `Event` invocations: queued until capacity frees, like Lambda's internal queue.
-    func invokeInBackground(function: String, payload: [UInt8], requestId: String) {
-        let thread = Thread { [self] in
-            while true {
-                let result = invokeBlocking(function: function, payload: payload, requestId: requestId)
-                guard case .throttled = result.kind else { return }
+    /// `Event` invocations: queued until capacity frees, like Lambda's internal queue, and
+    /// run by at most `concurrencyLimit` threads. false: the queue is full.
+    func invokeInBackground(function: String, payload: [UInt8], requestId: String) -> Bool {
+        let startDrainer: Bool? = events.withLock { q in
+            guard q.count < Self.maxQueuedEvents else { return nil }
+            q.pending.append((function, payload, requestId))
+            guard q.drainers < options.concurrencyLimit else { return false }
+            q.drainers += 1
+            return true
+        }
+        guard let startDrainer else { return false }
+        if startDrainer {
+            let thread = Thread { [self] in drainEvents() }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+        return true
+    }
+
+    private func drainEvents() {
+        while true {
+            let next = events.withLock { q -> (function: String, payload: [UInt8], requestId: String)? in
+                guard q.count > 0 else {
+                    q.drainers -= 1
+                    q.pending = []
+                    q.head = 0
+                    return nil
+                }
+                defer { q.head += 1 }
+                if q.head > 4096 && q.head * 2 > q.pending.count {
+                    q.pending.removeFirst(q.head)
+                    q.head = 0
+                }
+                return q.pending[q.head]
+            }
+            guard let next else { return }
+            while case .throttled = invokeBlocking(function: next.function, payload: next.payload, requestId: next.requestId).kind {
                 MonotonicClock.sleep(milliseconds: 50)
             }
         }
-        thread.start()
     }
 
     private func store(_ p: PendingLogs) { writer.write([p]) }

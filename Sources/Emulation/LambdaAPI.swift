@@ -90,7 +90,16 @@ extension Router {
         case "DryRun":
             return HTTPReply(status: 204, headers: [("x-amzn-RequestId", requestId)])
         case "Event":
-            invoker.invokeInBackground(function: name, payload: payload, requestId: requestId)
+            guard payload.count <= EmulatorOptions.maxEventPayloadBytes else {
+                return AWSError.lambda(
+                    413, "RequestEntityTooLargeException",
+                    "Request must be smaller than \(EmulatorOptions.maxEventPayloadBytes) bytes for the InvokeFunction operation",
+                    requestId: requestId)
+            }
+            guard invoker.invokeInBackground(function: name, payload: payload, requestId: requestId) else {
+                return AWSError.lambda(
+                    429, "TooManyRequestsException", "Rate Exceeded.", requestId: requestId, extraHeaders: [("Retry-After", "1")])
+            }
             return HTTPReply(status: 202, headers: [("x-amzn-RequestId", requestId), ("X-Amz-Executed-Version", "$LATEST")])
         default:
             let result = await invoker.invoke(function: name, payload: payload, requestId: requestId)
@@ -248,7 +257,7 @@ extension Router {
         w.key("EphemeralStorage")
         w.beginObject()
         w.key("Size")
-        w.int(512)
+        w.int(FunctionDefinition.ephemeralStorageMB)
         w.endObject()
         w.key("LoggingConfig")
         w.beginObject()

@@ -186,6 +186,19 @@ struct EnvironmentGroup: Sendable {
         return false
     }
 
+    /// Kills every process in the group: on v2 with `cgroup.kill` (Linux 5.14+), else by
+    /// SIGKILL to each pid in `cgroup.procs` until none is left (a process may fork meanwhile).
+    func killAll() {
+        guard let dir = directories.first else { return }
+        if version == 2, FileText.write(dir + "/cgroup.kill", "1") { return }
+        for _ in 0..<100 {
+            let pids = (FileText.read(dir + "/cgroup.procs") ?? "").split(separator: "\n").compactMap { pid_t($0) }
+            if pids.isEmpty { return }
+            for pid in pids { kill(pid, SIGKILL) }
+            usleep(1_000)
+        }
+    }
+
     /// Removes the group; retried briefly because the kernel frees it after the last task exits.
     func remove() {
         for dir in directories {

@@ -17,6 +17,24 @@ public enum WorkerMain {
     public static let responseFD: Int32 = 4
     /// The byte a worker sends once its runtime is initialised (end of the cold start).
     static let readyByte: UInt8 = 0x52
+    /// How the environment's /tmp and its size reach the worker.
+    static let storageVariable = "LAMBDA_EMULATOR_EPHEMERAL_STORAGE_MB"
+
+    /// A worker's environment: the server's, with its own TMPDIR and size, and Swift's crash
+    /// backtracer off. The backtracer would keep a crashed worker alive for seconds (under the
+    /// function's CPU share) and outlive a killed one, holding the environment's cgroup.
+    static func environment(scratchDirectory: String, storageMB: Int) -> [String] {
+        let replaced = ["TMPDIR", storageVariable, "SWIFT_BACKTRACE"]
+        var list = ProcessInfo.processInfo.environment.filter { !replaced.contains($0.key) }.map { "\($0.key)=\($0.value)" }.sorted()
+        list += ["TMPDIR=\(scratchDirectory)", "\(storageVariable)=\(storageMB)", "SWIFT_BACKTRACE=enable=no"]
+        return list
+    }
+
+    /// The environment's /tmp, as the server set it up.
+    static var scratchDirectory: String { ProcessInfo.processInfo.environment["TMPDIR"] ?? "/tmp" }
+    static var ephemeralStorageMB: Int {
+        ProcessInfo.processInfo.environment[storageVariable].flatMap { Int($0) } ?? FunctionDefinition.ephemeralStorageMB
+    }
 
     public static func run(handler name: String) -> Never {
         let started = WallClock.unixMilliseconds()

@@ -4,6 +4,10 @@ import ToolSupport
 
 /// A schedule file read whole and checked before anything is sent.
 public struct LoadedSchedule: Sendable {
+    /// The latest a call may be due within its phase: 31 days (a month-long trace replay
+    /// fits; a typo like 1e12 s does not wait forever).
+    public static let maxAtS = 31.0 * 86_400
+
     public var header: RunHeader
     /// The calls in file order.
     public var calls: [ScheduledCall]
@@ -43,6 +47,11 @@ public struct LoadedSchedule: Sendable {
                         problem: "phase \(call.phase) is \(seen.memory) MB on line \(seen.line), \(call.memoryMB) MB here")
                 }
                 phaseMemory[call.phase] = phaseMemory[call.phase] ?? (call.memoryMB, line)
+                guard call.atS <= maxAtS else {
+                    throw InputError(
+                        file: name, line: line, field: "at_s",
+                        problem: "\(call.atS) s is beyond the longest phase invoke runs (31 days, \(Int(maxAtS)) s)")
+                }
                 if let first = seqLines[call.seq] {
                     throw InputError(file: name, line: line, field: "seq", problem: "\(call.seq) repeats line \(first)")
                 }
@@ -59,6 +68,13 @@ public struct LoadedSchedule: Sendable {
         }
         guard let header else {
             throw InputError(file: name, problem: "empty: expected a run header and schedule lines (a schedule written by plan)")
+        }
+        // A cut or edited schedule would be reported against a plan it no longer is.
+        guard header.scheduled == calls.count else {
+            throw InputError(
+                file: name, line: 1, field: "scheduled",
+                problem: "the run header says \(header.scheduled) calls, the file has \(calls.count) "
+                    + "(edited or cut short?): re-run plan, or set \"scheduled\" to \(calls.count)")
         }
         return LoadedSchedule(header: header, calls: calls, name: name, lines: lines)
     }

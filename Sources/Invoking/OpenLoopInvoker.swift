@@ -22,6 +22,9 @@ public struct InvokeOptions: Sendable {
     public var memoryTimeout: Double = 300
     /// GetFunctionConfiguration polling interval while a change goes live, seconds.
     public var pollInterval: Double = 0.25
+    /// Calls in flight at most (the HTTP client's slots): Lambda's default account
+    /// concurrency, beyond which Lambda throttles anyway.
+    public var maxInFlight = 1000
 
     public init() {}
 }
@@ -225,8 +228,11 @@ public final class OpenLoopInvoker: Sendable {
         let (targets, qualified) = sizing[phase.index] ?? ([], [])
         let clients = lambdaForMemory
         let scheduleName = schedule.name
+        let options = self.options
         for (function, qualifier, region) in qualified {
-            let size = try await clients[region]!.getFunctionConfiguration(function, qualifier: qualifier).memorySize
+            let size = try await clients[region]!.getFunctionConfiguration(
+                function, qualifier: qualifier, deadline: Date().addingTimeInterval(options.memoryTimeout)
+            ).memorySize
             guard size == phase.memoryMB else {
                 throw InputError(
                     file: scheduleName, field: "qualifier",
@@ -234,7 +240,6 @@ public final class OpenLoopInvoker: Sendable {
                         + "\(phase.index) is \(phase.memoryMB) MB: plan memory_sizes [\(size)] for it, or drop qualifier")
             }
         }
-        let options = self.options
         let state = self.state
         // The change runs as a child task so that Ctrl-C can abandon the wait.
         try await withThrowingTaskGroup(of: Void.self) { group in

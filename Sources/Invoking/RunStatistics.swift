@@ -71,6 +71,29 @@ public struct RunStatistics: Sendable {
         return text
     }
 
+    /// The schedule was not kept when the achieved rate is under 99% of the scheduled one,
+    /// or the p99 send lag is over 100 ms: then the figures describe a gentler load than
+    /// planned, and this line says so and why (docs/invoke.md, *Overload*). nil when it was kept.
+    public func shortfall(heldForSlot: Int, maxInFlight: Int) -> String? {
+        guard sent > 1, scheduledRate > 0, achievedRate < scheduledRate * 0.99 || lagP99Ms > 100 else { return nil }
+        var text =
+            "the schedule was not kept: achieved \(f(achievedRate, 1))/s of \(f(scheduledRate, 1))/s, "
+            + "p99 lag \(f(lagP99Ms, 1)) ms, max \(f(lagMaxMs, 1)) ms"
+        if heldForSlot > 0 {
+            text +=
+                "; \(heldForSlot) calls waited for one of the \(maxInFlight) slots in flight (--max-in-flight): "
+                + "the target answers slower than calls are due"
+        } else {
+            text += "; this machine could not send faster (shard the run: docs/invoke.md)"
+        }
+        return text
+    }
+
+    private func f(_ v: Double, _ digits: Int) -> String {
+        let scale = pow10(digits)
+        return "\((v * scale).rounded() / scale)"
+    }
+
     private func pow10(_ n: Int) -> Double {
         var v = 1.0
         for _ in 0..<n { v *= 10 }

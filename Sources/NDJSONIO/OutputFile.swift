@@ -1,3 +1,5 @@
+import CLinux
+import Foundation
 import ToolSupport
 
 #if canImport(Glibc)
@@ -10,10 +12,16 @@ import Darwin
 ///
 /// A file is written to a temporary beside it and renamed into place by `commit()`,
 /// so a killed or failed stage never leaves a partial file that make would take as
-/// finished. Until then the temporary is registered for removal on SIGINT/SIGTERM.
+/// finished. Where the file system allows, the temporary is unnamed (`O_TMPFILE`) until
+/// the commit links it, so even `kill -9` leaves nothing behind; elsewhere it is
+/// `.NAME.tmp.<pid>`, registered for removal on SIGINT/SIGTERM, and the next run writing
+/// NAME removes such files of processes that are gone.
 public struct OutputFile: ~Copyable {
     public let path: String?
+    /// The named temporary (nil for standard output and for an unnamed temporary).
     let temporaryPath: String?
+    /// The name the unnamed temporary gets at commit, just before the rename.
+    let linkPath: String?
     let fd: Int32
     var committed = false
 
@@ -22,6 +30,7 @@ public struct OutputFile: ~Copyable {
         guard let path, path != "-" else {
             self.path = nil
             self.temporaryPath = nil
+            self.linkPath = nil
             self.fd = 1
             return
         }
@@ -29,14 +38,35 @@ public struct OutputFile: ~Copyable {
         let dir = slash.map { String(path[..<$0]) } ?? "."
         let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
         let tmp = "\(dir)/.\(base).tmp.\(getpid())"
+        Self.removeStaleTemporaries(directory: dir.isEmpty ? "/" : dir, base: base)
+        let unnamed = rs_open_unnamed(dir.isEmpty ? "/" : dir, 0o644)
+        if unnamed >= 0 {
+            self.path = path
+            self.temporaryPath = nil
+            self.linkPath = tmp
+            self.fd = unnamed
+            return
+        }
         let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw InputError(file: path, problem: "cannot write: \(String(cString: strerror(errno)))")
         }
         self.path = path
         self.temporaryPath = tmp
+        self.linkPath = nil
         self.fd = fd
         TemporaryFiles.register(tmp)
+    }
+
+    /// Removes `.BASE.tmp.<pid>` files in `directory` whose process no longer exists (left
+    /// by a `kill -9` on a file system without O_TMPFILE, or by an older version).
+    static func removeStaleTemporaries(directory: String, base: String) {
+        let prefix = ".\(base).tmp."
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for entry in entries where entry.hasPrefix(prefix) {
+            guard let pid = pid_t(entry.dropFirst(prefix.count)), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            unlink("\(directory)/\(entry)")
+        }
     }
 
     public var isStandardOutput: Bool { path == nil }
@@ -50,11 +80,29 @@ public struct OutputFile: ~Copyable {
     public func write(_ text: String) throws { try write(Array(text.utf8)) }
 
     public mutating func commit() throws {
-        guard let path, let temporaryPath else {
+        guard let path else {
             committed = true
             return
         }
-        guard fsync(fd) == 0 || errno == EINVAL, close(fd) == 0 else {
+        guard fsync(fd) == 0 || errno == EINVAL else {
+            throw InputError(file: path, problem: "write failed: \(String(cString: strerror(errno)))")
+        }
+        if let linkPath {
+            // Named for the moment between link and rename only.
+            unlink(linkPath)
+            guard rs_link_unnamed(fd, linkPath) == 0 else {
+                throw InputError(file: path, problem: "cannot name the output: \(String(cString: strerror(errno)))")
+            }
+            close(fd)
+            committed = true
+            guard rename(linkPath, path) == 0 else {
+                unlink(linkPath)
+                throw InputError(file: path, problem: "cannot rename into place: \(String(cString: strerror(errno)))")
+            }
+            return
+        }
+        guard let temporaryPath else { return }
+        guard close(fd) == 0 else {
             throw InputError(file: path, problem: "write failed: \(String(cString: strerror(errno)))")
         }
         committed = true
@@ -66,21 +114,23 @@ public struct OutputFile: ~Copyable {
     }
 
     public consuming func discard() {
-        if let temporaryPath, !committed {
-            close(fd)
+        abandon()
+        committed = true
+    }
+
+    private func abandon() {
+        guard path != nil, !committed else { return }
+        // An unnamed temporary vanishes with its descriptor.
+        close(fd)
+        if let temporaryPath {
             unlink(temporaryPath)
             TemporaryFiles.unregister(temporaryPath)
-            committed = true
         }
     }
 
     deinit {
         // Dropped without commit (an error path): remove the partial temporary.
-        if let temporaryPath, !committed {
-            close(fd)
-            unlink(temporaryPath)
-            TemporaryFiles.unregister(temporaryPath)
-        }
+        abandon()
     }
 }
 

@@ -78,6 +78,27 @@ extension WorkloadParser {
 
     // MARK: Payload files
 
+    /// Lambda's request payload limits: 6 MB for a synchronous call (also the most a
+    /// function behind API Gateway receives), 1 MB for an `Event` call.
+    static let synchronousPayloadLimit = 6 * 1_048_576
+    static let eventPayloadLimit = 1_048_576
+
+    /// Refuses at plan time a payload Lambda would refuse on every call (413).
+    func checkPayloadSizes(_ payloads: [RawJSON], target: Target, node: JSONNode, field: String) throws {
+        var limit = Self.synchronousPayloadLimit
+        var kind = "a synchronous call"
+        if case .lambda(_, _, "Event", _) = target {
+            limit = Self.eventPayloadLimit
+            kind = "an Event call"
+        }
+        for (k, payload) in payloads.enumerated() where payload.text.utf8.count > limit {
+            let which = payloads.count > 1 ? "input \(k) is" : "the payload is"
+            throw fail(
+                node, field,
+                "\(which) \(payload.text.utf8.count) bytes (compacted); Lambda takes at most \(limit) bytes for \(kind)")
+        }
+    }
+
     func loadPayloads(_ node: JSONNode, field: String) throws -> [RawJSON] {
         let relative = try string(node, field)
         let path = relative.hasPrefix("/") ? relative : (baseDirectory.isEmpty ? relative : baseDirectory + "/" + relative)

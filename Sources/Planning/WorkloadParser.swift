@@ -196,6 +196,9 @@ public struct WorkloadParser {
         } else if let p = paramNode {
             payloads = try loadPayloads(p, field: "\(path).param_file")
         }
+        if let node = payloadNode ?? paramNode {
+            try checkPayloadSizes(payloads, target: target, node: node, field: "\(path).\(payloadNode != nil ? "payload" : "param_file")")
+        }
         return Instance(name: name, application: application, arrivals: arrivals, target: target, payloads: payloads)
     }
 

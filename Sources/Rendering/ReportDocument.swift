@@ -1,5 +1,6 @@
 import Foundation
 import Hashing
+import JSON
 import RecordSchema
 import ToolSupport
 
@@ -53,6 +54,11 @@ public struct ReportDocument {
         }
         // An empty file (fit failed, or was skipped) still gives a report of the measurements.
         guard data.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) else { return (nil, Array(data)) }
+        // Our own parser first: its errors carry the line; the decoder's only the field.
+        let tree: JSONNode
+        do { tree = try JSONTree.parse(Array(data)) } catch let e as JSONSyntaxError {
+            throw InputError(file: path, line: e.line, field: e.path.isEmpty ? nil : e.path, problem: "not valid JSON: \(e.problem)")
+        }
         do {
             let m = try JSONDecoder().decode(ModelsFile.self, from: data)
             guard m.format == ModelsFile.formatName else {
@@ -62,7 +68,38 @@ public struct ReportDocument {
         } catch let e as InputError {
             throw e
         } catch let e as DecodingError {
-            throw InputError(file: path, field: Self.fieldPath(e), problem: Self.problem(e))
+            throw InputError(file: path, line: Self.line(of: e, in: tree), field: Self.fieldPath(e), problem: Self.problem(e))
+        }
+    }
+
+    /// The line of the value a decoding error is about (of its object, for a missing key).
+    static func line(of e: DecodingError, in tree: JSONNode) -> Int? {
+        let path: [CodingKey]
+        switch e {
+        case .keyNotFound(_, let c), .typeMismatch(_, let c), .valueNotFound(_, let c), .dataCorrupted(let c): path = c.codingPath
+        @unknown default: return nil
+        }
+        var node = tree
+        for key in path {
+            if let index = key.intValue, let items = node.array, items.indices.contains(index) {
+                node = items[index]
+            } else if let child = node[key.stringValue] {
+                node = child
+            } else {
+                break
+            }
+        }
+        return node.line
+    }
+
+    /// A Swift type as the JSON it stands for ("a number", not "Double").
+    static func jsonKind(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Bool.Type: "true or false"
+        case is Int.Type, is Double.Type, is Int64.Type, is UInt64.Type, is Float.Type: "a number"
+        case is [Any].Type: "an array"
+        default: "an object"
         }
     }
 
@@ -80,9 +117,9 @@ public struct ReportDocument {
     static func problem(_ e: DecodingError) -> String {
         switch e {
         case .keyNotFound: "missing"
-        case .typeMismatch(let t, _): "expected \(t)"
-        case .valueNotFound(let t, _): "expected \(t), found null"
-        case .dataCorrupted(let c): c.underlyingError.map { "not valid JSON (\($0.localizedDescription))" } ?? c.debugDescription
+        case .typeMismatch(let t, _): "expected \(jsonKind(t))"
+        case .valueNotFound(let t, _): "expected \(jsonKind(t)), found null"
+        case .dataCorrupted(let c): c.debugDescription
         @unknown default: "invalid"
         }
     }

@@ -46,6 +46,11 @@ struct Invoke: AsyncRightsizeTool {
     @Option(name: .customLong("memory-timeout"), help: "Seconds to wait for a memory change to become live before failing.")
     var memoryTimeout: Double = InvokeOptions().memoryTimeout
 
+    @Option(
+        name: .customLong("max-in-flight"),
+        help: "Calls in flight at most (connections opened at most); a due call waits for a free slot and its lag records the wait.")
+    var maxInFlight = InvokeOptions().maxInFlight
+
     @Flag(name: .shortAndLong, help: "No progress line on stderr, even on a terminal.")
     var quiet = false
 
@@ -76,6 +81,7 @@ struct Invoke: AsyncRightsizeTool {
     func validate() throws {
         guard retryThrottled >= 0 else { throw ValidationError("--retry-throttled must be 0 or more") }
         guard timeout > 0, grace >= 0, memoryTimeout > 0 else { throw ValidationError("times must be positive") }
+        guard maxInFlight >= 1 else { throw ValidationError("--max-in-flight must be at least 1") }
         guard phaseSettle >= 0, phaseDrain >= 0 else { throw ValidationError("--phase-settle and --phase-drain must be 0 or more") }
     }
 
@@ -112,8 +118,9 @@ struct Invoke: AsyncRightsizeTool {
         options.requestTimeout = timeout
         options.gracePeriod = grace
         options.memoryTimeout = memoryTimeout
+        options.maxInFlight = maxInFlight
 
-        let http = HTTPClient(realtime: !noRealtime)
+        let http = HTTPClient(maxInFlight: maxInFlight, realtime: !noRealtime)
         defer { http.shutdown() }
         let invoker: OpenLoopInvoker
         do {
@@ -161,6 +168,9 @@ struct Invoke: AsyncRightsizeTool {
             throw ExitCode(ExitStatus.failure)
         }
         Self.complain(statistics.line(interrupted: interrupted, seconds: (endedUnixMs - startedUnixMs) / 1000))
+        if let shortfall = statistics.shortfall(heldForSlot: http.requestsHeldForSlot, maxInFlight: maxInFlight) {
+            Self.complain(shortfall)
+        }
         if interrupted { throw ExitCode(ExitStatus.failure) }
     }
 

@@ -77,6 +77,17 @@ struct LambdaEmulator: AsyncRightsizeTool {
     @Option(help: ArgumentHelp("How workers are limited: auto, cgroup or duty-cycle (SIGSTOP/SIGCONT + RSS watchdog).", valueName: "mode"))
     var isolation = "auto"
 
+    @Option(name: .customLong("max-connections"), help: "Open connections before new ones are answered 503 and closed.")
+    var maxConnections = ConnectionLimits().maxConnections
+
+    @Option(
+        name: .customLong("request-timeout-s"),
+        help: "Close a connection whose request has not arrived whole this many seconds after its first byte.")
+    var requestTimeoutS = ConnectionLimits().requestTimeoutSeconds
+
+    @Option(name: .customLong("connection-idle-timeout-s"), help: "Close a keep-alive connection idle for this many seconds.")
+    var connectionIdleTimeoutS = ConnectionLimits().idleTimeoutSeconds
+
     @Option(
         name: .customLong("worker-handler"), help: ArgumentHelp("Internal: run as a worker process for this handler.", visibility: .private)
     )
@@ -118,6 +129,10 @@ struct LambdaEmulator: AsyncRightsizeTool {
         guard logDelayMs >= 0, updateDelayMs >= 0, idleTimeoutS > 0, logsRateLimit >= 0 else {
             throw ValidationError("delays, rates and timeouts must not be negative")
         }
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
+        guard requestTimeoutS > 0, connectionIdleTimeoutS > 0 else {
+            throw ValidationError("--request-timeout-s and --connection-idle-timeout-s must be positive")
+        }
         guard let mode = IsolationMode(rawValue: isolation) else { throw ValidationError("--isolation must be auto, cgroup or duty-cycle") }
         o.host = host
         o.port = port
@@ -131,6 +146,9 @@ struct LambdaEmulator: AsyncRightsizeTool {
         o.logsRateLimit = logsRateLimit
         o.concurrencyLimit = concurrencyLimit
         o.isolation = mode
+        o.connections.maxConnections = maxConnections
+        o.connections.requestTimeoutSeconds = requestTimeoutS
+        o.connections.idleTimeoutSeconds = connectionIdleTimeoutS
         if let config {
             guard let data = FileManager.default.contents(atPath: config) else {
                 throw EmulatorError("\(config): cannot read")

@@ -41,6 +41,12 @@ struct InvokeBench: ParsableCommand {
     @Option(help: "p99 send-lag bound for the sustainable-rate search, ms.")
     var lagBound: Double = 5
 
+    @Flag(help: "After the search, run at 1.2x and 2x the highest sustained rate (issue 15's overload figures).")
+    var overload = false
+
+    @Option(name: .customLong("max-in-flight"), help: "Calls in flight at most, as invoke --max-in-flight.")
+    var maxInFlight = InvokeOptions().maxInFlight
+
     @Flag(help: "Skip the hey/wrk comparison.")
     var noCompare = false
 
@@ -59,7 +65,7 @@ struct InvokeBench: ParsableCommand {
         defer { nginx?.stop() }
         print("endpoint: \(endpoint)")
 
-        let main = try Self.measure(url: endpoint, rate: rate, duration: duration, realtime: realtime)
+        let main = try Self.measure(url: endpoint, rate: rate, duration: duration, realtime: realtime, maxInFlight: maxInFlight)
         print(main.line(label: "constant \(Int(rate))/s for \(duration) s"))
         print(
             "  target: p99 <= 1 ms \(main.stats.lagP99Ms <= 1 ? "met" : "MISSED"), max <= 10 ms "
@@ -70,7 +76,8 @@ struct InvokeBench: ParsableCommand {
             var best: Measurement?
             var step = 2000.0
             while step <= 40000 {
-                let m = try Self.measure(url: endpoint, rate: step, duration: stepDuration, realtime: realtime)
+                let m = try Self.measure(
+                    url: endpoint, rate: step, duration: stepDuration, realtime: realtime, maxInFlight: maxInFlight)
                 print(m.line(label: "search \(Int(step))/s"))
                 let ok =
                     m.stats.lagP99Ms <= lagBound && abs(m.stats.achievedRate / step - 1) <= 0.01
@@ -83,6 +90,16 @@ struct InvokeBench: ParsableCommand {
                 print(
                     "highest sustained rate with p99 lag <= \(lagBound) ms: \(Int(best.rate))/s "
                         + "(cpu \(Self.f(best.cpuMsPer1000)) ms per 1,000 requests)")
+                if overload {
+                    for factor in [1.0, 1.2, 2.0] {
+                        let m = try Self.measure(
+                            url: endpoint, rate: best.rate * factor, duration: stepDuration, realtime: realtime, maxInFlight: maxInFlight)
+                        print(m.line(label: "overload \(factor)x (\(Int(best.rate * factor))/s)"))
+                        if let shortfall = m.stats.shortfall(heldForSlot: m.heldForSlot, maxInFlight: maxInFlight) {
+                            print("  invoke would say: \(shortfall)")
+                        }
+                    }
+                }
             } else {
                 print("no searched rate met p99 lag <= \(lagBound) ms")
             }
@@ -95,16 +112,18 @@ struct InvokeBench: ParsableCommand {
         var stats: RunStatistics
         var errors: Int
         var cpuMsPer1000: Double
+        var heldForSlot = 0
 
         func line(label: String) -> String {
             "\(label): \(stats.sent) sent, \(errors) errors, achieved \(InvokeBench.f(stats.achievedRate, 1))/s, "
                 + "lag p50 \(InvokeBench.f(stats.lagP50Ms, 3)) ms p99 \(InvokeBench.f(stats.lagP99Ms, 3)) ms "
                 + "max \(InvokeBench.f(stats.lagMaxMs, 3)) ms, cpu \(InvokeBench.f(cpuMsPer1000)) ms per 1,000 requests"
+                + (heldForSlot > 0 ? ", \(heldForSlot) waited for a slot" : "")
         }
     }
 
     /// Plans a constant-rate schedule (k / rate, k = 1...) and runs it with the invoke library.
-    static func measure(url: String, rate: Double, duration: Double, realtime: Bool) throws -> Measurement {
+    static func measure(url: String, rate: Double, duration: Double, realtime: Bool, maxInFlight: Int) throws -> Measurement {
         let count = Int(rate * duration)
         let payload = try RawJSON(parsing: #"{"cmds":{"sleep":0}}"#)
         let calls = (0..<count).map { k in
@@ -119,7 +138,7 @@ struct InvokeBench: ParsableCommand {
         var options = InvokeOptions()
         options.setMemory = false
         options.requestTimeout = 10
-        let http = HTTPClient(realtime: realtime)
+        let http = HTTPClient(maxInFlight: maxInFlight, realtime: realtime)
         defer { http.shutdown() }
         let invoker = try OpenLoopInvoker(
             schedule: LoadedSchedule(header: header, calls: calls), options: options,
@@ -136,7 +155,9 @@ struct InvokeBench: ParsableCommand {
         let invocations = result.get()
         let stats = RunStatistics(invocations)
         let errors = invocations.filter { $0.error != nil }.count
-        return Measurement(rate: rate, stats: stats, errors: errors, cpuMsPer1000: cpu * 1000 / Double(max(count, 1)) * 1000)
+        return Measurement(
+            rate: rate, stats: stats, errors: errors, cpuMsPer1000: cpu * 1000 / Double(max(count, 1)) * 1000,
+            heldForSlot: http.requestsHeldForSlot)
     }
 
     final class ResultBox: @unchecked Sendable {
