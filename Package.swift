@@ -141,8 +141,9 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "TestSupport", "RecordSchema", "NDJSONIO",
-                "plan", "invoke", "await-logs", "fit", "report", "lambda-emulator",
-            ]),
+                "plan", "invoke", "await-logs", "fit", "report", "lambda-emulator", "merge-shards",
+            ],
+            exclude: ["Fixtures"]),
         .testTarget(
             name: "AcceptanceTests",
             dependencies: [

@@ -72,26 +72,30 @@ public struct EmulatorConfig: Sendable, Equatable {
         do { root = try JSONTree.parse(bytes) } catch let error as JSONSyntaxError {
             throw InputError(file: file, line: error.line, field: error.path.isEmpty ? nil : error.path, problem: error.problem)
         }
-        func fail(_ field: String, _ problem: String) -> InputError { InputError(file: file, field: field, problem: problem) }
-        guard case .object = root.value else { throw fail("", "expected an object") }
-        guard let list = root["functions"]?.array, !list.isEmpty else { throw fail("functions", "expected a non-empty array") }
+        func fail(_ field: String, _ problem: String, _ node: JSONNode? = nil) -> InputError {
+            InputError(file: file, line: (node ?? root).line, field: field, problem: problem)
+        }
+        guard case .object = root.value else { throw fail("functions", "expected an object with \"functions\"") }
+        guard let list = root["functions"]?.array, !list.isEmpty else { throw fail("functions", "expected a non-empty array", root["functions"]) }
         var functions: [FunctionDefinition] = []
         for (i, item) in list.enumerated() {
             let at = "functions[\(i)]"
             guard let name = item["name"]?.string, !name.isEmpty,
                 name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
             else {
-                throw fail(at + ".name", "expected a function name (letters, digits, - and _)")
+                throw fail(at + ".name", "expected a function name (letters, digits, - and _)", item["name"] ?? item)
             }
-            guard !functions.contains(where: { $0.name == name }) else { throw fail(at + ".name", "duplicate function \"\(name)\"") }
+            guard !functions.contains(where: { $0.name == name }) else { throw fail(at + ".name", "duplicate function \"\(name)\"", item["name"]) }
             let handler = item["handler"]?.string ?? name
             guard FunctionHandler.known.contains(handler) else {
-                throw fail(at + ".handler", "unknown handler \"\(handler)\" (known: \(FunctionHandler.known.joined(separator: ", ")))")
+                throw fail(
+                    at + ".handler", "unknown handler \"\(handler)\" (known: \(FunctionHandler.known.joined(separator: ", ")))",
+                    item["handler"] ?? item)
             }
             let memory = item["memory_mb"].map { $0.int } ?? 128
-            guard let memory, memoryRange.contains(memory) else { throw fail(at + ".memory_mb", "expected an integer in 128...10240") }
+            guard let memory, memoryRange.contains(memory) else { throw fail(at + ".memory_mb", "expected an integer in 128...10240", item["memory_mb"]) }
             let timeout = item["timeout_s"].map { $0.int } ?? 3
-            guard let timeout, timeoutRange.contains(timeout) else { throw fail(at + ".timeout_s", "expected an integer in 1...900") }
+            guard let timeout, timeoutRange.contains(timeout) else { throw fail(at + ".timeout_s", "expected an integer in 1...900", item["timeout_s"]) }
             functions.append(
                 FunctionDefinition(
                     name: name, handler: handler, memoryMB: memory, timeoutSeconds: timeout,
@@ -101,12 +105,12 @@ public struct EmulatorConfig: Sendable, Equatable {
         for (i, item) in (root["routes"]?.array ?? []).enumerated() {
             let at = "routes[\(i)]"
             guard let stage = item["stage"]?.string, !stage.isEmpty, !stage.contains("/") else {
-                throw fail(at + ".stage", "expected a stage name")
+                throw fail(at + ".stage", "expected a stage name", item["stage"] ?? item)
             }
             guard let resource = item["resource"]?.string.map({ $0.hasPrefix("/") ? String($0.dropFirst()) : $0 }), !resource.isEmpty
-            else { throw fail(at + ".resource", "expected a resource path") }
+            else { throw fail(at + ".resource", "expected a resource path", item["resource"] ?? item) }
             guard let function = item["function"]?.string, functions.contains(where: { $0.name == function }) else {
-                throw fail(at + ".function", "expected the name of a function declared in \"functions\"")
+                throw fail(at + ".function", "expected the name of a function declared in \"functions\"", item["function"] ?? item)
             }
             routes.append(GatewayRoute(stage: stage, resource: resource, function: function))
         }

@@ -1,6 +1,7 @@
 import JSON
 import NDJSONIO
 import RecordSchema
+import ToolSupport
 
 /// Log events from a file instead of the API (`await-logs --from`), so existing CloudWatch
 /// exports can be fitted: the JSON output of `aws logs filter-log-events` (one or several
@@ -15,12 +16,24 @@ public enum SavedLogEvents {
             all.append(contentsOf: line)
             all.append(0x0A)
         }
-        if let first = all.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A }), first == UInt8(ascii: "{"),
-            let events = try? readPages(all)
-        {
-            return events
+        if let first = all.first(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A }), first == UInt8(ascii: "{") {
+            do {
+                if let events = try readPages(all) { return events }
+            } catch let broken as BrokenPage {
+                // It has "events", so it is an export, not JSON log lines: a broken one.
+                let line = all[..<min(broken.offset, all.count)].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+                throw InputError(file: path, line: line, field: "events", problem: "not a filter-log-events page: \(broken.problem)")
+            } catch {
+                // Not one JSON document: JSON-format log lines, read as text below.
+            }
         }
         return readText(lines)
+    }
+
+    /// A document that has "events" but does not parse (offset into the file, what is wrong).
+    struct BrokenPage: Error {
+        var offset: Int
+        var problem: String
     }
 
     /// One or more `{"events": [...], "nextToken": ...}` documents; nil when none has "events".
@@ -33,13 +46,17 @@ public enum SavedLogEvents {
                 while offset < b.count, ReportLineParser.isBlank(b[offset]) { offset += 1 }
                 guard offset < b.count else { break }
                 var s = JSONScanner(UnsafeBufferPointer(rebasing: b[offset...]))
-                try s.readObject { key, s in
-                    if key == "events" {
-                        sawEvents = true
-                        try s.readArray { _, s in events.append(try FilterLogEventsPage.readEvent(&s)) }
-                    } else {
-                        try s.skipValue()
+                do {
+                    try s.readObject { key, s in
+                        if key == "events" {
+                            sawEvents = true
+                            try s.readArray { _, s in events.append(try FilterLogEventsPage.readEvent(&s)) }
+                        } else {
+                            try s.skipValue()
+                        }
                     }
+                } catch where sawEvents {
+                    throw BrokenPage(offset: offset + s.position, problem: (error as? JSONScanner.Failure)?.problem ?? "\(error)")
                 }
                 offset += s.position
             }

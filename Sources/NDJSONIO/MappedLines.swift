@@ -39,9 +39,9 @@ public struct MappedLines {
         do {
             return try Record.decode(UnsafeBufferPointer(start: base + range.lowerBound, count: range.count))
         } catch let f as FieldFailure {
-            throw InputError(file: file.path, line: line, field: f.field, problem: prefix + f.problem)
+            throw InputError(file: file.path, line: line, field: f.field.isEmpty ? "record" : f.field, problem: prefix + f.problem)
         } catch {
-            throw InputError(file: file.path, line: line, problem: prefix + "\(error)")
+            throw InputError(file: file.path, line: line, field: "record", problem: prefix + "\(error)")
         }
     }
 

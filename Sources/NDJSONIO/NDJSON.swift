@@ -103,7 +103,8 @@ public struct NDJSONReader: ~Copyable {
             do {
                 record = try Record.decode(bytes)
             } catch let f as FieldFailure {
-                throw InputError(file: name, line: number, field: f.field, problem: f.problem)
+                // A line that is not JSON at all is named as a whole, as the projection does.
+                throw InputError(file: name, line: number, field: f.field.isEmpty ? "record" : f.field, problem: f.problem)
             }
             try body(number, record)
         }

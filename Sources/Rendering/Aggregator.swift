@@ -23,7 +23,7 @@ struct Aggregator {
             bytes += $0.count
         }) { number, line in
             do { try a.add(line, logs: logs, callsFromLogs: callsFromLogs) } catch let f as FieldFailure {
-                throw InputError(file: name, line: number, field: f.field, problem: f.problem)
+                throw InputError(file: name, line: number, field: f.field.isEmpty ? "record" : f.field, problem: f.problem)
             }
         }
         return (a.finish(), hash.finalizeHex(), bytes)

@@ -62,13 +62,17 @@ public struct ReportDocument {
         do {
             let m = try JSONDecoder().decode(ModelsFile.self, from: data)
             guard m.format == ModelsFile.formatName else {
-                throw InputError(file: path, field: "format", problem: "expected \"\(ModelsFile.formatName)\", found \"\(m.format)\"")
+                throw InputError(
+                    file: path, line: tree["format"]?.line, field: "format",
+                    problem: "expected \"\(ModelsFile.formatName)\", found \"\(m.format)\"")
             }
             return (m, Array(data))
         } catch let e as InputError {
             throw e
         } catch let e as DecodingError {
-            throw InputError(file: path, line: Self.line(of: e, in: tree), field: Self.fieldPath(e), problem: Self.problem(e))
+            let field = Self.fieldPath(e)
+            throw InputError(
+                file: path, line: Self.line(of: e, in: tree), field: field.isEmpty ? "models" : field, problem: Self.problem(e))
         }
     }
 

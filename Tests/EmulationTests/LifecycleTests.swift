@@ -58,7 +58,7 @@ struct LifecycleTests {
         #expect(r.status == 2)
         #expect(
             r.stderr
-                == "lambda-emulator: \(dir.file("bad.json")): functions[0].handler: unknown handler \"nope\" (known: faas_measure, sleep)\n"
+                == "lambda-emulator: \(dir.file("bad.json")):1: functions[0].handler: unknown handler \"nope\" (known: faas_measure, sleep)\n"
         )
     }
 }
