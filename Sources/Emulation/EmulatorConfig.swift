@@ -76,7 +76,9 @@ public struct EmulatorConfig: Sendable, Equatable {
             InputError(file: file, line: (node ?? root).line, field: field, problem: problem)
         }
         guard case .object = root.value else { throw fail("functions", "expected an object with \"functions\"") }
-        guard let list = root["functions"]?.array, !list.isEmpty else { throw fail("functions", "expected a non-empty array", root["functions"]) }
+        guard let list = root["functions"]?.array, !list.isEmpty else {
+            throw fail("functions", "expected a non-empty array", root["functions"])
+        }
         var functions: [FunctionDefinition] = []
         for (i, item) in list.enumerated() {
             let at = "functions[\(i)]"
@@ -85,7 +87,9 @@ public struct EmulatorConfig: Sendable, Equatable {
             else {
                 throw fail(at + ".name", "expected a function name (letters, digits, - and _)", item["name"] ?? item)
             }
-            guard !functions.contains(where: { $0.name == name }) else { throw fail(at + ".name", "duplicate function \"\(name)\"", item["name"]) }
+            guard !functions.contains(where: { $0.name == name }) else {
+                throw fail(at + ".name", "duplicate function \"\(name)\"", item["name"])
+            }
             let handler = item["handler"]?.string ?? name
             guard FunctionHandler.known.contains(handler) else {
                 throw fail(
@@ -93,9 +97,13 @@ public struct EmulatorConfig: Sendable, Equatable {
                     item["handler"] ?? item)
             }
             let memory = item["memory_mb"].map { $0.int } ?? 128
-            guard let memory, memoryRange.contains(memory) else { throw fail(at + ".memory_mb", "expected an integer in 128...10240", item["memory_mb"]) }
+            guard let memory, memoryRange.contains(memory) else {
+                throw fail(at + ".memory_mb", "expected an integer in 128...10240", item["memory_mb"])
+            }
             let timeout = item["timeout_s"].map { $0.int } ?? 3
-            guard let timeout, timeoutRange.contains(timeout) else { throw fail(at + ".timeout_s", "expected an integer in 1...900", item["timeout_s"]) }
+            guard let timeout, timeoutRange.contains(timeout) else {
+                throw fail(at + ".timeout_s", "expected an integer in 1...900", item["timeout_s"])
+            }
             functions.append(
                 FunctionDefinition(
                     name: name, handler: handler, memoryMB: memory, timeoutSeconds: timeout,

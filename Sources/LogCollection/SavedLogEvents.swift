@@ -55,7 +55,7 @@ public enum SavedLogEvents {
                             try s.skipValue()
                         }
                     }
-                } catch where sawEvents {
+                } catch  where sawEvents {
                     throw BrokenPage(offset: offset + s.position, problem: (error as? JSONScanner.Failure)?.problem ?? "\(error)")
                 }
                 offset += s.position

@@ -102,7 +102,8 @@ public enum ParallelNDJSON {
                     case .failure(let e as ChunkLineFailure):
                         // Lines before the chunk are counted only now: the first bad line is rare.
                         let before = newlines(in: file.base!, start)
-                        throw InputError(file: file.path, line: before + e.line, field: e.field.isEmpty ? "record" : e.field, problem: e.problem)
+                        throw InputError(
+                            file: file.path, line: before + e.line, field: e.field.isEmpty ? "record" : e.field, problem: e.problem)
                     case .failure(let e): throw e
                     }
                 default: continue

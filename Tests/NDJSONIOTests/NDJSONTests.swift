@@ -54,9 +54,9 @@ import ToolSupport
         var writer = NDJSONWriter(try OutputFile(path: path))
         try writer.write(.schedule(Samples.call))
         try writer.flush()
-        // Flushed but not committed: only the hidden temporary exists.
+        // Flushed but not committed: nothing is visible (the temporary is unnamed, O_TMPFILE).
         #expect(!dir.exists("out.ndjson"))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).contains { $0.hasPrefix(".out.ndjson.tmp") })
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).isEmpty)
         try writer.finish()
         #expect(try dir.read("out.ndjson") == encode(.schedule(Samples.call)))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["out.ndjson"])

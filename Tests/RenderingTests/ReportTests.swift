@@ -206,7 +206,7 @@ import Testing
         let out = dir.file("never.html")
         let r = try Tools.run("report", [dir.file("bad-models.json"), dir.file("logs.ndjson"), "-o", out])
         #expect(r.status == 2)
-        #expect(r.stderr.hasPrefix("report: \(dir.file("bad-models.json")): "))
+        #expect(r.stderr.hasPrefix("report: \(dir.file("bad-models.json")):1: "))
         #expect(r.stderr.split(separator: "\n").count == 1)
         #expect(!dir.exists("never.html"))
         let usage = try Tools.run("report", [dir.file("models.json")])
