@@ -41,8 +41,11 @@ struct InvokeBench: ParsableCommand {
     @Option(help: "p99 send-lag bound for the sustainable-rate search, ms.")
     var lagBound: Double = 5
 
-    @Flag(help: "After the search, run at 1.2x and 2x the highest sustained rate (issue 15's overload figures).")
+    @Flag(help: "After the search, run at 1x, 1.2x and 2x the highest sustained rate (issue 15's overload figures).")
     var overload = false
+
+    @Option(help: "Skip the search: run at 1x, 1.2x and 2x this rate (a sustainable rate found earlier).")
+    var overloadBase: Double?
 
     @Option(name: .customLong("max-in-flight"), help: "Calls in flight at most, as invoke --max-in-flight.")
     var maxInFlight = InvokeOptions().maxInFlight
@@ -72,7 +75,9 @@ struct InvokeBench: ParsableCommand {
                 + "\(main.stats.lagMaxMs <= 10 ? "met" : "MISSED"), rate within 0.5% "
                 + "\(abs(main.stats.achievedRate / rate - 1) <= 0.005 ? "met" : "MISSED")")
 
-        if stepDuration > 0 {
+        if let base = overloadBase {
+            try runOverload(base: base, url: endpoint)
+        } else if stepDuration > 0 {
             var best: Measurement?
             var step = 2000.0
             while step <= 40000 {
@@ -90,21 +95,25 @@ struct InvokeBench: ParsableCommand {
                 print(
                     "highest sustained rate with p99 lag <= \(lagBound) ms: \(Int(best.rate))/s "
                         + "(cpu \(Self.f(best.cpuMsPer1000)) ms per 1,000 requests)")
-                if overload {
-                    for factor in [1.0, 1.2, 2.0] {
-                        let m = try Self.measure(
-                            url: endpoint, rate: best.rate * factor, duration: stepDuration, realtime: realtime, maxInFlight: maxInFlight)
-                        print(m.line(label: "overload \(factor)x (\(Int(best.rate * factor))/s)"))
-                        if let shortfall = m.stats.shortfall(heldForSlot: m.heldForSlot, maxInFlight: maxInFlight) {
-                            print("  invoke would say: \(shortfall)")
-                        }
-                    }
-                }
+                if overload { try runOverload(base: best.rate, url: endpoint) }
             } else {
                 print("no searched rate met p99 lag <= \(lagBound) ms")
             }
         }
         if !noCompare { Self.compare(url: endpoint) }
+    }
+
+    /// 1x, 1.2x and 2x a sustainable rate: the achieved rate, lag and errors past saturation,
+    /// and the line invoke prints when the schedule was not kept.
+    func runOverload(base: Double, url: String) throws {
+        for factor in [1.0, 1.2, 2.0] {
+            let m = try Self.measure(
+                url: url, rate: base * factor, duration: stepDuration, realtime: realtime, maxInFlight: maxInFlight)
+            print(m.line(label: "overload \(factor)x (\(Int(base * factor))/s)"))
+            if let shortfall = m.stats.shortfall(heldForSlot: m.heldForSlot, maxInFlight: maxInFlight) {
+                print("  invoke would say: \(shortfall)")
+            }
+        }
     }
 
     struct Measurement {
