@@ -20,6 +20,8 @@ let package = Package(
         .executable(name: "fit", targets: ["fit"]),
         .executable(name: "report", targets: ["report"]),
         .executable(name: "lambda-emulator", targets: ["lambda-emulator"]),
+        .executable(name: "history", targets: ["history"]),
+        .executable(name: "compare", targets: ["compare"]),
         // For Benchmarks/, which measures the stages' library code directly.
         .library(
             name: "RightsizeLibraries",
@@ -72,6 +74,11 @@ let package = Package(
         .target(
             name: "Rendering",
             dependencies: ["JSON", "RecordSchema", "NDJSONIO", "ToolSupport", "Hashing", "SeededRandom", "OrderStatistics"]),
+        // Across runs: the SQLite run history, and comparing two runs.
+        .target(
+            name: "History",
+            dependencies: ["CSQLite", "JSON", "RecordSchema", "NDJSONIO", "ToolSupport", "OrderStatistics", "Hashing"]),
+        .target(name: "Comparing", dependencies: ["History", "JSON", "SeededRandom", "OrderStatistics"]),
         // Known-truth records for fit --selftest, the tests and the benchmarks (never a stage's data path).
         .target(name: "SyntheticData", dependencies: ["JSON", "RecordSchema", "NDJSONIO", "SeededRandom"]),
         .target(
@@ -94,9 +101,13 @@ let package = Package(
         .executableTarget(name: "fit", dependencies: ["Modeling", "NDJSONIO", "ToolSupport", argumentParser]),
         .executableTarget(name: "report", dependencies: ["Rendering", "NDJSONIO", "RecordSchema", "ToolSupport", argumentParser]),
         .executableTarget(name: "lambda-emulator", dependencies: ["Emulation", "ToolSupport", argumentParser]),
+        .executableTarget(name: "history", dependencies: ["History", "ToolSupport", argumentParser]),
+        .executableTarget(name: "compare", dependencies: ["Comparing", "History", "ToolSupport", argumentParser]),
 
         // Tests: one target per module, plus end-to-end tests that run the built tools.
-        .target(name: "TestSupport", dependencies: ["JSON", "RecordSchema", "NDJSONIO"], path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport", dependencies: ["JSON", "RecordSchema", "NDJSONIO", "Modeling", "SyntheticData"],
+            path: "Tests/TestSupport"),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CCurl", "CCrypto", "CSQLite", "CLinux"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "SeededRandom"]),
         .testTarget(name: "RecordSchemaTests", dependencies: ["RecordSchema", "JSON", "ToolSupport", "TestSupport"]),
@@ -137,6 +148,11 @@ let package = Package(
             name: "RenderingTests",
             dependencies: ["Rendering", "RecordSchema", "NDJSONIO", "SyntheticData", "SeededRandom", "TestSupport", "report"]),
         .testTarget(name: "EmulationTests", dependencies: ["Emulation", "JSON", "TestSupport", "SigV4", "lambda-emulator"]),
+        .testTarget(
+            name: "HistoryTests", dependencies: ["History", "RecordSchema", "SyntheticData", "SeededRandom", "TestSupport", "history"]),
+        .testTarget(
+            name: "ComparingTests",
+            dependencies: ["Comparing", "History", "JSON", "SyntheticData", "SeededRandom", "TestSupport", "compare", "history"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: [

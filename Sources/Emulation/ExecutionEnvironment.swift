@@ -13,6 +13,8 @@ struct EnvironmentSpec: Sendable, Equatable {
     var handler: String
     var memoryMB: Int
     var timeoutSeconds: Double
+    /// The function's `work_scale` (1 = as written).
+    var workScale: Double = 1
     /// Bumped by every configuration update; environments of older generations retire.
     var generation: Int
 }
@@ -87,7 +89,8 @@ final class ExecutionEnvironment: Sendable {
             do {
                 return try Spawner.spawn(
                     executable: executable,
-                    arguments: [executable, "--worker-handler", spec.handler],
+                    arguments: [executable, "--worker-handler", spec.handler]
+                        + (spec.workScale == 1 ? [] : ["--worker-work-scale", String(spec.workScale)]),
                     fdMap: [(requestPipe[0], WorkerMain.requestFD), (responsePipe[1], WorkerMain.responseFD)])
             } catch {
                 for fd in requestPipe + responsePipe { close(fd) }

@@ -23,13 +23,16 @@ struct FunctionHandler: Sendable {
     let name: String
     /// When the worker process started (epoch ms), for `stat`'s uptime.
     let startedMs: Double
+    /// Multiplies sleep times and cpu steps (the function file's `work_scale`).
+    let workScale: Double
 
     static let known = ["faas_measure", "sleep"]
 
-    init?(name: String, startedMs: Double = WallClock.unixMilliseconds()) {
+    init?(name: String, startedMs: Double = WallClock.unixMilliseconds(), workScale: Double = 1) {
         guard Self.known.contains(name) else { return nil }
         self.name = name
         self.startedMs = startedMs
+        self.workScale = workScale
     }
 
     /// Runs one invocation. Memory allocated by `alloc` is held until the end of the call.
@@ -46,8 +49,8 @@ struct FunctionHandler: Sendable {
             case "sleep":
                 let ms = value["ms"]?.double ?? 100
                 guard ms >= 0 else { throw Failure(type: "InvalidArgument", message: "ms must be >= 0") }
-                MonotonicClock.sleep(milliseconds: ms)
-                log.append("slept \(ms) ms")
+                MonotonicClock.sleep(milliseconds: ms * workScale)
+                log.append("slept \(ms * workScale) ms")
                 w.key("slept_ms")
                 w.number(ms)
             default:
@@ -101,7 +104,7 @@ struct FunctionHandler: Sendable {
         case "sleep":
             let ms = try args.double ?? number("ms")
             let t0 = WallClock.unixMilliseconds()
-            MonotonicClock.sleep(milliseconds: max(0, ms))
+            MonotonicClock.sleep(milliseconds: max(0, ms * workScale))
             w.number(WallClock.unixMilliseconds() - t0, decimals: 3)
         case "sleep_till":
             let until = try args.double ?? number("unix_ms")
@@ -111,7 +114,7 @@ struct FunctionHandler: Sendable {
         case "cpu":
             let n = Int(try args.double ?? number("n"))
             let t0 = WallClock.unixMilliseconds()
-            let checksum = CPUWork.run(steps: max(0, n) * CPUWork.stepsPerUnit)
+            let checksum = CPUWork.run(steps: Int((Double(max(0, n) * CPUWork.stepsPerUnit) * workScale).rounded()))
             w.beginObject()
             w.key("n")
             w.int(n)

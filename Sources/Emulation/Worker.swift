@@ -18,9 +18,9 @@ public enum WorkerMain {
     /// The byte a worker sends once its runtime is initialised (end of the cold start).
     static let readyByte: UInt8 = 0x52
 
-    public static func run(handler name: String) -> Never {
+    public static func run(handler name: String, workScale: Double = 1) -> Never {
         let started = WallClock.unixMilliseconds()
-        guard let handler = FunctionHandler(name: name, startedMs: started) else {
+        guard let handler = FunctionHandler(name: name, startedMs: started, workScale: workScale) else {
             FileHandle.standardError.write(Data("lambda-emulator worker: unknown handler \(name)\n".utf8))
             exit(3)
         }
