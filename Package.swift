@@ -22,13 +22,14 @@ let package = Package(
         .executable(name: "lambda-emulator", targets: ["lambda-emulator"]),
         .executable(name: "history", targets: ["history"]),
         .executable(name: "compare", targets: ["compare"]),
+        .executable(name: "apply", targets: ["apply"]),
         // For Benchmarks/, which measures the stages' library code directly.
         .library(
             name: "RightsizeLibraries",
             targets: [
                 "JSON", "RecordSchema", "NDJSONIO", "ToolSupport", "Clocks", "SeededRandom", "OrderStatistics",
                 "Hashing", "SigV4", "CurlHTTP", "AWS", "Planning", "Invoking", "LogCollection", "LeastSquares",
-                "Modeling", "Rendering", "SyntheticData",
+                "Modeling", "Rendering", "SyntheticData", "History", "Comparing",
             ]),
     ],
     dependencies: [
@@ -73,12 +74,16 @@ let package = Package(
             ]),
         .target(
             name: "Rendering",
-            dependencies: ["JSON", "RecordSchema", "NDJSONIO", "ToolSupport", "Hashing", "SeededRandom", "OrderStatistics"]),
+            dependencies: [
+                "JSON", "RecordSchema", "NDJSONIO", "ToolSupport", "Hashing", "SeededRandom", "OrderStatistics", "History",
+                "Comparing",
+            ]),
         // Across runs: the SQLite run history, and comparing two runs.
         .target(
             name: "History",
             dependencies: ["CSQLite", "JSON", "RecordSchema", "NDJSONIO", "ToolSupport", "OrderStatistics", "Hashing"]),
         .target(name: "Comparing", dependencies: ["History", "JSON", "SeededRandom", "OrderStatistics"]),
+        .target(name: "Applying", dependencies: ["History", "AWS", "CurlHTTP"]),  // setting the chosen memory sizes
         // Known-truth records for fit --selftest, the tests and the benchmarks (never a stage's data path).
         .target(name: "SyntheticData", dependencies: ["JSON", "RecordSchema", "NDJSONIO", "SeededRandom"]),
         .target(
@@ -99,9 +104,13 @@ let package = Package(
         .executableTarget(
             name: "await-logs", dependencies: ["LogCollection", "NDJSONIO", "RecordSchema", "ToolSupport", "AWS", argumentParser]),
         .executableTarget(name: "fit", dependencies: ["Modeling", "NDJSONIO", "ToolSupport", argumentParser]),
-        .executableTarget(name: "report", dependencies: ["Rendering", "NDJSONIO", "RecordSchema", "ToolSupport", argumentParser]),
+        .executableTarget(
+            name: "report",
+            dependencies: ["Rendering", "History", "Comparing", "NDJSONIO", "RecordSchema", "ToolSupport", argumentParser]),
         .executableTarget(name: "lambda-emulator", dependencies: ["Emulation", "ToolSupport", argumentParser]),
         .executableTarget(name: "history", dependencies: ["History", "ToolSupport", argumentParser]),
+        .executableTarget(
+            name: "apply", dependencies: ["Applying", "History", "AWS", "CurlHTTP", "ToolSupport", argumentParser]),
         .executableTarget(name: "compare", dependencies: ["Comparing", "History", "ToolSupport", argumentParser]),
 
         // Tests: one target per module, plus end-to-end tests that run the built tools.
@@ -156,8 +165,8 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "TestSupport", "RecordSchema", "NDJSONIO",
-                "plan", "invoke", "await-logs", "fit", "report", "lambda-emulator",
+                "TestSupport", "RecordSchema", "NDJSONIO", "JSON", "SyntheticData", "AWS", "CurlHTTP",
+                "plan", "invoke", "await-logs", "fit", "report", "lambda-emulator", "history", "compare", "apply",
             ]),
         .testTarget(
             name: "AcceptanceTests",

@@ -5,6 +5,8 @@
 #   make -f pipeline.mk fit FIT_FLAGS='--max-duration-ms 200'   # re-fit cached logs (and re-render)
 #   make -f pipeline.mk report               # re-render only
 #   make -f pipeline.mk SHARDS=4             # invoke as 4 local shards, merged (docs/invoke.md)
+#   make -f pipeline.mk apply RULE=balanced  # set each function's memory to the recommendation (asks first)
+#   make -f pipeline.mk ADAPTIVE=1 BUDGET=600   # measure the sizes fit suggests, round by round (docs/pipeline.md)
 #   make -f pipeline.mk test                 # the whole test suite
 #   make -f pipeline.mk acceptance           # live accuracy and timing checks (slow; a quiet machine)
 #
@@ -28,6 +30,10 @@ PRICES ?=
 REPORT_FLAGS ?=
 EMULATOR_FLAGS ?=
 SHARDS ?= 1
+# Every finished run is recorded here (docs/history.md); HISTORY= records nothing.
+HISTORY ?= runs/history.db
+RULE ?= balanced
+APPLY_FLAGS ?=
 
 # The run's name and target come from the workload, read by plan itself (once it is built).
 ifneq ($(wildcard $(BIN)/plan),)
@@ -38,14 +44,14 @@ RUN_DIR ?= runs/$(NAME)
 WITH_TARGET := scripts/with-target.sh $(or $(TARGET),aws) $(RUN_DIR) $(BIN)/lambda-emulator $(EMULATOR_FLAGS) --
 
 .DEFAULT_GOAL := run
-.PHONY: run tools stages schedule invoke logs fit report test acceptance setup clean-run
+.PHONY: run tools stages schedule invoke logs fit report history apply test acceptance setup clean-run
 .DELETE_ON_ERROR:
 
 ## The main job: set up, build, run every stage, say where the report is.
 run: tools
 	@$(MAKE) -f pipeline.mk --no-print-directory stages WORKLOAD=$(WORKLOAD)
 
-stages: $(RUN_DIR)/report.html
+stages: $(RUN_DIR)/report.html $(if $(HISTORY),$(RUN_DIR)/history.recorded)
 	@echo "rightsize: report at $(RUN_DIR)/report.html"
 
 setup:
@@ -96,6 +102,17 @@ $(RUN_DIR)/models.json: $(RUN_DIR)/logs.ndjson $(BIN)/fit $(RUN_DIR)/fit.flags $
 
 $(RUN_DIR)/report.html: $(RUN_DIR)/models.json $(RUN_DIR)/logs.ndjson $(RUN_DIR)/invocations.ndjson $(BIN)/report $(RUN_DIR)/report.flags
 	$(BIN)/report $(REPORT_FLAGS) $(RUN_DIR)/models.json $(RUN_DIR)/logs.ndjson $(RUN_DIR)/invocations.ndjson -o $@
+
+# The finished run goes into the history database (one transaction; a run recorded twice is
+# one row). The stamp is touched only when the record succeeded.
+$(RUN_DIR)/history.recorded: $(RUN_DIR)/models.json $(RUN_DIR)/logs.ndjson $(BIN)/history
+	$(BIN)/history record $(RUN_DIR) --db $(HISTORY) && touch $@
+history: $(RUN_DIR)/history.recorded
+
+## Set each function's memory to the run's RULE recommendation (shows the changes and asks,
+## unless APPLY_FLAGS=--yes; APPLY_FLAGS=--dry-run changes nothing). docs/pipeline.md#apply
+apply: $(RUN_DIR)/models.json $(if $(HISTORY),$(RUN_DIR)/history.recorded)
+	$(WITH_TARGET) $(BIN)/apply $(RUN_DIR) --rule $(RULE) $(if $(HISTORY),--history $(HISTORY),--no-record) $(APPLY_FLAGS)
 
 # Options are recorded in files whose date changes only when the options do, so that
 # changing FIT_FLAGS re-runs fit and report and nothing else. This happens while make

@@ -122,6 +122,13 @@ extension HistoryStore {
         public var runName: String
         public var startedUnixMs: Double?
         public var recommendation: RecommendationRow
+        /// runID 0 = a run not recorded (the report's own, before the pipeline records it).
+        public init(runID: Int64, runName: String, startedUnixMs: Double?, recommendation: RecommendationRow) {
+            self.runID = runID
+            self.runName = runName
+            self.startedUnixMs = startedUnixMs
+            self.recommendation = recommendation
+        }
     }
 
     /// A function's recommendation under `rule` in every recorded run, oldest first.
@@ -149,5 +156,14 @@ extension HistoryStore {
                     outcome: r.text(8)))
         }
         return out
+    }
+}
+
+extension HistoryStore {
+    /// The id of the run with this fingerprint, if recorded.
+    public func id(fingerprint: String) throws -> Int64? {
+        var id: Int64?
+        try connection.query("SELECT id FROM runs WHERE fingerprint = ?1", [.text(fingerprint)]) { id = $0.int(0) }
+        return id
     }
 }
