@@ -34,6 +34,10 @@ SHARDS ?= 1
 HISTORY ?= runs/history.db
 RULE ?= balanced
 APPLY_FLAGS ?=
+# ADAPTIVE=1: measure the sizes fit suggests round by round (scripts/adaptive.sh), within BUDGET calls.
+ADAPTIVE ?=
+BUDGET ?= 1000
+SUGGEST ?= 1
 
 # The run's name and target come from the workload, read by plan itself (once it is built).
 ifneq ($(wildcard $(BIN)/plan),)
@@ -44,12 +48,23 @@ RUN_DIR ?= runs/$(NAME)
 WITH_TARGET := scripts/with-target.sh $(or $(TARGET),aws) $(RUN_DIR) $(BIN)/lambda-emulator $(EMULATOR_FLAGS) --
 
 .DEFAULT_GOAL := run
-.PHONY: run tools stages schedule invoke logs fit report history apply test acceptance setup clean-run
+.PHONY: run tools stages adaptive schedule invoke logs fit report history apply test acceptance setup clean-run
 .DELETE_ON_ERROR:
 
 ## The main job: set up, build, run every stage, say where the report is.
 run: tools
+ifeq ($(ADAPTIVE),1)
+	@$(MAKE) -f pipeline.mk --no-print-directory adaptive WORKLOAD=$(WORKLOAD)
+else
 	@$(MAKE) -f pipeline.mk --no-print-directory stages WORKLOAD=$(WORKLOAD)
+endif
+
+## The adaptive loop: a 3-size first design, then the sizes fit --suggest proposes, until the
+## recommendations are stable or BUDGET invocations are spent (docs/pipeline.md#adaptive-sizing).
+adaptive:
+	BIN=$(BIN) FIT_FLAGS='$(FIT_FLAGS)' scripts/adaptive.sh $(BIN) $(RUN_DIR) $(WORKLOAD) $(BUDGET) $(SUGGEST) \
+		BIN=$(BIN) EMULATOR_FLAGS='$(EMULATOR_FLAGS)' AWAIT_FLAGS='$(AWAIT_FLAGS)' INVOKE_FLAGS='$(INVOKE_FLAGS)'
+	$(if $(HISTORY),$(BIN)/history record $(RUN_DIR)/adaptive --db $(HISTORY))
 
 stages: $(RUN_DIR)/report.html $(if $(HISTORY),$(RUN_DIR)/history.recorded)
 	@echo "rightsize: report at $(RUN_DIR)/report.html"

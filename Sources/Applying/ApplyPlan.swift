@@ -82,7 +82,8 @@ public enum ApplyPlan {
         var widths = [Int](repeating: 0, count: rows[0].count)
         for r in rows { for (i, cell) in r.enumerated() { widths[i] = max(widths[i], cell.count) } }
         for r in rows {
-            out += r.enumerated().map { i, cell in cell + String(repeating: " ", count: widths[i] - cell.count) }
+            out +=
+                r.enumerated().map { i, cell in cell + String(repeating: " ", count: widths[i] - cell.count) }
                 .joined(separator: "  ").trimmingCharacters(in: .whitespaces) + "\n"
         }
         return out

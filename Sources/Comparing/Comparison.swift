@@ -47,7 +47,9 @@ public struct Comparison: Sendable {
         rows.contains { verdicts.contains($0.durationVerdict) || verdicts.contains($0.costVerdict) }
     }
 
-    public static func compare(baseline a: RunSnapshot, candidate b: RunSnapshot, settings: CompareSettings = CompareSettings())
+    public static func compare(
+        baseline a: RunSnapshot, candidate b: RunSnapshot, settings: CompareSettings = CompareSettings()
+    )
         -> Comparison
     {
         let keys = Set(a.samples.keys).intersection(b.samples.keys).sorted()

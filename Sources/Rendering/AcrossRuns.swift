@@ -53,7 +53,9 @@ public struct AcrossRuns {
             rows: rows, numeric: [1, 2, 3, 4, 6, 7, 8]
         )
         .render(into: &out, caption: "Per function and memory size", collapsed: false)
-        for k in c.onlyInBaseline { out += "<p class=\"muted\">Only in the baseline: \(HTML.escape(k.function)) at \(k.memoryMB) MB.</p>\n" }
+        for k in c.onlyInBaseline {
+            out += "<p class=\"muted\">Only in the baseline: \(HTML.escape(k.function)) at \(k.memoryMB) MB.</p>\n"
+        }
         for k in c.onlyInCandidate { out += "<p class=\"muted\">Only in this run: \(HTML.escape(k.function)) at \(k.memoryMB) MB.</p>\n" }
         out += "</section>\n"
     }
@@ -81,13 +83,16 @@ public struct AcrossRuns {
                         Chart.Series(title, color: 0, .line(zip(xs, v).map { Chart.Point($0, $1.0) })),
                         Chart.Series(
                             "size", color: 1,
-                            .markers(zip(xs, points).map { (Chart.Point($0, value($1.recommendation).0), "\($1.recommendation.memoryMB)") })),
+                            .markers(zip(xs, points).map { (Chart.Point($0, value($1.recommendation).0), "\($1.recommendation.memoryMB)") })
+                        ),
                     ],
                     table: DataTable(
                         headers: ["run", "name", "memory (MB)", title, "interval"],
                         rows: zip(labels, points).map { l, p in
                             let x = value(p.recommendation)
-                            return [l, p.runName, "\(p.recommendation.memoryMB)", Fmt.sig(x.0, 4), "\(Fmt.sig(x.1, 4)) – \(Fmt.sig(x.2, 4))"]
+                            return [
+                                l, p.runName, "\(p.recommendation.memoryMB)", Fmt.sig(x.0, 4), "\(Fmt.sig(x.1, 4)) – \(Fmt.sig(x.2, 4))",
+                            ]
                         }, numeric: [2, 3]))
             }
             chart("cost", "cost per 1M", "USD per 1M invocations") {

@@ -1,6 +1,6 @@
+import AWS
 import Applying
 import ArgumentParser
-import AWS
 import CurlHTTP
 import Foundation
 import History
@@ -106,11 +106,12 @@ struct Apply: AsyncRightsizeTool {
     func record(_ done: [HistoryStore.AppliedChange], _ snapshot: RunSnapshot) throws {
         let store = try HistoryStore(path: history)
         let runID = try snapshot.meta.id ?? store.record(snapshot).id
-        try store.recordApplied(done.map { c in
-            var c = c
-            c.runID = runID
-            return c
-        })
+        try store.recordApplied(
+            done.map { c in
+                var c = c
+                c.runID = runID
+                return c
+            })
         StandardError.line("apply", "recorded \(done.count) change\(done.count == 1 ? "" : "s") of run #\(runID) in \(history)")
     }
 }

@@ -75,7 +75,8 @@ struct Report: RightsizeTool {
             var points = try store?.trend(function: f, rule: rule) ?? []
             if recorded == nil, let r = current.recommendation(f, rule: rule) {
                 points.append(
-                    HistoryStore.TrendPoint(runID: 0, runName: current.meta.name, startedUnixMs: current.meta.startedUnixMs, recommendation: r))
+                    HistoryStore.TrendPoint(
+                        runID: 0, runName: current.meta.name, startedUnixMs: current.meta.startedUnixMs, recommendation: r))
             }
             if !points.isEmpty { out[f] = points }
         }

@@ -2,8 +2,8 @@ import Foundation
 import History
 import JSON
 import SyntheticData
-import Testing
 import TestSupport
+import Testing
 
 /// The compare executable: table, --json, the --fail-on gate's exit status, history ids.
 @Suite struct CompareToolTests {

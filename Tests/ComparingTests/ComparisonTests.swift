@@ -2,8 +2,8 @@ import Comparing
 import Foundation
 import History
 import SyntheticData
-import Testing
 import TestSupport
+import Testing
 
 /// The comparison on seeded fixtures with the emulator's physics (SyntheticLogs): a known truth.
 @Suite struct ComparisonTests {

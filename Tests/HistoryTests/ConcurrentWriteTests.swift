@@ -2,8 +2,8 @@ import Foundation
 import History
 import SeededRandom
 import SyntheticData
-import Testing
 import TestSupport
+import Testing
 
 #if canImport(Glibc)
 import Glibc
@@ -94,8 +94,9 @@ import Glibc
         let store = try HistoryStore(path: db)
         let runs = try store.list()
         for r in runs { #expect(try store.load(id: r.id)?.invocationCount == expectedCalls) }
-        print("kill -9 during the history write: \(killedMidWrite) of 20 killed mid-write, \(finished) finished first; "
-            + "\(runs.count) complete runs in the database, integrity_check ok")
+        print(
+            "kill -9 during the history write: \(killedMidWrite) of 20 killed mid-write, \(finished) finished first; "
+                + "\(runs.count) complete runs in the database, integrity_check ok")
         #expect(killedMidWrite >= 10)
     }
 

@@ -1,8 +1,8 @@
 import Foundation
 import History
 import SyntheticData
-import Testing
 import TestSupport
+import Testing
 
 @Suite struct HistoryStoreTests {
     static let functions = [SyntheticFunction.cpuBound(), SyntheticFunction.sleepBound()]
@@ -87,7 +87,10 @@ import TestSupport
         // The documented queries run as written (docs/history.md).
         let q = try Tools.run(
             "/usr/bin/sqlite3",
-            [db, "SELECT r.name, s.memory_mb, s.duration_robust_mean_ms FROM runs r JOIN sizes s ON s.run_id = r.id WHERE s.function = 'cpu-bound' ORDER BY r.id, s.memory_mb;"])
+            [
+                db,
+                "SELECT r.name, s.memory_mb, s.duration_robust_mean_ms FROM runs r JOIN sizes s ON s.run_id = r.id WHERE s.function = 'cpu-bound' ORDER BY r.id, s.memory_mb;",
+            ])
         #expect(q.status == 0)
         #expect(q.stdout.split(separator: "\n").count == 4)
     }
