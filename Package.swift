@@ -20,13 +20,16 @@ let package = Package(
         .executable(name: "fit", targets: ["fit"]),
         .executable(name: "report", targets: ["report"]),
         .executable(name: "lambda-emulator", targets: ["lambda-emulator"]),
+        .executable(name: "history", targets: ["history"]),
+        .executable(name: "compare", targets: ["compare"]),
+        .executable(name: "apply", targets: ["apply"]),
         // For Benchmarks/, which measures the stages' library code directly.
         .library(
             name: "RightsizeLibraries",
             targets: [
                 "JSON", "RecordSchema", "NDJSONIO", "ToolSupport", "Clocks", "SeededRandom", "OrderStatistics",
                 "Hashing", "SigV4", "CurlHTTP", "AWS", "Planning", "Invoking", "LogCollection", "LeastSquares",
-                "Modeling", "Rendering", "SyntheticData",
+                "Modeling", "Rendering", "SyntheticData", "History", "Comparing",
             ]),
     ],
     dependencies: [
@@ -71,7 +74,16 @@ let package = Package(
             ]),
         .target(
             name: "Rendering",
-            dependencies: ["JSON", "RecordSchema", "NDJSONIO", "ToolSupport", "Hashing", "SeededRandom", "OrderStatistics"]),
+            dependencies: [
+                "JSON", "RecordSchema", "NDJSONIO", "ToolSupport", "Hashing", "SeededRandom", "OrderStatistics", "History",
+                "Comparing",
+            ]),
+        // Across runs: the SQLite run history, and comparing two runs.
+        .target(
+            name: "History",
+            dependencies: ["CSQLite", "JSON", "RecordSchema", "NDJSONIO", "ToolSupport", "OrderStatistics", "Hashing"]),
+        .target(name: "Comparing", dependencies: ["History", "JSON", "SeededRandom", "OrderStatistics"]),
+        .target(name: "Applying", dependencies: ["History", "AWS", "CurlHTTP"]),  // setting the chosen memory sizes
         // Known-truth records for fit --selftest, the tests and the benchmarks (never a stage's data path).
         .target(name: "SyntheticData", dependencies: ["JSON", "RecordSchema", "NDJSONIO", "SeededRandom"]),
         .target(
@@ -92,11 +104,19 @@ let package = Package(
         .executableTarget(
             name: "await-logs", dependencies: ["LogCollection", "NDJSONIO", "RecordSchema", "ToolSupport", "AWS", argumentParser]),
         .executableTarget(name: "fit", dependencies: ["Modeling", "NDJSONIO", "ToolSupport", argumentParser]),
-        .executableTarget(name: "report", dependencies: ["Rendering", "NDJSONIO", "RecordSchema", "ToolSupport", argumentParser]),
+        .executableTarget(
+            name: "report",
+            dependencies: ["Rendering", "History", "Comparing", "NDJSONIO", "RecordSchema", "ToolSupport", argumentParser]),
         .executableTarget(name: "lambda-emulator", dependencies: ["Emulation", "ToolSupport", argumentParser]),
+        .executableTarget(name: "history", dependencies: ["History", "ToolSupport", argumentParser]),
+        .executableTarget(
+            name: "apply", dependencies: ["Applying", "History", "AWS", "CurlHTTP", "ToolSupport", argumentParser]),
+        .executableTarget(name: "compare", dependencies: ["Comparing", "History", "ToolSupport", argumentParser]),
 
         // Tests: one target per module, plus end-to-end tests that run the built tools.
-        .target(name: "TestSupport", dependencies: ["JSON", "RecordSchema", "NDJSONIO"], path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport", dependencies: ["JSON", "RecordSchema", "NDJSONIO", "Modeling", "SyntheticData"],
+            path: "Tests/TestSupport"),
         .testTarget(name: "SystemLibraryTests", dependencies: ["CCurl", "CCrypto", "CSQLite", "CLinux"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON", "SeededRandom"]),
         .testTarget(name: "RecordSchemaTests", dependencies: ["RecordSchema", "JSON", "ToolSupport", "TestSupport"]),
@@ -138,10 +158,15 @@ let package = Package(
             dependencies: ["Rendering", "RecordSchema", "NDJSONIO", "SyntheticData", "SeededRandom", "TestSupport", "report"]),
         .testTarget(name: "EmulationTests", dependencies: ["Emulation", "JSON", "TestSupport", "SigV4", "lambda-emulator"]),
         .testTarget(
+            name: "HistoryTests", dependencies: ["History", "RecordSchema", "SyntheticData", "SeededRandom", "TestSupport", "history"]),
+        .testTarget(
+            name: "ComparingTests",
+            dependencies: ["Comparing", "History", "JSON", "SyntheticData", "SeededRandom", "TestSupport", "compare", "history"]),
+        .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "TestSupport", "RecordSchema", "NDJSONIO",
-                "plan", "invoke", "await-logs", "fit", "report", "lambda-emulator", "merge-shards",
+                "TestSupport", "RecordSchema", "NDJSONIO", "JSON", "SyntheticData", "AWS", "CurlHTTP",
+                "plan", "invoke", "await-logs", "fit", "report", "lambda-emulator", "merge-shards", "history", "compare", "apply",
             ],
             exclude: ["Fixtures"]),
         .testTarget(

@@ -5,6 +5,8 @@
 #   make -f pipeline.mk fit FIT_FLAGS='--max-duration-ms 200'   # re-fit cached logs (and re-render)
 #   make -f pipeline.mk report               # re-render only
 #   make -f pipeline.mk SHARDS=4             # invoke as 4 local shards, merged (docs/invoke.md)
+#   make -f pipeline.mk apply RULE=balanced  # set each function's memory to the recommendation (asks first)
+#   make -f pipeline.mk ADAPTIVE=1 BUDGET=600   # measure the sizes fit suggests, round by round (docs/pipeline.md)
 #   make -f pipeline.mk test                 # the whole test suite
 #   make -f pipeline.mk acceptance           # live accuracy and timing checks (slow; a quiet machine)
 #
@@ -28,6 +30,14 @@ PRICES ?=
 REPORT_FLAGS ?=
 EMULATOR_FLAGS ?=
 SHARDS ?= 1
+# Every finished run is recorded here (docs/history.md); HISTORY= records nothing.
+HISTORY ?= runs/history.db
+RULE ?= balanced
+APPLY_FLAGS ?=
+# ADAPTIVE=1: measure the sizes fit suggests round by round (scripts/adaptive.sh), within BUDGET calls.
+ADAPTIVE ?=
+BUDGET ?= 1000
+SUGGEST ?= 1
 
 # The run's name and target come from the workload, read by plan itself (once it is built).
 ifneq ($(wildcard $(BIN)/plan),)
@@ -38,14 +48,25 @@ RUN_DIR ?= runs/$(NAME)
 WITH_TARGET := scripts/with-target.sh $(or $(TARGET),aws) $(RUN_DIR) $(BIN)/lambda-emulator $(EMULATOR_FLAGS) --
 
 .DEFAULT_GOAL := run
-.PHONY: run tools stages schedule invoke logs fit report test acceptance setup clean-run
+.PHONY: run tools stages adaptive schedule invoke logs fit report history apply test acceptance setup clean-run
 .DELETE_ON_ERROR:
 
 ## The main job: set up, build, run every stage, say where the report is.
 run: tools
+ifeq ($(ADAPTIVE),1)
+	@$(MAKE) -f pipeline.mk --no-print-directory adaptive WORKLOAD=$(WORKLOAD)
+else
 	@$(MAKE) -f pipeline.mk --no-print-directory stages WORKLOAD=$(WORKLOAD)
+endif
 
-stages: $(RUN_DIR)/report.html
+## The adaptive loop: a 3-size first design, then the sizes fit --suggest proposes, until the
+## recommendations are stable or BUDGET invocations are spent (docs/pipeline.md#adaptive-sizing).
+adaptive:
+	BIN=$(BIN) FIT_FLAGS='$(FIT_FLAGS)' scripts/adaptive.sh $(BIN) $(RUN_DIR) $(WORKLOAD) $(BUDGET) $(SUGGEST) \
+		BIN=$(BIN) EMULATOR_FLAGS='$(EMULATOR_FLAGS)' AWAIT_FLAGS='$(AWAIT_FLAGS)' INVOKE_FLAGS='$(INVOKE_FLAGS)'
+	$(if $(HISTORY),$(BIN)/history record $(RUN_DIR)/adaptive --db $(HISTORY))
+
+stages: $(RUN_DIR)/report.html $(if $(HISTORY),$(RUN_DIR)/history.recorded)
 	@echo "rightsize: report at $(RUN_DIR)/report.html"
 
 setup:
@@ -97,6 +118,17 @@ $(RUN_DIR)/models.json: $(RUN_DIR)/logs.ndjson $(BIN)/fit $(RUN_DIR)/fit.flags $
 $(RUN_DIR)/report.html: $(RUN_DIR)/models.json $(RUN_DIR)/logs.ndjson $(RUN_DIR)/invocations.ndjson $(BIN)/report $(RUN_DIR)/report.flags
 	$(BIN)/report $(REPORT_FLAGS) $(RUN_DIR)/models.json $(RUN_DIR)/logs.ndjson $(RUN_DIR)/invocations.ndjson -o $@
 
+# The finished run goes into the history database (one transaction; a run recorded twice is
+# one row). The stamp is touched only when the record succeeded.
+$(RUN_DIR)/history.recorded: $(RUN_DIR)/models.json $(RUN_DIR)/logs.ndjson $(BIN)/history
+	$(BIN)/history record $(RUN_DIR) --db $(HISTORY) && touch $@
+history: $(RUN_DIR)/history.recorded
+
+## Set each function's memory to the run's RULE recommendation (shows the changes and asks,
+## unless APPLY_FLAGS=--yes; APPLY_FLAGS=--dry-run changes nothing). docs/pipeline.md#apply
+apply: $(RUN_DIR)/models.json $(if $(HISTORY),$(RUN_DIR)/history.recorded)
+	$(WITH_TARGET) $(BIN)/apply $(RUN_DIR) --rule $(RULE) $(if $(HISTORY),--history $(HISTORY),--no-record) $(APPLY_FLAGS)
+
 # Options are recorded in files whose date changes only when the options do, so that
 # changing FIT_FLAGS re-runs fit and report and nothing else. This happens while make
 # reads this file (not in a recipe), so `make -n` shows exactly what would run.
@@ -115,9 +147,14 @@ endif
 ## structure only, never a timing, so it passes on a loaded machine. The end-to-end tests run
 ## their functions on the emulator, so they run after the rest, alone, rather than competing
 ## with forty other suites for two cores.
+# The in-process emulator and the credential-refresh tests serve requests on Swift's
+# cooperative thread pool (two threads on two cores), which other suites' blocking calls
+# can occupy for minutes; they run alone, after the parallel phase, with the end-to-end tests.
+SERIAL_TESTS := InProcessTests|RefreshAndErrorTests
 test: setup
 	swift build --build-tests --explicit-target-dependency-import-check=error
-	swift test --skip-build --skip EndToEndTests --skip AcceptanceTests
+	swift test --skip-build --skip EndToEndTests --skip AcceptanceTests --skip '$(SERIAL_TESTS)'
+	swift test --skip-build --filter '$(SERIAL_TESTS)' --no-parallel
 	swift test --skip-build --filter EndToEndTests --no-parallel
 
 ## What depends on this machine's speed: the fitted models' accuracy and recommendations on a

@@ -8,10 +8,16 @@ public struct FunctionDefinition: Sendable, Equatable {
     public var memoryMB: Int
     public var timeoutSeconds: Int
     public var description: String
+    /// Multiplies the work of every call (sleep times, cpu steps): 1.2 makes the function 20%
+    /// slower, to check that a comparison notices (docs/compare.md).
+    public var workScale: Double
     /// Every environment's /tmp: Lambda's default `EphemeralStorage` (512 MB).
     public static let ephemeralStorageMB = 512
 
-    public init(name: String, handler: String, memoryMB: Int, timeoutSeconds: Int, description: String = "") {
+    public init(
+        name: String, handler: String, memoryMB: Int, timeoutSeconds: Int, description: String = "", workScale: Double = 1
+    ) {
+        self.workScale = workScale
         self.name = name
         self.handler = handler
         self.memoryMB = memoryMB
@@ -104,10 +110,14 @@ public struct EmulatorConfig: Sendable, Equatable {
             guard let timeout, timeoutRange.contains(timeout) else {
                 throw fail(at + ".timeout_s", "expected an integer in 1...900", item["timeout_s"])
             }
+            let scale = item["work_scale"].map { $0.double } ?? 1
+            guard let scale, (0.1...10).contains(scale) else {
+                throw fail(at + ".work_scale", "expected a number in 0.1...10", item["work_scale"])
+            }
             functions.append(
                 FunctionDefinition(
                     name: name, handler: handler, memoryMB: memory, timeoutSeconds: timeout,
-                    description: item["description"]?.string ?? ""))
+                    description: item["description"]?.string ?? "", workScale: scale))
         }
         var routes: [GatewayRoute] = []
         for (i, item) in (root["routes"]?.array ?? []).enumerated() {

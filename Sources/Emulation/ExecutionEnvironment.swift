@@ -17,6 +17,8 @@ struct EnvironmentSpec: Sendable, Equatable {
     var timeoutSeconds: Double
     /// The size of the environment's /tmp (Lambda's `EphemeralStorage`), which caps scratch files.
     var ephemeralStorageMB: Int = FunctionDefinition.ephemeralStorageMB
+    /// The function's `work_scale` (1 = as written).
+    var workScale: Double = 1
     /// Bumped by every configuration update; environments of older generations retire.
     var generation: Int
 }
@@ -100,7 +102,8 @@ final class ExecutionEnvironment: Sendable {
             do {
                 return try Spawner.spawn(
                     executable: executable,
-                    arguments: [executable, "--worker-handler", spec.handler],
+                    arguments: [executable, "--worker-handler", spec.handler]
+                        + (spec.workScale == 1 ? [] : ["--worker-work-scale", String(spec.workScale)]),
                     environment: WorkerMain.environment(scratchDirectory: scratchDirectory, storageMB: spec.ephemeralStorageMB),
                     fdMap: [(requestPipe[0], WorkerMain.requestFD), (responsePipe[1], WorkerMain.responseFD)])
             } catch {

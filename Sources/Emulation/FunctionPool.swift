@@ -65,7 +65,7 @@ final class FunctionPool: Sendable {
                 definition: f,
                 active: EnvironmentSpec(
                     function: f.name, handler: f.handler, memoryMB: f.memoryMB,
-                    timeoutSeconds: Double(f.timeoutSeconds), generation: i),
+                    timeoutSeconds: Double(f.timeoutSeconds), workScale: f.workScale, generation: i),
                 lastModifiedMs: now, revisionId: Self.newRevision())
             s.order.append(f.name)
         }
@@ -215,7 +215,8 @@ final class FunctionPool: Sendable {
             s.generationCounter += 1
             f.active = EnvironmentSpec(
                 function: name, handler: f.definition.handler, memoryMB: f.definition.memoryMB,
-                timeoutSeconds: Double(f.definition.timeoutSeconds), generation: s.generationCounter)
+                timeoutSeconds: Double(f.definition.timeoutSeconds), workScale: f.definition.workScale,
+                generation: s.generationCounter)
             f.updateInProgress = false
             f.revisionId = Self.newRevision()
             let old = f.idle

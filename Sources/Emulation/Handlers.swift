@@ -23,13 +23,16 @@ struct FunctionHandler: Sendable {
     let name: String
     /// When the worker process started (epoch ms), for `stat`'s uptime.
     let startedMs: Double
+    /// Multiplies sleep times and cpu steps (the function file's `work_scale`).
+    let workScale: Double
 
     static let known = ["faas_measure", "sleep"]
 
-    init?(name: String, startedMs: Double = WallClock.unixMilliseconds()) {
+    init?(name: String, startedMs: Double = WallClock.unixMilliseconds(), workScale: Double = 1) {
         guard Self.known.contains(name) else { return nil }
         self.name = name
         self.startedMs = startedMs
+        self.workScale = workScale
     }
 
     /// Runs one invocation. Memory allocated by `alloc` is held until the end of the call.
@@ -48,8 +51,8 @@ struct FunctionHandler: Sendable {
             switch name {
             case "sleep":
                 let ms = try ArgumentLimits.number(value["ms"], "ms", in: 0...ArgumentLimits.maxMilliseconds, command: "sleep") ?? 100
-                MonotonicClock.sleep(milliseconds: ms)
-                log.append("slept \(ms) ms")
+                MonotonicClock.sleep(milliseconds: ms * workScale)
+                log.append("slept \(ms * workScale) ms")
                 w.key("slept_ms")
                 w.number(ms)
             default:
@@ -110,7 +113,7 @@ struct FunctionHandler: Sendable {
         case "sleep":
             let ms = try number("ms", in: 0...ArgumentLimits.maxMilliseconds)
             let t0 = WallClock.unixMilliseconds()
-            MonotonicClock.sleep(milliseconds: ms)
+            MonotonicClock.sleep(milliseconds: ms * workScale)
             w.number(WallClock.unixMilliseconds() - t0, decimals: 3)
         case "sleep_till":
             let t0 = WallClock.unixMilliseconds()
@@ -120,7 +123,7 @@ struct FunctionHandler: Sendable {
         case "cpu":
             let n = Int(try number("n", in: 0...Double(ArgumentLimits.maxCPUUnits)))
             let t0 = WallClock.unixMilliseconds()
-            let checksum = CPUWork.run(steps: n * CPUWork.stepsPerUnit)
+            let checksum = CPUWork.run(steps: Int((Double(n * CPUWork.stepsPerUnit) * workScale).rounded()))
             w.beginObject()
             w.key("n")
             w.int(n)

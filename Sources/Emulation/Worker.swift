@@ -36,9 +36,9 @@ public enum WorkerMain {
         ProcessInfo.processInfo.environment[storageVariable].flatMap { Int($0) } ?? FunctionDefinition.ephemeralStorageMB
     }
 
-    public static func run(handler name: String) -> Never {
+    public static func run(handler name: String, workScale: Double = 1) -> Never {
         let started = WallClock.unixMilliseconds()
-        guard let handler = FunctionHandler(name: name, startedMs: started) else {
+        guard let handler = FunctionHandler(name: name, startedMs: started, workScale: workScale) else {
             FileHandle.standardError.write(Data("lambda-emulator worker: unknown handler \(name)\n".utf8))
             exit(3)
         }

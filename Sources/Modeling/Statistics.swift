@@ -12,10 +12,7 @@ enum Sorted {
     static func quantile(_ s: [Double], _ q: Double) -> Double? { Quantiles(sorted: s).at(q) }
 
     /// Symmetric trimmed sample: drops floor(fraction·n) values from each tail.
-    static func trimmed(_ s: [Double], _ fraction: Double) -> ArraySlice<Double> {
-        let k = Int((Double(s.count) * fraction).rounded(.down))
-        return s[k..<(s.count - k)]
-    }
+    static func trimmed(_ s: [Double], _ fraction: Double) -> ArraySlice<Double> { Quantiles.trimmed(s, fraction) }
 }
 
 extension Collection where Element == Double {

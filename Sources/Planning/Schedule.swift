@@ -31,6 +31,14 @@ public struct Schedule: Sendable {
         }
     }
 
+    /// The same workload at other memory sizes (plan --memory-sizes: an adaptive run's rounds),
+    /// with the same seed and hash, so every round replays the same times and payloads.
+    public func measuring(_ sizes: [Int]) -> Schedule {
+        var w = workload
+        w.memorySizes = sizes
+        return Schedule(workload: w, workloadSHA256: workloadSHA256, generator: generator, seed: seed)
+    }
+
     /// Reads and validates the workload at `path` ("-" or nil = standard input).
     public static func load(path: String?, generator: Generator) throws -> Schedule {
         let name = (path == nil || path == "-") ? "<stdin>" : path!

@@ -12,6 +12,8 @@ public struct ReportDocument {
     public var inputs: [InputFile]
     /// Problems with the inputs that do not stop the report (shown at the top).
     public var notes: [String]
+    /// `report --compare` and `--history`: sections across runs (empty = none).
+    public var acrossRuns = AcrossRuns(comparison: nil, trends: [:])
 
     public init(models: ModelsFile?, run: RunData, inputs: [InputFile], notes: [String]) {
         self.models = models
@@ -157,8 +159,11 @@ public struct ReportDocument {
         if models == nil { note(&out, "The models file is empty: no recommendations, only the measurements.") }
         out += "<nav class=\"toc\">"
         for name in functionNames { out += "<a href=\"#\(HTML.anchor("fn", name))\">\(HTML.escape(name))</a>" }
+        if acrossRuns.comparison != nil { out += "<a href=\"#compare\">Compared</a>" }
+        if !acrossRuns.trends.isEmpty { out += "<a href=\"#history\">History</a>" }
         out += "<a href=\"#run\">The run</a></nav>\n</header>\n"
         summaryTable(into: &out)
+        acrossRuns.render(into: &out)
         let waits = Dictionary(run.logWaits.map { ($0.function, $0) }, uniquingKeysWith: { a, _ in a })
         for name in functionNames {
             FunctionSection(

@@ -110,3 +110,33 @@ public struct MeasuredQuantiles: Decodable, Sendable {
         }
     }
 }
+
+extension MeasuredQuantiles {
+    /// The figures at more memory sizes, within each set's measured range: a size between two
+    /// measured ones gets every quantile point interpolated linearly in log(memory), and the
+    /// smaller n of the two. Measured sizes keep their own figures. (For sweeps over more sizes
+    /// than were measured, e.g. the adaptive-sizing check over 10 sizes.)
+    public func interpolated(to sizes: [Int]) -> MeasuredQuantiles {
+        var out = self
+        for (name, figures) in sets {
+            let measured = figures.keys.compactMap(Int.init).sorted()
+            var next: [String: SizeFigures] = [:]
+            for m in sizes {
+                if let f = figures[String(m)] {
+                    next[String(m)] = f
+                    continue
+                }
+                guard let lo = measured.last(where: { $0 < m }), let hi = measured.first(where: { $0 > m }) else { continue }
+                let a = figures[String(lo)]!
+                let b = figures[String(hi)]!
+                let t = log(Double(m) / Double(lo)) / log(Double(hi) / Double(lo))
+                func mix(_ x: [Double], _ y: [Double]) -> [Double] { zip(x, y).map { $0 + t * ($1 - $0) } }
+                next[String(m)] = SizeFigures(
+                    n: min(a.n, b.n), durationMs: mix(a.durationMs, b.durationMs), billedMs: mix(a.billedMs, b.billedMs),
+                    maxMemoryMB: mix(a.maxMemoryMB, b.maxMemoryMB), initMs: a.initMs.flatMap { x in b.initMs.map { mix(x, $0) } })
+            }
+            out.sets[name] = next
+        }
+        return out
+    }
+}

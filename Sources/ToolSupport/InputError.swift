@@ -33,4 +33,6 @@ public enum ExitStatus {
     public static let badInput: Int32 = 2
     /// await-logs: the wait timed out (or `--from` files lacked lines); what was found is written.
     public static let timedOut: Int32 = 3
+    /// compare --fail-on: a row has a verdict the gate was asked to fail on (e.g. slower).
+    public static let gateFailed: Int32 = 4
 }

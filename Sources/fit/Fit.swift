@@ -64,6 +64,20 @@ struct Fit: RightsizeTool {
     @Option(help: "Bootstrap replicates for the confidence intervals.")
     var bootstrap: Int = FitSettings().bootstrapResamples
 
+    @Option(help: "Also propose the next K memory sizes to measure, among --candidates (docs/fit.md, Adaptive sizing).")
+    var suggest: Int?
+
+    @Option(help: "Candidate memory sizes for --suggest and --initial-design (comma-separated MB).")
+    var candidates: String = "128,256,384,512,768,1024,1536,2048,3008,4096"
+
+    @Option(name: .customLong("suggest-output"), help: "Write the suggested sizes here (comma-separated; empty when stable).")
+    var suggestOutput: String?
+
+    @Flag(name: .customLong("initial-design"), help: "Print the first design of an adaptive run among --candidates and exit.")
+    var initialDesign = false
+
+    var candidateSizes: [Int] { candidates.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+
     @Flag(help: "Fit synthetic CPU-bound and sleep-bound functions with a known truth, print the check table and exit.")
     var selftest = false
 
@@ -75,6 +89,11 @@ struct Fit: RightsizeTool {
         if let c = currentMemoryMB, !(128...10240).contains(c) { throw ValidationError("--current-memory-mb must be 128...10240") }
         guard (0...100_000).contains(bootstrap) else { throw ValidationError("--bootstrap must be 0...100000") }
         if let c = coldStartShare, !(0...1).contains(c) { throw ValidationError("--cold-start-share must be within 0...1") }
+        if let k = suggest, !(1...20).contains(k) { throw ValidationError("--suggest must be 1...20") }
+        let sizes = candidates.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard sizes.count >= 2, sizes.allSatisfy({ $0.map { (128...10240).contains($0) } ?? false }) else {
+            throw ValidationError("--candidates must be 2 or more comma-separated sizes in 128...10240")
+        }
     }
 
     func run() throws {
@@ -89,6 +108,10 @@ struct Fit: RightsizeTool {
         let table = try prices.map { try PriceTable.load(path: $0) } ?? PriceTable.builtIn
         let pricing = try table.pricing(region: region, architecture: architecture, origin: prices ?? "built-in")
 
+        if initialDesign {
+            print(Suggestion.initialDesign(candidateSizes).map(String.init).joined(separator: ","))
+            return
+        }
         if selftest {
             let report = SelfTest.run(settings: settings, pricing: pricing)
             print(report.text, terminator: "")
@@ -106,6 +129,20 @@ struct Fit: RightsizeTool {
             for w in f.warnings { StandardError.line("fit", "warning: \(f.function) [\(f.payloadGroup)]: \(w)") }
         }
         for w in models.warnings { StandardError.line("fit", "warning: \(w)") }
+        if let k = suggest {
+            let s = Suggestion.next(models, candidates: candidateSizes, k: k)
+            for line in s.lines { StandardError.line("fit", "suggest: \(line)") }
+            StandardError.line(
+                "fit",
+                s.stable
+                    ? "suggest: stable, nothing to measure" : "suggest: measure \(s.sizes.map(String.init).joined(separator: ", ")) MB next"
+            )
+            if let path = suggestOutput {
+                var out = try OutputFile(path: path)
+                try out.write(s.sizes.map(String.init).joined(separator: ",") + "\n")
+                try out.commit()
+            }
+        }
         for f in models.functions where f.payloadGroup == "all" {
             let line: String
             if let c = f.recommendations?.cheapest {

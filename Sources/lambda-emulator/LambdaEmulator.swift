@@ -93,8 +93,12 @@ struct LambdaEmulator: AsyncRightsizeTool {
     )
     var workerHandler: String?
 
+    @Option(
+        name: .customLong("worker-work-scale"), help: ArgumentHelp("Internal: the worker's work scale.", visibility: .private))
+    var workerWorkScale: Double = 1
+
     func run() async throws {
-        if let workerHandler { WorkerMain.run(handler: workerHandler) }
+        if let workerHandler { WorkerMain.run(handler: workerHandler, workScale: workerWorkScale) }
         let options: EmulatorOptions
         do {
             options = try makeOptions()

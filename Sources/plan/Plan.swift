@@ -48,11 +48,30 @@ struct Plan: RightsizeTool {
     @Flag(help: "Print the workload's test_name (the run's folder name) and exit.")
     var printName = false
 
+    @Flag(help: "Print the workload's memory sizes (comma-separated) and exit.")
+    var printMemorySizes = false
+
+    @Option(
+        help: ArgumentHelp(
+            "Plan these memory sizes instead of the workload's (comma-separated MB; an adaptive run's rounds).",
+            valueName: "mb,mb,..."))
+    var memorySizes: String?
+
+    func overrideSizes() throws -> [Int]? {
+        guard let memorySizes else { return nil }
+        let sizes = memorySizes.split(separator: ",").map { Int($0.filter { $0 != " " }) }
+        guard !sizes.isEmpty, sizes.allSatisfy({ $0.map { (128...10240).contains($0) } ?? false }) else {
+            throw ValidationError("--memory-sizes must be comma-separated integers in 128...10240")
+        }
+        return sizes.map { $0! }
+    }
+
     enum Compatibility: String, ExpressibleByArgument, CaseIterable {
         case faasprofiler
     }
 
     func validate() throws {
+        _ = try overrideSizes()
         if printTarget && printName { throw ValidationError("give at most one of --print-target and --print-name") }
         if (printTarget || printName) && output != nil {
             throw ValidationError("--print-target and --print-name write to standard output only")
@@ -61,7 +80,12 @@ struct Plan: RightsizeTool {
 
     func run() throws {
         let generator: Generator = compat == .faasprofiler ? .faasprofiler : .rightsize
-        let schedule = try Schedule.load(path: workload, generator: generator)
+        var schedule = try Schedule.load(path: workload, generator: generator)
+        if let sizes = try overrideSizes() { schedule = schedule.measuring(sizes) }
+        if printMemorySizes {
+            print(schedule.workload.memorySizes.map(String.init).joined(separator: ","))
+            return
+        }
         if printTarget {
             print(schedule.workload.platform.rawValue)
             return

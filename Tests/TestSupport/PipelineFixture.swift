@@ -48,6 +48,8 @@ public enum PipelineFixture {
             "-f", PackageRoot.path + "/pipeline.mk", "--no-print-directory",
             "BIN=\(Tools.productsDirectory.path)", "WORKLOAD=\(workload)", "RUN_DIR=\(runDirectory)",
             "EMULATOR_FLAGS=\(emulatorFlags)", "AWAIT_FLAGS=\(awaitFlags)",
+            // Never the working tree's runs/history.db: next to the run folder (extra may override it).
+            "HISTORY=\(runDirectory).history.db",
         ]
         args += extra.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
         args += arguments
