@@ -20,6 +20,14 @@ struct ProcessHygieneTests {
         return data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// Bytes the process has read so far (`rchar` of /proc/PID/io).
+    static func bytesRead(by pid: Int32) -> Int {
+        let text = (try? String(contentsOfFile: "/proc/\(pid)/io", encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").first { $0.hasPrefix("rchar:") }.flatMap {
+            Int($0.dropFirst(6).trimmingCharacters(in: .whitespaces))
+        } ?? 0
+    }
+
     /// Processes whose process group is `group` (a worker leads its own).
     static func members(ofGroup group: Int32) -> [Int32] {
         ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { Int32($0) }.filter {
@@ -59,9 +67,11 @@ struct ProcessHygieneTests {
         let tmp = try #require(
             Self.environment(of: worker).first { $0.hasPrefix("TMPDIR=") }.map { String($0.dropFirst("TMPDIR=".count)) })
         #expect(FileManager.default.fileExists(atPath: tmp))
-        // The call would sleep 20 s; the worker crashes (SIGSEGV) while it runs.
+        // The call would sleep 20 s; the worker crashes (SIGSEGV) while it runs: once it has
+        // read the request (its read count grows), however long that takes on a busy machine.
+        let readBefore = Self.bytesRead(by: worker)
         let killer = Thread {
-            usleep(300_000)
+            _ = Wait.until(timeout: 60) { Self.bytesRead(by: worker) > readBefore }
             kill(worker, SIGSEGV)
         }
         killer.start()
