@@ -15,7 +15,9 @@ import Darwin
 /// finished. Where the file system allows, the temporary is unnamed (`O_TMPFILE`) until
 /// the commit links it, so even `kill -9` leaves nothing behind; elsewhere it is
 /// `.NAME.tmp.<pid>`, registered for removal on SIGINT/SIGTERM, and the next run writing
-/// NAME removes such files of processes that are gone.
+/// NAME removes such files of processes that are gone. A path that exists and is not a
+/// regular file (`/dev/null`, `/dev/stdout`, a named pipe, `>(gzip > f)`) is written in
+/// place: renaming over it would replace the device or pipe with a file.
 public struct OutputFile: ~Copyable {
     public let path: String?
     /// The named temporary (nil for standard output and for an unnamed temporary).
@@ -32,6 +34,16 @@ public struct OutputFile: ~Copyable {
             self.temporaryPath = nil
             self.linkPath = nil
             self.fd = 1
+            return
+        }
+        var info = stat()
+        if stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+            let fd = open(path, O_WRONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw InputError(file: path, problem: "cannot write: \(String(cString: strerror(errno)))") }
+            self.path = path
+            self.temporaryPath = nil
+            self.linkPath = nil
+            self.fd = fd
             return
         }
         let slash = path.lastIndex(of: "/")
@@ -101,7 +113,12 @@ public struct OutputFile: ~Copyable {
             }
             return
         }
-        guard let temporaryPath else { return }
+        guard let temporaryPath else {
+            // Written in place (a device or a pipe).
+            close(fd)
+            committed = true
+            return
+        }
         guard close(fd) == 0 else {
             throw InputError(file: path, problem: "write failed: \(String(cString: strerror(errno)))")
         }

@@ -55,6 +55,46 @@ import Glibc
         #expect(try entries(dir) == [".other.ndjson.tmp.\(dead)", ".out.ndjson.tmp.\(live)", "out.ndjson"])
     }
 
+    @Test func aPipeOrDeviceIsWrittenInPlaceNotReplaced() throws {
+        let dir = try TemporaryDirectory("output-file")
+        defer { dir.remove() }
+        // A named pipe stands for /dev/null, /dev/stdout and >(gzip > f): renaming over it
+        // would put a regular file in its place.
+        let fifo = dir.file("pipe")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let received = ReceivedText()
+        let reader = Thread {
+            // Read until the writer closes (a pipe has no size to read up to).
+            let data = FileHandle(forReadingAtPath: fifo)?.readDataToEndOfFile() ?? Data()
+            received.set(String(decoding: data, as: UTF8.self))
+        }
+        reader.start()
+        var output = try OutputFile(path: fifo)
+        try output.write("{\"a\":1}\n")
+        try output.commit()
+        #expect(Wait.until(timeout: 30) { received.get() != nil })
+        #expect(received.get() == "{\"a\":1}\n")
+        var info = stat()
+        #expect(stat(fifo, &info) == 0 && (info.st_mode & S_IFMT) == S_IFIFO, "still a pipe")
+        #expect(try entries(dir) == ["pipe"])
+    }
+
+    final class ReceivedText: @unchecked Sendable {
+        // @unchecked: every access is under the lock.
+        private let lock = NSLock()
+        private var text: String?
+        func set(_ t: String) {
+            lock.lock()
+            text = t
+            lock.unlock()
+        }
+        func get() -> String? {
+            lock.lock()
+            defer { lock.unlock() }
+            return text
+        }
+    }
+
     /// The pid of a child that has exited and been waited for.
     static func reapedPid() -> pid_t? {
         var pid: pid_t = 0
