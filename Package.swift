@@ -20,13 +20,13 @@ let package = Package(
         .executable(name: "fit", targets: ["fit"]),
         .executable(name: "report", targets: ["report"]),
         .executable(name: "lambda-emulator", targets: ["lambda-emulator"]),
-        // For Benchmarks/, which measures the stages' library code directly.
+        // For Benchmarks/, which measures the stages' library code directly, and Fuzz/.
         .library(
             name: "RightsizeLibraries",
             targets: [
                 "JSON", "RecordSchema", "NDJSONIO", "ToolSupport", "Clocks", "SeededRandom", "OrderStatistics",
                 "Hashing", "SigV4", "CurlHTTP", "AWS", "Planning", "Invoking", "LogCollection", "LeastSquares",
-                "Modeling", "Rendering", "SyntheticData",
+                "Modeling", "Rendering", "SyntheticData", "Emulation",
             ]),
     ],
     dependencies: [
