@@ -19,8 +19,14 @@ import Glibc
 private let scratch: String = {
     var template = Array("/tmp/rightsize-fuzz-emulator.XXXXXX".utf8CString)
     guard let dir = mkdtemp(&template) else { FuzzInput.fail("mkdtemp") }
-    return String(cString: dir)
+    let path = String(cString: dir)
+    cleanup = path
+    atexit {
+        if let cleanup { system("rm -rf '\(cleanup)'") }
+    }
+    return path
 }()
+nonisolated(unsafe) private var cleanup: String?
 
 private let routers: [OfflineRouter] = {
     do {
