@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import LogCollection
@@ -23,6 +24,21 @@ struct ReportLineFuzzRegressionTests {
             return
         }
         #expect(reason.contains("out of range"))
+    }
+
+    /// The input the 10-minute fuzz-report-line run saved (a 64-digit Memory Size among damaged bytes).
+    @Test func fuzzerInput() throws {
+        let bytes = try #require(
+            Data(
+                base64Encoded:
+                    "UkVQT1JUIFJlcXVlc3RJZDogNTZiYzU2NmQtMWUyY3MCZ2lsbGVkIER1cmF0aW9uOiA1MDAgbXMJTWVtb3J5IFNpemU6IDEwMjogNTdiYzU2NmQtMWUyY3MJQmlsbGVkIER1cmF0aW9uOiA1MDAgbXMJTWVtb3J5IFNpemU6IDEwMjQgTUIJTWF4IE1VbnNhZmUgMTAyQ2xvc2VkUmFuZ2Vtb3J5IFVyeSBVc2VkOiAyMSBNQglSZXJ5IFNpemU6IDEw//8gTUIJTWHb29vb29vb29vb29vb21JFUE9SVCBSZXF1ZXN0SWQ6IDU2YmM1NjZkLTFlMmNzCUJpbGxlZCBEdXJhdGlvbjogNTAwIG1zCU1lbW9yeSBTaXplOiAxMDIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyIDFkOiBNZW1vcnkgVXMgZGU6MjEgTUIJUjogNzUwbXM="
+            ))
+        let parsed = [UInt8](bytes).withUnsafeBufferPointer { ReportLineParser.parse($0) }
+        guard case .unparseable(let reason) = parsed else {
+            Issue.record("expected unparseable: \(parsed)")
+            return
+        }
+        #expect(reason == "Memory Size out of range")
     }
 
     @Test func ordinaryFiguresStillParse() {
