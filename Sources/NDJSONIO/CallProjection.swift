@@ -70,6 +70,7 @@ public enum CallProjection {
                 guard s.skipValue() else { return nil }
                 let span = UnsafeBufferPointer(start: start, count: s.p - start)
                 guard RawJSON.isCompact(span) else { return nil }  // as RawJSON keeps it
+                if span.contains(where: { $0 >= 0x80 }) { guard isValidUTF8(span) else { return nil } }  // the decoder repairs it
                 f.payload = span
             case .status:
                 guard let t = s.plainString(), let st = ReportStatus(rawValue: String(decoding: t, as: UTF8.self)) else { return nil }

@@ -39,4 +39,27 @@ struct ProjectionFuzzRegressionTests {
         #expect(scan(line, calls: false) == nil)
         #expect(decodeError(line)?.problem == "duplicate key \"\(key)\"")
     }
+
+    /// Invalid UTF-8 in a string the projection keeps (the function's name, the instance, the
+    /// payload): the decoder repairs it (U+FFFD), so fast and slow path named the call differently.
+    @Test(arguments: [#""function":"faas_sleep""#, #""instance":"sleep""#, #""payload":{"ms""#])
+    func invalidUTF8IsLeftToTheDecoder(_ member: String) {
+        let valid = [UInt8](Self.invocation.replacingFirst("\"sent_unix_ms\":179616430317182,", with: "").utf8)
+        var bytes = valid
+        let target = Array(member.utf8)
+        let at = (0...(bytes.count - target.count)).first { Array(bytes[$0..<($0 + target.count)]) == target }!
+        bytes.insert(contentsOf: [0xFF, 0xC3], at: at + target.count - 2)  // a stray byte and a truncated sequence
+        #expect(valid.withUnsafeBufferPointer { CallProjection.scan($0, calls: true) } != nil)
+        #expect(bytes.withUnsafeBufferPointer { CallProjection.scan($0, calls: true) } == nil)
+        #expect(bytes.withUnsafeBufferPointer { CallProjection.scan($0, calls: false) } == nil || member.contains("instance"))
+    }
+}
+
+extension String {
+    fileprivate func replacingFirst(_ target: String, with replacement: String) -> String {
+        guard let r = firstRange(of: target) else { return self }
+        var copy = self
+        copy.replaceSubrange(r, with: replacement)
+        return copy
+    }
 }
