@@ -23,7 +23,10 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         do {
             record = try Record.decode(line)
         } catch let failure as FieldFailure {
-            if (calls != nil && readWithCalls.contains(failure.field)) || (logs != nil && read.contains(failure.field)) {
+            // A repeated key is reported under the key before it: judge by the repeated one.
+            let prefix = "duplicate key \""
+            let field = failure.problem.hasPrefix(prefix) ? String(failure.problem.dropFirst(prefix.count).dropLast()) : failure.field
+            if (calls != nil && readWithCalls.contains(field)) || (logs != nil && read.contains(field)) {
                 FuzzInput.fail("the projection accepts a line the decoder rejects (\(failure)): \(text)")
             }
             return
@@ -50,9 +53,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-/// The fields the projection reads and checks (with `calls: false`, and `true`); "" is the line's own syntax.
+/// The fields the projection reads and checks (with `calls: false`, and `true`).
 private let read: Set<String> = [
-    "", "record", "phase", "memory_mb", "status", "duration_ms", "billed_ms", "report_memory_mb", "max_memory_mb", "init_ms",
+    "record", "phase", "memory_mb", "status", "duration_ms", "billed_ms", "report_memory_mb", "max_memory_mb", "init_ms",
 ]
 private let readWithCalls = read.union([
     "at_s", "instance", "phase_start_unix_ms", "sent_unix_ms", "lag_ms", "latency_ms", "scheduled_latency_ms", "http_status", "error",
