@@ -23,13 +23,13 @@ let package = Package(
         .executable(name: "history", targets: ["history"]),
         .executable(name: "compare", targets: ["compare"]),
         .executable(name: "apply", targets: ["apply"]),
-        // For Benchmarks/, which measures the stages' library code directly.
+        // For Benchmarks/, which measures the stages' library code directly, and Fuzz/.
         .library(
             name: "RightsizeLibraries",
             targets: [
                 "JSON", "RecordSchema", "NDJSONIO", "ToolSupport", "Clocks", "SeededRandom", "OrderStatistics",
                 "Hashing", "SigV4", "CurlHTTP", "AWS", "Planning", "Invoking", "LogCollection", "LeastSquares",
-                "Modeling", "Rendering", "SyntheticData", "History", "Comparing",
+                "Modeling", "Rendering", "SyntheticData", "History", "Comparing", "Emulation",
             ]),
     ],
     dependencies: [

@@ -157,7 +157,10 @@ extension Router {
         var afterId: Int64? = nil
         var beforeId: Int64? = nil
         if let token = body["nextToken"]?.string {
-            guard token.count > 2, let n = Int64(token.dropFirst(2)), token.hasPrefix("f/") || token.hasPrefix("b/") else {
+            // Event ids are SQLite row ids (from 1): a token past them cannot be one of ours, and
+            // Int64.max or .min overflowed the next tokens' arithmetic below.
+            guard token.count > 2, let n = Int64(token.dropFirst(2)), n >= 0, n < Int64.max, token.hasPrefix("f/") || token.hasPrefix("b/")
+            else {
                 throw LogsFailure.invalid("The specified nextToken is invalid.")
             }
             if token.hasPrefix("f/") {

@@ -74,12 +74,17 @@ struct PlatformReportJSON {
         guard isReport else { return .other }
         guard let requestId, !requestId.isEmpty else { return .unparseable(reason: "no requestId") }
         guard let duration else { return .unparseable(reason: "no metrics.durationMs") }
+        if let memory, ReportLineParser.megabytes(memory) == nil { return .unparseable(reason: "metrics.memorySizeMB out of range") }
+        if let maxMemory, ReportLineParser.megabytes(maxMemory) == nil {
+            return .unparseable(reason: "metrics.maxMemoryUsedMB out of range")
+        }
         // Lambda Managed Instances' report states only durationMs (they are billed per instance):
         // billed falls back to the 1 ms rounding rule and an unstated memory size is 0.
         return .report(
             Report(
                 requestId: requestId, durationMs: duration, billedMs: billed ?? duration.rounded(.up),
-                memoryMB: memory.map { Int($0) } ?? 0, maxMemoryMB: maxMemory.map { Int($0) }, initMs: initMs, restoreMs: restore,
+                memoryMB: memory.flatMap(ReportLineParser.megabytes) ?? 0, maxMemoryMB: maxMemory.flatMap(ReportLineParser.megabytes),
+                initMs: initMs, restoreMs: restore,
                 billedRestoreMs: billedRestore, status: ReportLineParser.reportStatus(status, errorType), errorType: errorType,
                 xrayTraceId: trace))
     }

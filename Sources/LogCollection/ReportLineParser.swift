@@ -93,11 +93,19 @@ public enum ReportLineParser {
         guard let duration else { return .unparseable(reason: "no Duration") }
         guard let billed else { return .unparseable(reason: "no Billed Duration") }
         guard let memory else { return .unparseable(reason: "no Memory Size") }
+        guard let memoryMB = megabytes(memory) else { return .unparseable(reason: "Memory Size out of range") }
+        if let maxMemory, megabytes(maxMemory) == nil { return .unparseable(reason: "Max Memory Used out of range") }
         return .report(
             Report(
-                requestId: requestId, durationMs: duration, billedMs: billed, memoryMB: Int(memory),
-                maxMemoryMB: maxMemory.map { Int($0) }, initMs: initMs, restoreMs: restore, billedRestoreMs: billedRestore,
+                requestId: requestId, durationMs: duration, billedMs: billed, memoryMB: memoryMB,
+                maxMemoryMB: maxMemory.flatMap(megabytes), initMs: initMs, restoreMs: restore, billedRestoreMs: billedRestore,
                 status: reportStatus(status, errorType), errorType: errorType, xrayTraceId: trace))
+    }
+
+    /// A memory figure as whole megabytes (truncated, as before); nil when negative or past
+    /// Int's range (`Memory Size: 1e30 MB` trapped in the conversion).
+    static func megabytes(_ value: Double) -> Int? {
+        value >= 0 && value < 9e18 ? Int(value) : nil
     }
 
     /// Runtime.OutOfMemory is its own outcome: fit treats an OOM size as infeasible.

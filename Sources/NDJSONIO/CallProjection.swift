@@ -28,6 +28,7 @@ public enum CallProjection {
         s.skipSpace()
         if s.take(UInt8(ascii: "}")) { return nil }
         var position = 0
+        var seen: UInt32 = 0  // the fields read so far: a repeated one is the decoder's error to report
         while true {
             s.skipSpace()
             let field: Field
@@ -45,6 +46,11 @@ public enum CallProjection {
                 guard s.take(UInt8(ascii: ":")) else { return nil }
             }
             position += 1
+            if field != .other {
+                let bit: UInt32 = 1 << field.rawValue
+                guard seen & bit == 0 else { return nil }
+                seen |= bit
+            }
             s.skipSpace()
             switch field {
             case .record:
@@ -64,6 +70,7 @@ public enum CallProjection {
                 guard s.skipValue() else { return nil }
                 let span = UnsafeBufferPointer(start: start, count: s.p - start)
                 guard RawJSON.isCompact(span) else { return nil }  // as RawJSON keeps it
+                if span.contains(where: { $0 >= 0x80 }) { guard isValidUTF8(span) else { return nil } }  // the decoder repairs it
                 f.payload = span
             case .status:
                 guard let t = s.plainString(), let st = ReportStatus(rawValue: String(decoding: t, as: UTF8.self)) else { return nil }

@@ -25,6 +25,19 @@ extension CallProjection {
         return true
     }
 
+    /// Whether `bytes` are valid UTF-8 (the decoder repairs invalid sequences; the projection declines them).
+    static func isValidUTF8(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var decoder = UTF8()
+        var iterator = bytes.makeIterator()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue: continue
+            case .emptyInput: return true
+            case .error: return false
+            }
+        }
+    }
+
     /// Index (0..7) of the first byte of `w` equal to '"' or '\\' or below 0x20, or 8 when none (SWAR).
     @inline(__always) static func firstSpecial(_ w: UInt64) -> Int {
         let ones: UInt64 = 0x0101_0101_0101_0101
@@ -53,12 +66,16 @@ extension CallProjection {
             p += 4
             return true
         }
-        /// A string without escapes or control characters (else nil: full decoder).
+        /// A string without escapes or control characters, in valid UTF-8 (else nil: full decoder,
+        /// which repairs invalid UTF-8, so the two would see different names).
         mutating func plainString() -> UnsafeBufferPointer<UInt8>? {
             guard take(UInt8(ascii: "\"")) else { return nil }
             let start = p
+            var high: UInt64 = 0  // the bytes skipped, OR-ed: a high bit set means non-ASCII
             while end - p >= 8 {  // skip ordinary bytes eight at a time
-                let k = CallProjection.firstSpecial(UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+                let w = UnsafeRawPointer(p).loadUnaligned(as: UInt64.self)
+                let k = CallProjection.firstSpecial(w)
+                high |= k == 8 ? w : w & ((1 << (8 * UInt64(k))) &- 1)
                 p += k
                 if k < 8 { break }
             }
@@ -67,13 +84,16 @@ extension CallProjection {
                 if c == UInt8(ascii: "\"") {
                     let r = UnsafeBufferPointer(start: start, count: p - start)
                     p += 1
+                    if high & 0x8080_8080_8080_8080 != 0 { guard CallProjection.isValidUTF8(r) else { return nil } }
                     return r
                 }
                 if c == UInt8(ascii: "\\") || c < 0x20 { return nil }
+                high |= UInt64(c)
                 p += 1
             }
             return nil
         }
+
         mutating func optNumber() -> Double?? {
             if null() { return .some(nil) }
             guard let v = number() else { return nil }

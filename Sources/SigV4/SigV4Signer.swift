@@ -35,6 +35,9 @@ public struct SigV4Signer: Sendable {
     @discardableResult
     public func signature(for request: inout SignableRequest, date: Date) -> Signature {
         let stamp = AmzDate(date)
+        // A request signed before (a retry, or one read back from the wire) must not sign its
+        // old Authorization header: the verifier would canonicalize the new one instead.
+        request.headers.removeAll { $0.name.lowercased() == "authorization" }
         request.setHeader("X-Amz-Date", stamp.full)
         let payloadHash = SHA256.hex(request.body)
         if signBodyHeader { request.setHeader("x-amz-content-sha256", payloadHash) }
