@@ -160,11 +160,12 @@ public enum ReportLineParser {
         return i - start
     }
 
-    /// A decimal number and its unit word ("26.73 ms", "128 MB"); nil (i unchanged) when none.
+    /// A decimal number and its unit word ("26.73 ms", "128 MB"); nil (i unchanged) when none,
+    /// or when it is beyond a Double's range (`1e400` would become an infinite duration).
     /// `unit: false` for JSON, where ',' or '}' may follow.
     @inline(__always)
     static func number(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int, unit: Bool = true) -> Double? {
-        guard let (value, j) = DecimalNumber.parse(b, from: i) else { return nil }
+        guard let (value, j) = DecimalNumber.parse(b, from: i), value.isFinite else { return nil }
         if unit, j < b.count, !isBlank(b[j]) { return nil }  // "12abc" is not a number
         i = j
         guard unit else { return value }

@@ -51,3 +51,20 @@ struct ReportLineFuzzRegressionTests {
         #expect(r.memoryMB == 10240 && r.maxMemoryMB == 10240)
     }
 }
+
+/// A duration beyond a Double's range became an infinite duration that await-logs wrote as
+/// null; it makes the line unparseable, like any number that is not one.
+@Suite("REPORT lines: numbers beyond a Double's range")
+struct ReportLineNonFiniteTests {
+    @Test(arguments: [
+        "REPORT RequestId: x\tDuration: 1e400 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 1 MB",
+        "REPORT RequestId: x\tDuration: 1.00 ms\tBilled Duration: 1e400 ms\tMemory Size: 128 MB\tMax Memory Used: 1 MB",
+        #"{"type":"platform.report","record":{"requestId":"x","metrics":{"durationMs":1e400,"memorySizeMB":128}}}"#,
+    ])
+    func isUnparseable(_ line: String) {
+        guard case .unparseable = ReportLineParser.parse(line) else {
+            Issue.record("expected unparseable: \(ReportLineParser.parse(line))")
+            return
+        }
+    }
+}
