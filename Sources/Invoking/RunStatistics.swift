@@ -58,10 +58,6 @@ public struct RunStatistics: Sendable {
 
     /// The one-line summary invoke prints at the end.
     public func line(interrupted: Bool, seconds: Double) -> String {
-        func f(_ v: Double, _ digits: Int = 2) -> String {
-            let scale = pow10(digits)
-            return "\((v * scale).rounded() / scale)"
-        }
         let kinds = outcomes.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
             .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         var text = "\(scheduled) scheduled, \(sent) sent in \(f(seconds, 1)) s (\(kinds))"
@@ -89,6 +85,7 @@ public struct RunStatistics: Sendable {
         return text
     }
 
+    /// `v` rounded to `digits` decimals, as the summary lines print it.
     private func f(_ v: Double, _ digits: Int) -> String {
         let scale = pow10(digits)
         return "\((v * scale).rounded() / scale)"
