@@ -2,6 +2,7 @@ import CLinux
 import Clocks
 import Foundation
 import Synchronization
+import ToolSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -357,8 +358,8 @@ enum Scratch {
 
     /// Removes the scratch roots of emulators that are no longer running.
     static func removeStale(under root: String) {
-        for entry in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? [] where entry.hasPrefix("lambda-emulator-") {
-            guard let pid = pid_t(entry.dropFirst("lambda-emulator-".count)), kill(pid, 0) != 0, errno == ESRCH else { continue }
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        where DeadOwners.isLeftover(entry, prefix: "lambda-emulator-") {
             remove(root + "/" + entry)
         }
     }

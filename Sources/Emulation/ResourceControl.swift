@@ -1,4 +1,5 @@
 import Foundation
+import ToolSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -79,8 +80,7 @@ final class ResourceControl: Sendable {
     static func removeStaleGroups() {
         for root in ["/sys/fs/cgroup/cpu", "/sys/fs/cgroup/memory", "/sys/fs/cgroup"] {
             guard let entries = try? FileManager.default.contentsOfDirectory(atPath: root) else { continue }
-            for entry in entries where entry.hasPrefix("lambda-emulator-") {
-                guard let pid = pid_t(entry.dropFirst("lambda-emulator-".count)), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            for entry in entries where DeadOwners.isLeftover(entry, prefix: "lambda-emulator-") {
                 let dir = root + "/" + entry
                 for child in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where child.hasPrefix("env-") {
                     rmdir(dir + "/" + child)

@@ -75,8 +75,7 @@ public struct OutputFile: ~Copyable {
     static func removeStaleTemporaries(directory: String, base: String) {
         let prefix = ".\(base).tmp."
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
-        for entry in entries where entry.hasPrefix(prefix) {
-            guard let pid = pid_t(entry.dropFirst(prefix.count)), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+        for entry in entries where DeadOwners.isLeftover(entry, prefix: prefix) {
             unlink("\(directory)/\(entry)")
         }
     }
