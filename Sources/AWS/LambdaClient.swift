@@ -11,10 +11,11 @@ public struct FunctionConfiguration: Sendable, Equatable {
     /// Pending, Active, Inactive or Failed.
     public var state: String?
     public var timeout: Int?
+    public var description: String?
 
     public init(
         functionName: String, memorySize: Int, lastUpdateStatus: String?, lastUpdateStatusReason: String? = nil,
-        state: String? = nil, timeout: Int? = nil
+        state: String? = nil, timeout: Int? = nil, description: String? = nil
     ) {
         self.functionName = functionName
         self.memorySize = memorySize
@@ -22,6 +23,7 @@ public struct FunctionConfiguration: Sendable, Equatable {
         self.lastUpdateStatusReason = lastUpdateStatusReason
         self.state = state
         self.timeout = timeout
+        self.description = description
     }
 }
 
@@ -90,12 +92,28 @@ public struct LambdaClient: Sendable {
     public func updateFunctionConfiguration(
         _ function: String, memorySize: Int, deadline: Date? = nil
     ) async throws -> FunctionConfiguration {
+        try await updateFunctionConfiguration(function, body: Array(#"{"MemorySize":\#(memorySize)}"#.utf8), deadline: deadline)
+    }
+
+    /// UpdateFunctionConfiguration with a JSON body of the fields to change.
+    func updateFunctionConfiguration(_ function: String, body: [UInt8], deadline: Date?) async throws -> FunctionConfiguration {
         let response = try await sender.send(
             operation: "UpdateFunctionConfiguration \(function)", method: "PUT",
             path: "/2015-03-31/functions/\(Self.pathSegment(function))/configuration",
-            headers: [("Content-Type", "application/json")],
-            body: Array(#"{"MemorySize":\#(memorySize)}"#.utf8), deadline: deadline)
+            headers: [("Content-Type", "application/json")], body: body, deadline: deadline)
         return try Self.decodeConfiguration(response, operation: "UpdateFunctionConfiguration")
+    }
+
+    /// Sets the function's Description and waits until the change is live, within `timeout`
+    /// seconds. Any configuration change makes Lambda retire the function's warm environments,
+    /// so the next call is a cold start: what invoke's `cold` calls rely on (as Power Tuning's
+    /// onlyColdStarts does), with the description as the least intrusive field to change.
+    @discardableResult
+    public func setDescription(
+        _ function: String, to text: String, pollInterval: Double = 0.25, timeout: Double = 300
+    ) async throws -> FunctionConfiguration {
+        let body = try JSONSerialization.data(withJSONObject: ["Description": text])
+        return try await change(function, body: Array(body), pollInterval: pollInterval, timeout: timeout) { _ in true }
     }
 
     /// Polls GetFunctionConfiguration until LastUpdateStatus is Successful, as the SDKs'
@@ -147,25 +165,37 @@ public struct LambdaClient: Sendable {
         _ function: String, to memorySize: Int, pollInterval: Double = 0.25,
         timeout: Double = 300
     ) async throws -> FunctionConfiguration {
+        let current = try await change(
+            function, body: Array(#"{"MemorySize":\#(memorySize)}"#.utf8), pollInterval: pollInterval, timeout: timeout
+        ) { $0.memorySize != memorySize }
+        guard current.memorySize == memorySize else {
+            throw AWSError.malformedResponse(
+                operation: "UpdateFunctionConfiguration \(function)",
+                problem: "MemorySize is \(current.memorySize) after setting \(memorySize)")
+        }
+        return current
+    }
+
+    /// One configuration change, all within `timeout` seconds: waits out an update already in
+    /// progress (UpdateFunctionConfiguration would answer 409 ResourceConflictException),
+    /// sends `body` when `needed` says the live configuration lacks it, and waits until it is live.
+    func change(
+        _ function: String, body: [UInt8], pollInterval: Double, timeout: Double,
+        needed: @Sendable (FunctionConfiguration) -> Bool
+    ) async throws -> FunctionConfiguration {
         let wait = Wait(function: function, timeout: timeout)
         return try await wait.bounding {
-            var current = try await waitUntilUpdated(function, pollInterval: pollInterval, wait: wait)
-            if current.memorySize == memorySize { return current }
+            let current = try await waitUntilUpdated(function, pollInterval: pollInterval, wait: wait)
+            if !needed(current) { return current }
             for attempt in 1...5 {
                 do {
-                    _ = try await updateFunctionConfiguration(function, memorySize: memorySize, deadline: wait.deadline)
+                    _ = try await updateFunctionConfiguration(function, body: body, deadline: wait.deadline)
                     break
                 } catch let error as AWSError where error.code == "ResourceConflictException" && attempt < 5 {
-                    current = try await waitUntilUpdated(function, pollInterval: pollInterval, wait: wait)
+                    _ = try await waitUntilUpdated(function, pollInterval: pollInterval, wait: wait)
                 }
             }
-            current = try await waitUntilUpdated(function, pollInterval: pollInterval, wait: wait)
-            guard current.memorySize == memorySize else {
-                throw AWSError.malformedResponse(
-                    operation: "UpdateFunctionConfiguration \(function)",
-                    problem: "MemorySize is \(current.memorySize) after setting \(memorySize)")
-            }
-            return current
+            return try await waitUntilUpdated(function, pollInterval: pollInterval, wait: wait)
         }
     }
 
@@ -213,6 +243,7 @@ public struct LambdaClient: Sendable {
             functionName: name, memorySize: memory,
             lastUpdateStatus: json["LastUpdateStatus"] as? String,
             lastUpdateStatusReason: json["LastUpdateStatusReason"] as? String,
-            state: json["State"] as? String, timeout: (json["Timeout"] as? NSNumber)?.intValue)
+            state: json["State"] as? String, timeout: (json["Timeout"] as? NSNumber)?.intValue,
+            description: json["Description"] as? String)
     }
 }

@@ -14,6 +14,7 @@ enum Outcomes {
                 response.header("x-amzn-RequestId") ?? response.header("apigw-requestid")
                 ?? response.header("x-amz-apigw-id")
             invocation.functionError = response.header("X-Amz-Function-Error")
+            invocation.responseValues = ResponseFields.values(invocation.call.responseFields, in: response.body)
             if response.status >= 400 {
                 invocation.error = isThrottle(response) ? .throttled : .http
                 invocation.errorMessage = message(response)
@@ -24,6 +25,7 @@ enum Outcomes {
         case .failure(let error):
             invocation.httpStatus = nil
             invocation.responseBytes = 0
+            invocation.responseValues = []
             switch error.kind {
             case .timeout:
                 invocation.error = .timeout

@@ -88,10 +88,13 @@ public final class RunState: @unchecked Sendable {
     }
 
     /// Folds one attempt's outcome into call `k`'s record; returns the attempts made so far.
-    /// A not-started retry keeps the previous attempt's outcome.
-    func recordAttempt(_ k: Int, outcome: HTTPOutcome, due: UInt64) -> Int {
+    /// A not-started retry keeps the previous attempt's outcome. A closed loop's call has its
+    /// `slot` and no lag: it waits for a free slot by design, so it is never late
+    /// (docs/invoke.md, "Closed loops").
+    func recordAttempt(_ k: Int, outcome: HTTPOutcome, due: UInt64, slot: Int? = nil) -> Int {
         locked {
             var invocation = invocations[k] ?? Invocation(call: calls[k], phaseStartUnixMs: phaseStartUnixMs)
+            invocation.slot = slot
             if outcome.error?.kind == .notStarted, invocation.attempts > 0 { return invocation.attempts }
             if let started = outcome.startedNanos {
                 invocation.attempts += 1
@@ -105,6 +108,10 @@ public final class RunState: @unchecked Sendable {
                 }
                 invocation.latencyMs = Self.ms(outcome.finishedNanos, firstStart[k])
                 invocation.scheduledLatencyMs = Self.ms(outcome.finishedNanos, due)
+            }
+            if slot != nil {
+                invocation.lagMs = nil
+                invocation.scheduledLatencyMs = nil
             }
             Outcomes.apply(outcome, to: &invocation)
             invocations[k] = invocation

@@ -46,8 +46,10 @@ public enum Fitter {
             inputs: [ModelInput(path: inputPath, sha256: data.sha256, records: data.counts)],
             workloadSHA256: data.header?.workloadSHA256, seed: data.header?.seed, run: data.header?.run,
             tools: (data.header?.tools ?? []) + ["fit \(RightsizeVersion.current)"])
-        return ModelsFile(
+        var file = ModelsFile(
             provenance: provenance, pricing: pricing, options: settings.used, functions: functions,
             logWait: data.logWaits, warnings: warnings)
+        file.responseFields = data.responseFields.summaries
+        return file
     }
 }

@@ -50,6 +50,8 @@ public struct LogData: Sendable {
     var otherCounts: [String: Int] = [:]
     public private(set) var logRecordCount = 0
     public var sha256: String = ""
+    /// The kept response fields, from the log lines that have them.
+    var responseFields = ResponseFieldStats()
 
     public init() {}
 
@@ -130,14 +132,18 @@ public struct LogData: Sendable {
     /// built); any line it does not fully understand, and every other kind, goes to
     /// `Record.decode`, which validates it and names the field at fault.
     mutating func take(_ line: UnsafeBufferPointer<UInt8>, keys: inout CallProjection.KeyLayout) throws {
-        if let (kind, facts) = CallProjection.scan(line, calls: false, keys: &keys), kind == .log {
+        // Kept response fields are not projected: such lines (few, for experiments) are decoded.
+        let keepsFields = ByteSearch.contains(line, Self.responseValuesKey)
+        if !keepsFields, let (kind, facts) = CallProjection.scan(line, calls: false, keys: &keys), kind == .log {
             logRecordCount += 1
             add(facts)
             return
         }
         let record = try Record.decode(line)
         switch record {
-        case .log(let l): CallFacts.with(l.invocation, l.report) { add($0) }
+        case .log(let l):
+            CallFacts.with(l.invocation, l.report) { add($0) }
+            responseFields.add(l)
         case .run(let h): if header == nil { header = h }
         case .logWait(let w): logWaits.append(w)
         case .schedule, .invocation, .invokeSummary:
@@ -148,8 +154,11 @@ public struct LogData: Sendable {
     }
 
     /// Appends a later chunk of the same file (payload ids renumbered into this one's).
+    static let responseValuesKey = Array("\"response_values\"".utf8)
+
     mutating func merge(_ o: LogData) {
         if header == nil { header = o.header }
+        responseFields.merge(o.responseFields)
         logWaits += o.logWaits
         otherCounts.merge(o.otherCounts, uniquingKeysWith: +)
         logRecordCount += o.logRecordCount

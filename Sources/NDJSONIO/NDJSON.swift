@@ -97,8 +97,12 @@ public struct NDJSONReader: ~Copyable {
     }
 
     /// Decodes each line as a record; a bad line throws `InputError` with file, line and field.
-    public func forEachRecord(_ body: (Int, Record) throws -> Void) throws {
+    /// With `marker`, only lines whose bytes contain it are decoded (a second pass that wants
+    /// a few records, e.g. those with a `"loop_concurrency"` key, skips the others unread).
+    public func forEachRecord(containing marker: String? = nil, _ body: (Int, Record) throws -> Void) throws {
+        let needle = marker.map { Array($0.utf8) } ?? []
         try forEachLine { number, bytes in
+            if !needle.isEmpty, !ByteSearch.contains(bytes, needle) { return }
             let record: Record
             do {
                 record = try Record.decode(bytes)

@@ -16,6 +16,8 @@ public class ArrivalStream {
             return ReplayedArrivals(gaps: gaps, durationS: durationS)
         case .trace(let trace):  // the same under both generators, like a replayed list
             return TraceArrivals(trace: trace, seed: seed, instance: instance.name, durationS: durationS)
+        case .closedLoop(let loop):
+            return ClosedLoopArrivals(loop: loop, seed: seed, instance: instance.name)
         case .uniform(let rate, let window):
             var rng = Xoshiro256StarStar(seed: seed, stream: instance.name)
             return UniformArrivals(rate: rate, durationS: durationS, window: window, rng: &rng)

@@ -6,8 +6,10 @@ extension Xoshiro256StarStar {
     /// `"rightsize.plan.v1" || 0x00 || seed as 8 bytes big-endian || UTF-8 instance name`,
     /// read as four big-endian 64-bit words. Each instance's times therefore depend only on
     /// the seed and its own name: adding or removing an instance never changes the others.
-    public init(seed: UInt64, stream name: String) {
-        var input = Array("rightsize.plan.v1".utf8)
+    /// Other draws of an instance (its payload order, its idle gaps' order) use the same
+    /// construction under their own `domain`, so they never disturb its times.
+    public init(seed: UInt64, stream name: String, domain: String = "rightsize.plan.v1") {
+        var input = Array(domain.utf8)
         input.append(0)
         for shift in stride(from: 56, through: 0, by: -8) { input.append(UInt8(truncatingIfNeeded: seed >> UInt64(shift))) }
         input.append(contentsOf: name.utf8)

@@ -69,11 +69,15 @@ public struct Schedule: Sendable {
 
     /// Calls per phase (every phase replays the same times).
     public func callsPerPhase() -> Int {
+        workload.instances.indices.reduce(0) { $0 + callsPerPhase(instance: $1) }
+    }
+
+    /// Calls per phase of instance `index` (a counting pass over its stream).
+    public func callsPerPhase(instance index: Int) -> Int {
+        if case .closedLoop(let loop) = workload.instances[index].arrivals { return loop.callsPerPhase }
         var total = 0
-        for i in workload.instances.indices {
-            let s = stream(instance: i)
-            while s.next() != nil { total += 1 }
-        }
+        let s = stream(instance: index)
+        while s.next() != nil { total += 1 }
         return total
     }
 
@@ -93,13 +97,14 @@ public struct Schedule: Sendable {
     }
 
     /// The target of instance `index`, with its payload cycle, as schedule lines carry them.
-    func call(instance index: Int, phase: Int, seq: Int, atS: Double, payloadIndex: Int) -> ScheduledCall {
+    func call(instance index: Int, phase: Int, seq: Int, atS: Double, payloadIndex: Int, loop: LoopPosition? = nil) -> ScheduledCall {
         let instance = workload.instances[index]
         return ScheduledCall(
             run: workload.testName, seq: seq, phase: phase, memoryMB: workload.memorySizes[phase],
             instance: instance.name, application: instance.application, atS: atS,
             target: instance.target, payload: instance.payloads[payloadIndex],
-            payloadIndex: payloadIndex, seed: seed)
+            payloadIndex: payloadIndex, seed: seed, loop: loop, cold: instance.cold,
+            responseFields: instance.responseFields)
     }
 
     /// Every call in file order: phases in order of memory_sizes; inside a phase, times
@@ -111,7 +116,7 @@ public struct Schedule: Sendable {
         var out: [ScheduledCall] = []
         var cursor = makeCursor()
         while let c = cursor.next() {
-            out.append(call(instance: c.instance, phase: c.phase, seq: c.seq, atS: c.atS, payloadIndex: c.payloadIndex))
+            out.append(call(instance: c.instance, phase: c.phase, seq: c.seq, atS: c.atS, payloadIndex: c.payloadIndex, loop: c.loop))
         }
         return out
     }
@@ -125,20 +130,25 @@ public struct CallCursor {
         public var seq: Int
         public var atS: Double
         public var payloadIndex: Int
+        /// A closed loop's call: where it stands in the loop.
+        public var loop: LoopPosition? = nil
     }
 
     let schedule: Schedule
     var phase = -1
     var seq = 0
     var streams: [ArrivalStream] = []
-    var callsMade: [Int] = []
+    var pickers: [PayloadPicker] = []
     var heap: Heap<Arrival>
-    let payloadCounts: [Int]
+    /// Per instance, calls per phase when its payload order needs the count (else 0).
+    let callsPerPhase: [Int]
 
     init(schedule: Schedule) {
         self.schedule = schedule
         heap = Heap<Arrival>()
-        payloadCounts = schedule.workload.instances.map { $0.payloads.count }
+        callsPerPhase = schedule.workload.instances.indices.map { i in
+            schedule.workload.instances[i].payloadOrder == .cycle ? 0 : schedule.callsPerPhase(instance: i)
+        }
     }
 
     /// Starts the next phase with fresh streams: every phase replays the same times.
@@ -147,7 +157,11 @@ public struct CallCursor {
         guard phase < schedule.workload.memorySizes.count else { return false }
         let count = schedule.workload.instances.count
         streams = (0..<count).map { schedule.stream(instance: $0) }
-        callsMade = [Int](repeating: 0, count: count)
+        pickers = schedule.workload.instances.enumerated().map { i, instance in
+            PayloadPicker(
+                order: instance.payloadOrder, count: instance.payloads.count, callsPerPhase: callsPerPhase[i],
+                seed: schedule.seed, instance: instance.name)
+        }
         for i in 0..<count { if let t = streams[i].next() { heap.insert(Arrival(time: t, owner: i)) } }
         return true
     }
@@ -158,13 +172,14 @@ public struct CallCursor {
         }
         let top = heap.min!
         let (t, i) = (top.time, top.owner)
+        // The position belongs to the time just taken; read it before the stream moves on.
+        let loop = (streams[i] as? ClosedLoopArrivals)?.position
         if let following = streams[i].next() {
             heap.replaceMin(with: Arrival(time: following, owner: i))
         } else {
             _ = heap.popMin()
         }
-        let call = Call(instance: i, phase: phase, seq: seq, atS: t, payloadIndex: callsMade[i] % payloadCounts[i])
-        callsMade[i] += 1
+        let call = Call(instance: i, phase: phase, seq: seq, atS: t, payloadIndex: pickers[i].next(), loop: loop)
         seq += 1
         return call
     }

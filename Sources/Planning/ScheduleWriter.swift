@@ -123,10 +123,14 @@ public final class ScheduleLineEncoder {
     let suffixes: [UnsafeRawBufferPointer]
     let firstSuffix: [Int]
     let instanceCount: Int
+    /// A closed loop's lines carry their position after `seed`, so they are written whole
+    /// by `Record.write` (a loop has few calls; the fragments serve the open-loop millions).
+    let schedule: Schedule
     /// Longest possible line: fragments plus 20 digits of seq and 32 bytes of at_s.
     public let maximumLineLength: Int
 
     public init(schedule: Schedule) {
+        self.schedule = schedule
         let instances = schedule.workload.instances
         var pieces: [[UInt8]] = []
         var prefix: [UInt8] = []
@@ -166,7 +170,8 @@ public final class ScheduleLineEncoder {
         self.suffixes = suffixIndex.map { views[$0] }
         self.firstSuffix = firstSuffix
         self.instanceCount = instances.count
-        maximumLineLength = prefix.count + (middles.map(\.count).max() ?? 0) + (suffixes.map(\.count).max() ?? 0) + 20 + 32
+        // A loop position adds at most ~130 bytes: four keys, three integers and a number.
+        maximumLineLength = prefix.count + (middles.map(\.count).max() ?? 0) + (suffixes.map(\.count).max() ?? 0) + 20 + 32 + 160
     }
 
     deinit { storage.deallocate() }
@@ -202,6 +207,16 @@ public final class ScheduleLineEncoder {
     /// Appends one call's line (with its newline).
     @inline(__always)
     public func append(_ call: CallCursor.Call, to sink: inout LineSink) {
+        if let loop = call.loop {
+            var w = JSONWriter(capacity: 512)
+            Record.schedule(
+                schedule.call(
+                    instance: call.instance, phase: call.phase, seq: call.seq, atS: call.atS,
+                    payloadIndex: call.payloadIndex, loop: loop)
+            ).write(to: &w)
+            w.bytes.withUnsafeBytes { sink.append($0) }
+            return
+        }
         sink.append(prefix)
         Self.appendInteger(UInt64(call.seq), to: &sink)
         sink.append(middles[call.phase * instanceCount + call.instance])

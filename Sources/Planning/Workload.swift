@@ -34,8 +34,23 @@ public struct Instance: Sendable {
     public var application: String
     public var arrivals: Arrivals
     public var target: Target
-    /// The input group, cycled in order; `[{}]` when the instance names no payload file.
+    /// The input group; `[{}]` when the instance names no payload file.
     public var payloads: [RawJSON]
+    /// Which payload each call gets: cycled in order unless weighted or shuffled.
+    public var payloadOrder: PayloadOrder = .cycle
+    /// Change the function's configuration before each call (a closed loop's only).
+    public var cold = false
+    /// JSON pointers of response fields invoke keeps (already checked as RFC 6901 pointers).
+    public var responseFields: [String] = []
+}
+
+/// How an instance's calls pick their payload from its input group (docs/workload.md).
+public enum PayloadOrder: Sendable, Equatable {
+    /// Call k of a phase gets payload k mod n (FaaSProfiler's input groups).
+    case cycle
+    /// Each payload gets calls in proportion to its weight, exactly (largest remainder over
+    /// the phase's calls); interleaved evenly, or in a seeded random order when `shuffled`.
+    case weighted([Double], shuffled: Bool)
 }
 
 /// How an instance's call times are made (docs/workload.md; FaaSProfiler's EventGenerator).
@@ -50,6 +65,8 @@ public enum Arrivals: Sendable, Equatable {
     case list([Double])
     /// Replayed from recorded traffic (docs/workload.md, "Traces").
     case trace(Trace)
+    /// A closed loop: calls sent as slots free up, not at times (docs/workload.md, "Closed loops").
+    case closedLoop(ClosedLoop)
 
     public struct Window: Sendable, Equatable {
         public var start: Double

@@ -22,11 +22,11 @@ public struct WorkloadParser {
     ]
     /// FaaSProfiler keys for OpenWhisk that have no meaning here: accepted, ignored, warned about.
     static let ignoredTopLevelKeys: Set<String> = ["perf_monitoring"]
-    static let instanceKeys: Set<String> = [
+    static let instanceKeys: Set<String> = Set([
         "application", "distribution", "rate", "activity_window", "interarrivals_list", "interarrival_list", "payload",
         "host", "stage", "resource", "scheme", "signed", "function_name", "region", "invocation_type", "qualifier",
         "param_file", "trace",
-    ]
+    ]).union(experimentKeys)
     /// FaaSProfiler's binary inputs for OpenWhisk: no equivalent here.
     static let ignoredInstanceKeys: Set<String> = ["data_file"]
     static let httpKeys = ["host", "stage", "resource"]
@@ -124,7 +124,9 @@ public struct WorkloadParser {
         // Arrivals: a replayed list wins over a distribution, as in FaaSProfiler.
         let listNodes = ["interarrivals_list", "interarrival_list"].compactMap { key in fields.member(key).map { (key, $0) } }
         let arrivals: Arrivals
-        if let traceNode = fields.member("trace"), !traceNode.isNull {
+        if let loop = try closedLoop(fields, path: path) {
+            arrivals = .closedLoop(loop)
+        } else if let traceNode = fields.member("trace"), !traceNode.isNull {
             for key in ["distribution", "rate", "interarrivals_list", "interarrival_list"] {
                 if let n = fields.member(key) { throw fail(n, "\(path).\(key)", "give either a trace or \(key), not both") }
             }
@@ -199,7 +201,11 @@ public struct WorkloadParser {
         if let node = payloadNode ?? paramNode {
             try checkPayloadSizes(payloads, target: target, node: node, field: "\(path).\(payloadNode != nil ? "payload" : "param_file")")
         }
-        return Instance(name: name, application: application, arrivals: arrivals, target: target, payloads: payloads)
+        var instance = Instance(name: name, application: application, arrivals: arrivals, target: target, payloads: payloads)
+        instance.payloadOrder = try payloadOrder(fields, path: path, payloadCount: payloads.count)
+        instance.cold = try cold(fields, path: path, arrivals: arrivals)
+        instance.responseFields = try responseFields(fields, path: path)
+        return instance
     }
 
     // MARK: Helpers

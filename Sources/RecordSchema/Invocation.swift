@@ -38,12 +38,18 @@ public struct Invocation: Hashable, Sendable {
     public var errorMessage: String?
     public var attempts: Int
     public var responseBytes: Int
+    /// The closed-loop slot that sent the call, 0 ..< concurrency (nil for open-loop calls).
+    public var slot: Int?
+    /// The kept response fields (`response_fields`), in the schedule's order; a field the
+    /// response lacks is JSON null. Empty when none are kept or there was no response.
+    public var responseValues: [ResponseValue]
 
     public init(
         call: ScheduledCall, phaseStartUnixMs: Double, sentUnixMs: Double? = nil, lagMs: Double? = nil,
         latencyMs: Double? = nil, scheduledLatencyMs: Double? = nil, httpStatus: Int? = nil,
         requestId: String? = nil, functionError: String? = nil, error: CallError? = nil,
-        errorMessage: String? = nil, attempts: Int = 0, responseBytes: Int = 0
+        errorMessage: String? = nil, attempts: Int = 0, responseBytes: Int = 0, slot: Int? = nil,
+        responseValues: [ResponseValue] = []
     ) {
         self.call = call
         self.phaseStartUnixMs = phaseStartUnixMs
@@ -58,6 +64,8 @@ public struct Invocation: Hashable, Sendable {
         self.errorMessage = errorMessage
         self.attempts = attempts
         self.responseBytes = responseBytes
+        self.slot = slot
+        self.responseValues = responseValues
     }
 
     /// The call reached the function and answered, so a REPORT line is expected for it and
@@ -102,6 +110,19 @@ public struct Invocation: Hashable, Sendable {
         w.int(attempts)
         w.key("response_bytes")
         w.int(responseBytes)
+        if let slot {
+            w.key("loop_slot")
+            w.int(slot)
+        }
+        if !responseValues.isEmpty {
+            w.key("response_values")
+            w.beginObject()
+            for v in responseValues {
+                w.key(v.pointer)
+                w.raw(v.value)
+            }
+            w.endObject()
+        }
     }
 
     mutating func readField(_ key: RecordKey, _ s: inout JSONScanner) throws -> Bool {
@@ -128,6 +149,11 @@ public struct Invocation: Hashable, Sendable {
         case .errorMessage: errorMessage = try optString(&s)
         case .attempts: attempts = try s.readInt()
         case .responseBytes: responseBytes = try s.readInt()
+        case .loopSlot: slot = s.readNull() ? nil : try s.readInt()
+        case .responseValues:
+            var values: [ResponseValue] = []
+            try s.readObject { key, v in values.append(ResponseValue(pointer: key, value: try v.readRaw())) }
+            responseValues = values
         default: return try call.readField(key, &s)
         }
         return true
@@ -136,5 +162,20 @@ public struct Invocation: Hashable, Sendable {
     func validate() throws {
         try call.validate()
         if !phaseStartUnixMs.isFinite { throw FieldFailure(field: "phase_start_unix_ms", problem: "missing") }
+        if let slot, slot < 0 || call.loop == nil || slot >= call.loop!.concurrency {
+            throw FieldFailure(field: "loop_slot", problem: "must be a slot of the call's closed loop, 0 ..< loop_concurrency")
+        }
+    }
+}
+
+/// One kept field of a function's JSON response: the pointer as the workload wrote it and
+/// the value found there (compact JSON; null when the response had no such field).
+public struct ResponseValue: Hashable, Sendable {
+    public var pointer: String
+    public var value: RawJSON
+
+    public init(pointer: String, value: RawJSON) {
+        self.pointer = pointer
+        self.value = value
     }
 }

@@ -17,6 +17,9 @@ public struct ModelsFile: Codable, Hashable, Sendable {
     public var logWait: [LogWaitSummary]
     /// File-level warnings (e.g. "no run header"); per-function ones are in `functions[].warnings`.
     public var warnings: [String]
+    /// The kept response fields per function, memory size and pointer (absent when the
+    /// workload kept none).
+    public var responseFields: [ResponseFieldSummary]?
 
     public init(
         format: String = ModelsFile.formatName, provenance: ModelProvenance, pricing: PricingUsed,
@@ -34,6 +37,50 @@ public struct ModelsFile: Codable, Hashable, Sendable {
     enum CodingKeys: String, CodingKey {
         case format, provenance, pricing, options, functions, warnings
         case logWait = "log_wait"
+        case responseFields = "response_fields"
+    }
+}
+
+/// One kept response field (`response_fields`, a JSON pointer) of one function at one memory
+/// size: numbers summarised, and for any kind the distinct values seen, which for an
+/// environment's id (`/stat/inst_id`, SAAF's `uuid`) counts the environments that served.
+public struct ResponseFieldSummary: Codable, Hashable, Sendable {
+    public var function: String
+    public var memoryMB: Int
+    public var pointer: String
+    /// Calls whose response had a value there (not null).
+    public var n: Int
+    /// Calls with a response but no value there.
+    public var missing: Int
+    /// Distinct values (compared as compact JSON).
+    public var distinct: Int
+    /// When every value is a number: their mean, median, 95th percentile and range.
+    public var mean: Double?
+    public var p50: Double?
+    public var p95: Double?
+    public var min: Double?
+    public var max: Double?
+
+    public init(
+        function: String, memoryMB: Int, pointer: String, n: Int, missing: Int, distinct: Int, mean: Double? = nil,
+        p50: Double? = nil, p95: Double? = nil, min: Double? = nil, max: Double? = nil
+    ) {
+        self.function = function
+        self.memoryMB = memoryMB
+        self.pointer = pointer
+        self.n = n
+        self.missing = missing
+        self.distinct = distinct
+        self.mean = mean
+        self.p50 = p50
+        self.p95 = p95
+        self.min = min
+        self.max = max
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case function, pointer, n, missing, distinct, mean, p50, p95, min, max
+        case memoryMB = "memory_mb"
     }
 }
 

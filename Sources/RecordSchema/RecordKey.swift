@@ -7,6 +7,12 @@ public enum RecordKey: String, CaseIterable, Sendable {
     case memoryMB = "memory_mb"
     case atS = "at_s"
     case payloadIndex = "payload_index"
+    case loopConcurrency = "loop_concurrency"
+    case loopStep = "loop_step"
+    case loopOrder = "loop_order"
+    case idleS = "idle_s"
+    case cold
+    case responseFields = "response_fields"
     // invocation
     case phaseStartUnixMs = "phase_start_unix_ms"
     case sentUnixMs = "sent_unix_ms"
@@ -20,6 +26,8 @@ public enum RecordKey: String, CaseIterable, Sendable {
     case errorMessage = "error_message"
     case attempts
     case responseBytes = "response_bytes"
+    case loopSlot = "loop_slot"
+    case responseValues = "response_values"
     // log
     case reportRequestId = "report_request_id"
     case durationMs = "duration_ms"

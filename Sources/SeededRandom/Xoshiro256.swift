@@ -36,4 +36,20 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
     }
 
     func rotateLeft(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+
+    /// A uniform index in 0 ..< n: floor(u × n) with u = `nextUnitInterval()`. Written out
+    /// (not Swift's `random(in:)`, whose algorithm may change) so seeded orders stay the same.
+    public mutating func nextIndex(below n: Int) -> Int {
+        min(n - 1, Int(nextUnitInterval() * Double(n)))
+    }
+
+    /// Fisher–Yates from the back: for i = n−1 … 1, swap element i with element
+    /// `nextIndex(below: i + 1)` (documented, unlike `shuffle(using:)`, so orders are reproducible).
+    public mutating func shuffle<T>(_ elements: inout [T]) {
+        var i = elements.count - 1
+        while i > 0 {
+            elements.swapAt(i, nextIndex(below: i + 1))
+            i -= 1
+        }
+    }
 }

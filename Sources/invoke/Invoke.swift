@@ -122,9 +122,9 @@ struct Invoke: AsyncRightsizeTool {
 
         let http = HTTPClient(maxInFlight: maxInFlight, realtime: !noRealtime)
         defer { http.shutdown() }
-        let invoker: OpenLoopInvoker
+        let invoker: ScheduleInvoker
         do {
-            invoker = try OpenLoopInvoker(schedule: loaded, options: options, configuration: .resolve(), http: http, shard: plan)
+            invoker = try ScheduleInvoker(schedule: loaded, options: options, configuration: .resolve(), http: http, shard: plan)
         } catch {
             Self.complain("\(error)")
             throw ExitCode(Self.status(of: error))

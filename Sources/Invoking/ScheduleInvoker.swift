@@ -29,10 +29,11 @@ public struct InvokeOptions: Sendable {
     public init() {}
 }
 
-/// Runs a schedule open-loop: each call is sent at phase start + at_s whatever happened
-/// to earlier calls (no coordinated omission), with as many in flight as needed, and every
-/// call ends as exactly one `Invocation`.
-public final class OpenLoopInvoker: Sendable {
+/// Runs a schedule: each open-loop call is sent at phase start + at_s whatever happened
+/// to earlier calls (no coordinated omission), with as many in flight as needed; a closed
+/// loop's calls are sent as its slots free up (`ClosedLoops`). Every call ends as exactly
+/// one `Invocation`.
+public final class ScheduleInvoker: Sendable {
     /// The calls this process sends: the whole schedule, or one shard's part of it.
     public let schedule: LoadedSchedule
     public let options: InvokeOptions
@@ -44,8 +45,10 @@ public final class OpenLoopInvoker: Sendable {
     let sizing: [Int: Sizing]
     let http: HTTPClient
     let requests: CallRequests
+    /// Lambda clients per region, for memory phases and cold starts.
     let lambdaForMemory: [String: LambdaClient]
     let state: RunState
+    let coldStarts: ColdStarts
 
     /// Resolves credentials, regions and endpoints for every call (throws the one-line
     /// `AWSError` naming what to set) and refuses memory phases that cannot happen
@@ -55,6 +58,7 @@ public final class OpenLoopInvoker: Sendable {
         http: HTTPClient, shard: ShardPlan? = nil
     ) throws {
         if options.setMemory { try Self.checkQualifiedPhases(whole) }
+        try Self.checkClosedLoops(whole, options: options, sharded: shard != nil)
         let schedule = shard.map { whole.part($0) } ?? whole
         self.schedule = schedule
         self.options = options
@@ -68,7 +72,8 @@ public final class OpenLoopInvoker: Sendable {
             calls: schedule.calls, configuration: configuration, http: http,
             timeout: options.requestTimeout)
         var lambdaForMemory: [String: LambdaClient] = [:]
-        if options.setMemory {
+        let anyCold = whole.calls.contains { $0.cold }
+        if options.setMemory || anyCold {
             for call in whole.calls {
                 let region: String?
                 switch call.target {
@@ -82,6 +87,27 @@ public final class OpenLoopInvoker: Sendable {
         }
         self.lambdaForMemory = lambdaForMemory
         state = RunState(calls: schedule.calls)
+        coldStarts = ColdStarts(clients: lambdaForMemory, options: options, run: whole.header.run)
+    }
+
+    /// A closed loop cannot be split across shards (its slots share one order), and keeps
+    /// `concurrency` calls in flight, which the HTTP client's slots must allow.
+    static func checkClosedLoops(_ schedule: LoadedSchedule, options: InvokeOptions, sharded: Bool) throws {
+        for (k, call) in schedule.calls.enumerated() {
+            guard let loop = call.loop else { continue }
+            let line = schedule.lines.indices.contains(k) ? schedule.lines[k] : nil
+            if sharded {
+                throw InputError(
+                    file: schedule.name, line: line, field: "loop_concurrency",
+                    problem: "instance \(call.instance) is a closed loop, which one process must run: run it without --shards")
+            }
+            if loop.concurrency > options.maxInFlight {
+                throw InputError(
+                    file: schedule.name, line: line, field: "loop_concurrency",
+                    problem: "instance \(call.instance) keeps \(loop.concurrency) calls in flight, more than --max-in-flight "
+                        + "\(options.maxInFlight): raise --max-in-flight")
+            }
+        }
     }
 
     /// Stops sending: calls not yet sent become `not_sent`; requests in flight get
@@ -120,9 +146,20 @@ public final class OpenLoopInvoker: Sendable {
                 state.markNotSent(phase.callIndices[...], phaseStartUnixMs: WallClock.unixMilliseconds())
                 continue
             }
-            await runPhase(phase)
+            do {
+                try await runPhase(phase)
+            } catch {
+                await restoreDescriptions()
+                throw error
+            }
         }
+        await restoreDescriptions()
         return state.invocationsInSeqOrder()
+    }
+
+    /// After cold starts on demand: each function's own Description back.
+    func restoreDescriptions() async {
+        for problem in await coldStarts.restore() { StandardError.line("invoke", "warning: \(problem)") }
     }
 
     /// A qualifier other than $LATEST names an alias or a published version, whose memory
@@ -168,7 +205,7 @@ public final class OpenLoopInvoker: Sendable {
                 state.markNotSent(phase.callIndices[...], phaseStartUnixMs: times.startUnixMs)
                 continue
             }
-            await runPhase(phase, startUnixMs: times.startUnixMs)
+            try await runPhase(phase, startUnixMs: times.startUnixMs)
         }
         return state.invocationsInSeqOrder()
     }
@@ -270,7 +307,7 @@ public final class OpenLoopInvoker: Sendable {
     /// Feeds the phase's calls to the HTTP loop `lookahead` ahead of their due times, then
     /// waits for all of them to end. The phase starts `lookahead` from now, or at
     /// `startUnixMs` (a sharded run's fixed phase time; the monotonic clock is anchored to it).
-    func runPhase(_ phase: LoadedSchedule.Phase, startUnixMs fixedStart: Double? = nil) async {
+    func runPhase(_ phase: LoadedSchedule.Phase, startUnixMs fixedStart: Double? = nil) async throws {
         let lookaheadNs = UInt64(options.lookahead * 1e9)
         let nowNs = MonotonicClock.nanoseconds()
         let nowUnixMs = WallClock.unixMilliseconds()
@@ -280,7 +317,17 @@ public final class OpenLoopInvoker: Sendable {
         let aheadNs = (startUnixMs - nowUnixMs) * 1e6
         let startNs = aheadNs >= 0 ? nowNs + UInt64(aheadNs) : nowNs - min(nowNs, UInt64(-aheadNs))
         state.startPhase(startNanos: startNs, startUnixMs: startUnixMs)
-        let indices = phase.callIndices
+        let loops = ClosedLoops(phase.callIndices, calls: schedule.calls)
+        let indices = loops.isEmpty ? phase.callIndices : phase.callIndices.filter { schedule.calls[$0].loop == nil }
+        // The loops start with the phase and run beside its open-loop calls.
+        let loopTask: Task<Void, any Error>? =
+            loops.isEmpty
+            ? nil
+            : Task {
+                let now = MonotonicClock.nanoseconds()
+                if startNs > now { try? await Task.sleep(nanoseconds: startNs - now) }
+                try await self.run(loops, phaseStartUnixMs: startUnixMs)
+            }
         var next = 0
         while next < indices.count {
             if state.interrupted {
@@ -314,6 +361,16 @@ public final class OpenLoopInvoker: Sendable {
                 try? await Task.sleep(nanoseconds: pause)
             }
         }
+        if let loopTask {
+            do {
+                try await loopTask.value
+            } catch {
+                // A cold start's configuration change failed: stop the phase's open-loop calls too.
+                interrupt()
+                await state.waitForPhase()
+                throw error
+            }
+        }
         await state.waitForPhase()
     }
 
@@ -324,7 +381,7 @@ public final class OpenLoopInvoker: Sendable {
         http.submit(batch) { [state] position, outcome in
             let k = calls[position]
             let request = batch[position].request
-            OpenLoopInvoker.handle(
+            ScheduleInvoker.handle(
                 outcome, call: k, due: batch[position].due!, request: request, state: state,
                 options: options, http: http)
         }
@@ -334,9 +391,9 @@ public final class OpenLoopInvoker: Sendable {
     /// when retries are on.
     static func handle(
         _ outcome: HTTPOutcome, call k: Int, due: UInt64, request: HTTPRequest, state: RunState,
-        options: InvokeOptions, http: HTTPClient
+        options: InvokeOptions, http: HTTPClient, slot: Int? = nil, finished: (@Sendable () -> Void)? = nil
     ) {
-        let attempts = state.recordAttempt(k, outcome: outcome, due: due)
+        let attempts = state.recordAttempt(k, outcome: outcome, due: due, slot: slot)
         if let response = outcome.response, Outcomes.isThrottle(response), attempts <= options.retryThrottled,
             !state.interrupted
         {
@@ -344,10 +401,13 @@ public final class OpenLoopInvoker: Sendable {
             let delay = backoff.delay(forRetry: attempts, retryAfterS: RetryPolicy.retryAfter(response))
             let retryDue = MonotonicClock.nanoseconds() + UInt64(delay * 1e9)
             http.submit(request, due: retryDue) { outcome in
-                handle(outcome, call: k, due: due, request: request, state: state, options: options, http: http)
+                handle(
+                    outcome, call: k, due: due, request: request, state: state, options: options, http: http, slot: slot,
+                    finished: finished)
             }
             return
         }
         state.finish(k)
+        finished?()
     }
 }
