@@ -115,6 +115,10 @@ public final class RunningEmulator: @unchecked Sendable {  // the reaper is only
         self.reaper = reaper
     }
 
+    /// What the emulator has counted so far (also after `stop()`): calls in flight and their
+    /// peak, invocations, throttles, environments (`GET /rightsize/2026-12-01/stats`).
+    public func statistics() -> EmulatorStatistics { pool.statistics() }
+
     public func stop() async {
         let task = stopping.withLock { current in
             if let current { return current }

@@ -11,13 +11,20 @@ public struct FunctionDefinition: Sendable, Equatable {
     /// Multiplies the work of every call (sleep times, cpu steps): 1.2 makes the function 20%
     /// slower, to check that a comparison notices (docs/compare.md).
     public var workScale: Double
+    /// The function's environment variables (`Environment.Variables`), given to every worker
+    /// it starts; validated as Lambda validates them (`EnvironmentVariables.validate`).
+    public var environment: [String: String]
     /// Every environment's /tmp: Lambda's default `EphemeralStorage` (512 MB).
     public static let ephemeralStorageMB = 512
+    /// Lambda's limit on `Description`.
+    public static let maxDescriptionLength = 256
 
     public init(
-        name: String, handler: String, memoryMB: Int, timeoutSeconds: Int, description: String = "", workScale: Double = 1
+        name: String, handler: String, memoryMB: Int, timeoutSeconds: Int, description: String = "", workScale: Double = 1,
+        environment: [String: String] = [:]
     ) {
         self.workScale = workScale
+        self.environment = environment
         self.name = name
         self.handler = handler
         self.memoryMB = memoryMB
@@ -56,13 +63,16 @@ public struct EmulatorConfig: Sendable, Equatable {
         {
           "functions": [
             { "name": "faas_measure", "handler": "faas_measure", "memory_mb": 128, "timeout_s": 30,
-              "description": "The faas_measure command set: sleep, sleep_till, cpu, cpuu, io, stat, alloc (net answers an error)." },
+              "description": "The faas_measure command set: sleep, sleep_till, cpu, cpuu, io, stat, alloc, env (net answers an error)." },
             { "name": "faas_sleep", "handler": "sleep", "memory_mb": 128, "timeout_s": 30,
-              "description": "Sleep-bound: sleeps {\\"ms\\": N} milliseconds (default 100)." }
+              "description": "Sleep-bound: sleeps {\\"ms\\": N} milliseconds (default 100)." },
+            { "name": "saaf_hello", "handler": "saaf_hello", "memory_mb": 128, "timeout_s": 30,
+              "description": "SAAF's hello function: {\\"name\\": \\"Bob\\"} answers \\"Hello Bob!\\" with the Inspector's metrics." }
           ],
           "routes": [
             { "stage": "default", "resource": "faas_measure", "function": "faas_measure" },
-            { "stage": "default", "resource": "faas_sleep", "function": "faas_sleep" }
+            { "stage": "default", "resource": "faas_sleep", "function": "faas_sleep" },
+            { "stage": "default", "resource": "saaf_hello", "function": "saaf_hello" }
           ]
         }
         """
@@ -114,16 +124,29 @@ public struct EmulatorConfig: Sendable, Equatable {
             guard let scale, (0.1...10).contains(scale) else {
                 throw fail(at + ".work_scale", "expected a number in 0.1...10", item["work_scale"])
             }
+            let description = item["description"].map { $0.string } ?? ""
+            guard let description, description.count <= FunctionDefinition.maxDescriptionLength else {
+                throw fail(at + ".description", "expected a string of at most 256 characters", item["description"])
+            }
+            var environment: [String: String] = [:]
+            if let node = item["environment"] {
+                do { environment = try EnvironmentVariables.parse(node) } catch {
+                    throw fail(at + ".environment", error.message, node)
+                }
+            }
             functions.append(
                 FunctionDefinition(
                     name: name, handler: handler, memoryMB: memory, timeoutSeconds: timeout,
-                    description: item["description"]?.string ?? "", workScale: scale))
+                    description: description, workScale: scale, environment: environment))
         }
         var routes: [GatewayRoute] = []
         for (i, item) in (root["routes"]?.array ?? []).enumerated() {
             let at = "routes[\(i)]"
             guard let stage = item["stage"]?.string, !stage.isEmpty, !stage.contains("/") else {
                 throw fail(at + ".stage", "expected a stage name", item["stage"] ?? item)
+            }
+            guard stage != EmulatorAPI.pathRoot else {
+                throw fail(at + ".stage", "\"\(stage)\" is reserved for the emulator's own endpoints", item["stage"])
             }
             guard let resource = item["resource"]?.string.map({ $0.hasPrefix("/") ? String($0.dropFirst()) : $0 }), !resource.isEmpty
             else { throw fail(at + ".resource", "expected a resource path", item["resource"] ?? item) }

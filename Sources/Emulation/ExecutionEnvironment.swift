@@ -20,8 +20,21 @@ struct EnvironmentSpec: Sendable, Equatable {
     var ephemeralStorageMB: Int = FunctionDefinition.ephemeralStorageMB
     /// The function's `work_scale` (1 = as written).
     var workScale: Double = 1
+    /// The function's own variables (`Environment.Variables`).
+    var variables: [String: String] = [:]
+    /// For `AWS_REGION` in the worker's environment.
+    var region = EmulatorOptions.defaultRegion
     /// Bumped by every configuration update; environments of older generations retire.
     var generation: Int
+}
+
+extension EnvironmentSpec {
+    init(_ definition: FunctionDefinition, region: String, generation: Int) {
+        self.init(
+            function: definition.name, handler: definition.handler, memoryMB: definition.memoryMB,
+            timeoutSeconds: Double(definition.timeoutSeconds), workScale: definition.workScale,
+            variables: definition.environment, region: region, generation: generation)
+    }
 }
 
 /// How one invocation ended inside an environment.
@@ -105,7 +118,7 @@ final class ExecutionEnvironment: Sendable {
                     executable: executable,
                     arguments: [executable, "--worker-handler", spec.handler]
                         + (spec.workScale == 1 ? [] : ["--worker-work-scale", String(spec.workScale)]),
-                    environment: WorkerMain.environment(scratchDirectory: scratchDirectory, storageMB: spec.ephemeralStorageMB),
+                    environment: WorkerMain.environment(spec: spec, logStream: logStream, scratchDirectory: scratchDirectory),
                     fdMap: [(requestPipe[0], WorkerMain.requestFD), (responsePipe[1], WorkerMain.responseFD)])
             } catch {
                 for fd in requestPipe + responsePipe { close(fd) }

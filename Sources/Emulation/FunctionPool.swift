@@ -31,6 +31,22 @@ final class FunctionPool: Sendable {
         /// Workers being spawned and not yet in `live` (shutdown waits for them).
         var starting = 0
         var generationCounter = 0
+        /// What the stats endpoint shows (`EmulatorStatistics`), kept under the same lock as
+        /// `inFlight`, so a peak is exact, never sampled.
+        var counters: [String: FunctionCounters] = [:]
+        var peakInFlight = 0
+
+        /// A call got an environment: it is in flight until `end`.
+        mutating func begin(_ name: String, cold: Bool) {
+            inFlight += 1
+            peakInFlight = max(peakInFlight, inFlight)
+            counters[name, default: FunctionCounters()].begin(cold: cold)
+        }
+
+        mutating func end(_ name: String) {
+            inFlight -= 1
+            counters[name, default: FunctionCounters()].inFlight -= 1
+        }
     }
 
     enum Lease: Sendable {
@@ -62,11 +78,9 @@ final class FunctionPool: Sendable {
         let now = WallClock.unixMilliseconds()
         for (i, f) in options.config.functions.enumerated() {
             s.functions[f.name] = FunctionState(
-                definition: f,
-                active: EnvironmentSpec(
-                    function: f.name, handler: f.handler, memoryMB: f.memoryMB,
-                    timeoutSeconds: Double(f.timeoutSeconds), workScale: f.workScale, generation: i),
+                definition: f, active: EnvironmentSpec(f, region: options.region, generation: i),
                 lastModifiedMs: now, revisionId: Self.newRevision())
+            s.counters[f.name] = FunctionCounters()
             s.order.append(f.name)
         }
         s.generationCounter = options.config.functions.count
@@ -91,6 +105,15 @@ final class FunctionPool: Sendable {
         }
     }
 
+    /// Counts a call answered 429 (`TooManyRequestsException`). Counted by the caller that
+    /// answers, not by `acquire`: queued `Event` calls retry `acquire` until it succeeds.
+    func recordThrottle(_ name: String) {
+        state.withLock { s in
+            guard s.functions[name] != nil else { return }
+            s.counters[name, default: FunctionCounters()].throttled += 1
+        }
+    }
+
     /// Takes an environment for one invocation (blocking while a cold one starts).
     func acquire(_ name: String) -> Lease {
         enum Step {
@@ -106,12 +129,12 @@ final class FunctionPool: Sendable {
                     continue
                 }
                 s.functions[name] = f
-                s.inFlight += 1
+                s.begin(name, cold: false)
                 return .warm(env)
             }
             s.functions[name] = f
             guard s.inFlight < options.concurrencyLimit else { return .throttled }
-            s.inFlight += 1
+            s.begin(name, cold: true)
             s.environmentCounter += 1
             s.starting += 1
             return .cold(f.active, s.environmentCounter)
@@ -133,7 +156,7 @@ final class FunctionPool: Sendable {
             } catch {
                 state.withLock {
                     $0.starting -= 1
-                    $0.inFlight -= 1
+                    $0.end(name)
                 }
                 return .failed("\(error)")
             }
@@ -146,7 +169,7 @@ final class FunctionPool: Sendable {
             }
             guard keep else {
                 env.terminate()
-                releaseSlot()
+                state.withLock { $0.end(name) }
                 return .notFound
             }
             do {
@@ -154,7 +177,7 @@ final class FunctionPool: Sendable {
             } catch {
                 state.withLock { s in
                     s.live[env.id] = nil
-                    s.inFlight -= 1
+                    s.end(name)
                 }
                 return .failed("\(error)")
             }
@@ -163,12 +186,10 @@ final class FunctionPool: Sendable {
         }
     }
 
-    private func releaseSlot() { state.withLock { $0.inFlight -= 1 } }
-
     /// Gives an environment back after an invocation: idle again, or retired.
     func release(_ env: ExecutionEnvironment, died: Bool) {
         let retire: Bool = state.withLock { s in
-            s.inFlight -= 1
+            s.end(env.spec.function)
             guard !died, !s.shuttingDown, var f = s.functions[env.spec.function],
                 f.active.generation == env.spec.generation
             else {
@@ -187,13 +208,13 @@ final class FunctionPool: Sendable {
         case notFound, conflict
     }
 
-    /// Starts a configuration update; it completes after `updateDelayMs`.
-    func update(_ name: String, memoryMB: Int?, timeoutSeconds: Int?) -> UpdateResult {
+    /// Starts a configuration update; it completes after `updateDelayMs`. Any update, even
+    /// one repeating the current values, retires the function's environments when it completes.
+    func update(_ name: String, _ change: ConfigurationChange) -> UpdateResult {
         let result: UpdateResult = state.withLock { s in
             guard var f = s.functions[name] else { return .notFound }
             guard !f.updateInProgress else { return .conflict }
-            if let memoryMB { f.definition.memoryMB = memoryMB }
-            if let timeoutSeconds { f.definition.timeoutSeconds = timeoutSeconds }
+            change.apply(to: &f.definition)
             f.updateInProgress = true
             f.lastModifiedMs = WallClock.unixMilliseconds()
             f.revisionId = Self.newRevision()
@@ -213,10 +234,8 @@ final class FunctionPool: Sendable {
         let retired: [ExecutionEnvironment] = state.withLock { s in
             guard var f = s.functions[name] else { return [] }
             s.generationCounter += 1
-            f.active = EnvironmentSpec(
-                function: name, handler: f.definition.handler, memoryMB: f.definition.memoryMB,
-                timeoutSeconds: Double(f.definition.timeoutSeconds), workScale: f.definition.workScale,
-                generation: s.generationCounter)
+            // A new generation: busy environments of the old one end when their call does (`release`).
+            f.active = EnvironmentSpec(f.definition, region: options.region, generation: s.generationCounter)
             f.updateInProgress = false
             f.revisionId = Self.newRevision()
             let old = f.idle

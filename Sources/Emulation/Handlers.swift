@@ -13,7 +13,8 @@ import Darwin
 /// `faas_measure` implements the faas_measure command set (docs/lambda-emulator.md): the
 /// payload's `cmds` object lists commands, run in order; the answer carries
 /// `start_time`/`end_time` (epoch ms), `elapsed_time` (ms) and one result per command.
-/// `sleep` is a sleep-bound function: `{"ms": N}` (default 100).
+/// `sleep` is a sleep-bound function: `{"ms": N}` (default 100). `saaf_hello` is SAAF's hello
+/// function with its Inspector's metrics (`SAAFHello`).
 struct FunctionHandler: Sendable {
     struct Failure: Error {
         var type: String
@@ -26,7 +27,7 @@ struct FunctionHandler: Sendable {
     /// Multiplies sleep times and cpu steps (the function file's `work_scale`).
     let workScale: Double
 
-    static let known = ["faas_measure", "sleep"]
+    static let known = ["faas_measure", "sleep", "saaf_hello"]
 
     init?(name: String, startedMs: Double = WallClock.unixMilliseconds(), workScale: Double = 1) {
         guard Self.known.contains(name) else { return nil }
@@ -37,6 +38,7 @@ struct FunctionHandler: Sendable {
 
     /// Runs one invocation. Memory allocated by `alloc` is held until the end of the call.
     func handle(_ payload: [UInt8], invocation: Int) -> WorkerResponse {
+        if name == "saaf_hello" { return SAAFHello.handle(payload, invocation: invocation, workerStartedMs: startedMs) }
         var log: [String] = []
         var held: [UnsafeMutableRawPointer] = []
         defer { for p in held { free(p) } }
@@ -170,6 +172,24 @@ struct FunctionHandler: Sendable {
             w.number(WallClock.unixMilliseconds() - startedMs, decimals: 3)
             w.key("max_rss_mb")
             w.number(MemoryProbe.peakRSSMB(pid: getpid()) ?? 0, decimals: 1)
+            w.key("inst_id")
+            w.string(EnvironmentIdentity.instanceId)
+            w.key("vm_id")
+            w.string(EnvironmentIdentity.vmId)
+            w.endObject()
+        case "env":
+            // The named variables as the worker process sees them (null when unset): how a
+            // caller checks that the function's Environment reached its environments.
+            guard let names = args["names"]?.array, names.allSatisfy({ $0.string != nil }) else {
+                throw Failure(type: "InvalidArgument", message: "env: expected {\"names\": [\"NAME\", ...]}")
+            }
+            let list = names.compactMap(\.string)
+            let environment = ProcessInfo.processInfo.environment
+            w.beginObject()
+            for key in list {
+                w.key(key)
+                w.string(environment[key])
+            }
             w.endObject()
         case "alloc":
             let mb = try number("mb", in: 0...ArgumentLimits.maxAllocMB)
@@ -198,7 +218,7 @@ struct FunctionHandler: Sendable {
         default:
             throw Failure(
                 type: "UnknownCommand",
-                message: "unknown command \"\(command)\" (known: sleep, sleep_till, cpu, cpuu, io, stat, alloc, net)")
+                message: "unknown command \"\(command)\" (known: sleep, sleep_till, cpu, cpuu, io, stat, alloc, env, net)")
         }
     }
 
@@ -244,68 +264,5 @@ struct FunctionHandler: Sendable {
         w.key("read_ms")
         w.number(readMs, decimals: 3)
         w.endObject()
-    }
-}
-
-/// The ranges faas_measure's arguments must fall in (docs/lambda-emulator.md): each fits
-/// its type, and none asks for more than one Lambda environment could give. A value out of
-/// range is a function error (`InvalidArgument`), never a crash of the worker.
-enum ArgumentLimits {
-    /// Lambda's longest timeout (15 minutes), for every duration.
-    static let maxMilliseconds = 900_000.0
-    /// `cpu`'s `n`: far beyond 15 minutes of one core, and n × 100,000 steps fits an Int.
-    static let maxCPUUnits = 10_000_000
-    /// Lambda's largest memory size.
-    static let maxAllocMB = 10_240.0
-    /// `io`'s block size and block count.
-    static let maxIOBlockBytes = 64 << 20
-    static let maxIOBlocks = 1 << 20
-
-    /// nil when the argument is absent; a `Failure` when it is not a number in `range`.
-    static func number(
-        _ node: JSONNode?, _ key: String, in range: ClosedRange<Double>, command: String
-    ) throws(FunctionHandler.Failure)
-        -> Double?
-    {
-        guard let node else { return nil }
-        guard let d = node.double, range.contains(d) else {
-            throw FunctionHandler.Failure(
-                type: "InvalidArgument",
-                message: "\(command): \"\(key)\" must be a number in \(format(range.lowerBound))...\(format(range.upperBound))")
-        }
-        return d
-    }
-
-    static func integer(
-        _ node: JSONNode?, _ key: String, in range: ClosedRange<Int>, command: String
-    ) throws(FunctionHandler.Failure)
-        -> Int?
-    {
-        guard let node else { return nil }
-        guard let i = node.int, range.contains(i) else {
-            throw FunctionHandler.Failure(
-                type: "InvalidArgument", message: "\(command): \"\(key)\" must be an integer in \(range.lowerBound)...\(range.upperBound)")
-        }
-        return i
-    }
-
-    private static func format(_ d: Double) -> String { d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d) }
-}
-
-/// Deterministic CPU-bound work: `n` x 100,000 steps of a 64-bit mixing function, so
-/// `{"cpu": {"n": 600}}` (data/payloads/cpu.json) is roughly 60-120 ms of one core.
-enum CPUWork {
-    @inline(never)
-    static let stepsPerUnit = 100_000
-
-    static func run(steps total: Int) -> UInt64 {
-        var x: UInt64 = 0x9E37_79B9_7F4A_7C15
-        var i = 0
-        while i < total {
-            x = x &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            x ^= x >> 29
-            i &+= 1
-        }
-        return x
     }
 }

@@ -46,8 +46,11 @@ final class Invoker: Sendable {
     /// which must never run on the server's event loops). A call that would be throttled is
     /// answered without one, so a flood of calls past the concurrency limit costs no threads.
     func invoke(function: String, payload: [UInt8], requestId: String) async -> Result {
-        guard pool.mightAcquire(function) else { return Result(kind: .throttled) }
-        return await withCheckedContinuation { continuation in
+        guard pool.mightAcquire(function) else {
+            pool.recordThrottle(function)
+            return Result(kind: .throttled)
+        }
+        let result = await withCheckedContinuation { continuation in
             let thread = Thread { [self] in
                 // The answer goes out first; its logs are stored right after (they only
                 // become visible after the propagation delay anyway).
@@ -60,6 +63,8 @@ final class Invoker: Sendable {
             thread.stackSize = 1 << 20
             thread.start()
         }
+        if case .throttled = result.kind { pool.recordThrottle(function) }
+        return result
     }
 
     /// `Event` invocations: queued until capacity frees, like Lambda's internal queue, and
@@ -72,7 +77,10 @@ final class Invoker: Sendable {
             q.drainers += 1
             return true
         }
-        guard let startDrainer else { return false }
+        guard let startDrainer else {
+            pool.recordThrottle(function)
+            return false
+        }
         if startDrainer {
             let thread = Thread { [self] in drainEvents() }
             thread.stackSize = 1 << 20

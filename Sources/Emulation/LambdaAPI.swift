@@ -142,27 +142,11 @@ extension Router {
             return AWSError.lambda(
                 400, "InvalidRequestContentException", "Could not parse request body into json: expected an object", requestId: requestId)
         }
-        var memory: Int? = nil
-        var timeout: Int? = nil
-        if let m = body["MemorySize"] {
-            guard let v = m.int, EmulatorConfig.memoryRange.contains(v) else {
-                return AWSError.lambda(
-                    400, "InvalidParameterValueException",
-                    "1 validation error detected: Value '\(Self.describe(m))' at 'memorySize' failed to satisfy constraint: Member must have value \(m.int.map { $0 < 128 ? "greater than or equal to 128" : "less than or equal to 10240" } ?? "of type integer")",
-                    requestId: requestId)
-            }
-            memory = v
+        let change: ConfigurationChange
+        do { change = try ConfigurationChange.parse(body) } catch {
+            return AWSError.lambda(400, "InvalidParameterValueException", error.message, requestId: requestId)
         }
-        if let t = body["Timeout"] {
-            guard let v = t.int, EmulatorConfig.timeoutRange.contains(v) else {
-                return AWSError.lambda(
-                    400, "InvalidParameterValueException",
-                    "1 validation error detected: Value '\(Self.describe(t))' at 'timeout' failed to satisfy constraint: Member must have value \(t.int.map { $0 < 1 ? "greater than or equal to 1" : "less than or equal to 900" } ?? "of type integer")",
-                    requestId: requestId)
-            }
-            timeout = v
-        }
-        switch pool.update(name, memoryMB: memory, timeoutSeconds: timeout) {
+        switch pool.update(name, change) {
         case .notFound: return notFound(name, requestId)
         case .conflict:
             return AWSError.lambda(
@@ -172,12 +156,6 @@ extension Router {
         case .accepted(let f):
             return .json(200, jsonObject { w in configurationMembers(f, into: &w) }, requestId: requestId)
         }
-    }
-
-    static func describe(_ v: JSONNode) -> String {
-        var w = JSONWriter()
-        v.write(to: &w)
-        return w.text
     }
 
     func listFunctions(_ request: HTTPRequest, requestId: String) -> HTTPReply {
@@ -221,6 +199,14 @@ extension Router {
         w.int(0)
         w.key("Description")
         w.string(d.description)
+        // As on Lambda, `Environment` appears only when the function has variables.
+        if !d.environment.isEmpty {
+            w.key("Environment")
+            w.beginObject()
+            w.key("Variables")
+            EnvironmentVariables.write(d.environment, to: &w)
+            w.endObject()
+        }
         w.key("Timeout")
         w.int(d.timeoutSeconds)
         w.key("MemorySize")

@@ -48,6 +48,7 @@ final class Router: Sendable {
             if let failure = auth.check(request) { return Authentication.logsReply(failure, requestId: requestId) }
             return logsAPI(target: target, request, requestId: requestId)
         }
+        if request.path.hasPrefix("/\(EmulatorAPI.pathRoot)/") { return emulatorAPI(request, requestId: requestId) }
         return await gateway(request, requestId: requestId)
     }
 }

@@ -20,14 +20,25 @@ public enum WorkerMain {
     /// How the environment's /tmp and its size reach the worker.
     static let storageVariable = "LAMBDA_EMULATOR_EPHEMERAL_STORAGE_MB"
 
-    /// A worker's environment: the server's, with its own TMPDIR and size, and Swift's crash
-    /// backtracer off. The backtracer would keep a crashed worker alive for seconds (under the
-    /// function's CPU share) and outlive a killed one, holding the environment's cgroup.
-    static func environment(scratchDirectory: String, storageMB: Int) -> [String] {
-        let replaced = ["TMPDIR", storageVariable, "SWIFT_BACKTRACE"]
-        var list = ProcessInfo.processInfo.environment.filter { !replaced.contains($0.key) }.map { "\($0.key)=\($0.value)" }.sorted()
-        list += ["TMPDIR=\(scratchDirectory)", "\(storageVariable)=\(storageMB)", "SWIFT_BACKTRACE=enable=no"]
-        return list
+    /// A worker's environment: the server's, then the function's variables, then what Lambda
+    /// sets in every environment (`AWS_REGION`, `AWS_LAMBDA_FUNCTION_NAME`, ...,
+    /// `AWS_LAMBDA_LOG_STREAM_NAME`, from which `stat` and saaf_hello tell environments apart),
+    /// then the emulator's own: its TMPDIR and size, and Swift's crash backtracer off. The
+    /// backtracer would keep a crashed worker alive for seconds (under the function's CPU share)
+    /// and outlive a killed one, holding the environment's cgroup. Later entries win.
+    static func environment(spec: EnvironmentSpec, logStream: String, scratchDirectory: String) -> [String] {
+        var variables = ProcessInfo.processInfo.environment
+        variables.merge(spec.variables) { _, function in function }
+        let lambda = [
+            "AWS_REGION": spec.region, "AWS_DEFAULT_REGION": spec.region,
+            "AWS_LAMBDA_FUNCTION_NAME": spec.function, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": String(spec.memoryMB),
+            "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST", "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+            "AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/\(spec.function)", "AWS_LAMBDA_LOG_STREAM_NAME": logStream,
+            "_HANDLER": spec.handler,
+            "TMPDIR": scratchDirectory, storageVariable: String(spec.ephemeralStorageMB), "SWIFT_BACKTRACE": "enable=no",
+        ]
+        variables.merge(lambda) { _, emulator in emulator }
+        return variables.map { "\($0.key)=\($0.value)" }.sorted()
     }
 
     /// The environment's /tmp, as the server set it up.

@@ -124,6 +124,8 @@ struct LambdaEmulator: AsyncRightsizeTool {
         }
         handlers.cancel()
         await emulator.stop()
+        // What a closed-loop run checks afterwards: never more in flight than it meant.
+        for line in emulator.statistics().summaryLines { StandardError.line("lambda-emulator", line) }
     }
 
     func makeOptions() throws -> EmulatorOptions {

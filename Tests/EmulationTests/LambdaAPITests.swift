@@ -93,7 +93,7 @@ struct LambdaAPITests {
         let list = try RawHTTP.exchange("GET", "/2015-03-31/functions/", port: emulator.port)
         #expect(list.status == 200)
         let names = (list.json["Functions"] as? [[String: Any]])?.compactMap { $0["FunctionName"] as? String }
-        #expect(names == ["faas_measure", "faas_sleep"])
+        #expect(names == ["faas_measure", "faas_sleep", "saaf_hello"])
     }
 
     @Test func updateGoesInProgressThenSuccessfulAndOldConfigServesMeanwhile() throws {

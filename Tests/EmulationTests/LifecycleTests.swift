@@ -46,7 +46,7 @@ struct LifecycleTests {
         let data = try #require(FileManager.default.contents(atPath: path))
         let file = try EmulatorConfig.parse(Array(data), file: path)
         #expect(file == EmulatorConfig.defaultConfig())
-        #expect(file.functions.map(\.name) == ["faas_measure", "faas_sleep"])
+        #expect(file.functions.map(\.name) == ["faas_measure", "faas_sleep", "saaf_hello"])
         #expect(file.routes.first == GatewayRoute(stage: "default", resource: "faas_measure", function: "faas_measure"))
     }
 
@@ -58,7 +58,7 @@ struct LifecycleTests {
         #expect(r.status == 2)
         #expect(
             r.stderr
-                == "lambda-emulator: \(dir.file("bad.json")):1: functions[0].handler: unknown handler \"nope\" (known: faas_measure, sleep)\n"
+                == "lambda-emulator: \(dir.file("bad.json")):1: functions[0].handler: unknown handler \"nope\" (known: faas_measure, sleep, saaf_hello)\n"
         )
     }
 }
