@@ -94,7 +94,7 @@ struct CallRequestsTests {
         var latest = try call(.lambda(function: "g", region: nil, invocationType: "RequestResponse", qualifier: "$LATEST"))
         latest.seq = 1
         let schedule = LoadedSchedule(header: ScheduleFile.header(memorySizes: [128], scheduled: 2), calls: [live, latest])
-        let invoker = try OpenLoopInvoker(schedule: schedule, options: InvokeOptions(), configuration: config, http: HTTPClient())
+        let invoker = try ScheduleInvoker(schedule: schedule, options: InvokeOptions(), configuration: config, http: HTTPClient())
         let (set, check) = invoker.sizing[schedule.phases[0].index]!
         #expect(set.map(\.function) == ["g"])
         #expect(check.map { "\($0.function):\($0.qualifier)" } == ["f:live"])

@@ -149,7 +149,7 @@ struct InvokeBench: ParsableCommand {
         options.requestTimeout = 10
         let http = HTTPClient(maxInFlight: maxInFlight, realtime: realtime)
         defer { http.shutdown() }
-        let invoker = try OpenLoopInvoker(
+        let invoker = try ScheduleInvoker(
             schedule: LoadedSchedule(header: header, calls: calls), options: options,
             configuration: AWSConfiguration(credentials: nil, region: nil), http: http)
         let before = cpuSeconds()
