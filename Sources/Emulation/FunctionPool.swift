@@ -121,24 +121,35 @@ final class FunctionPool: Sendable {
             case cold(EnvironmentSpec, Int)
             case notFound, throttled
         }
-        let step: Step = state.withLock { s in
-            guard var f = s.functions[name], !s.shuttingDown else { return .notFound }
+        // An environment idle past the timeout is gone, whether or not the reaper's timer has
+        // fired yet: so the idle timeout is exact, as a cold-start lifetime sweep needs.
+        let limitMs = options.idleTimeoutSeconds * 1000
+        let now = MonotonicClock.milliseconds()
+        let (step, expired): (Step, [ExecutionEnvironment]) = state.withLock { s in
+            guard var f = s.functions[name], !s.shuttingDown else { return (.notFound, []) }
+            var expired: [ExecutionEnvironment] = []
             while let env = f.idle.popLast() {
                 if env.isDead || env.spec.generation != f.active.generation {
                     s.live[env.id] = nil
                     continue
                 }
+                if now - env.lastUsedMonotonicMs > limitMs {
+                    s.live[env.id] = nil
+                    expired.append(env)
+                    continue
+                }
                 s.functions[name] = f
                 s.begin(name, cold: false)
-                return .warm(env)
+                return (.warm(env), expired)
             }
             s.functions[name] = f
-            guard s.inFlight < options.concurrencyLimit else { return .throttled }
+            guard s.inFlight < options.concurrencyLimit else { return (.throttled, expired) }
             s.begin(name, cold: true)
             s.environmentCounter += 1
             s.starting += 1
-            return .cold(f.active, s.environmentCounter)
+            return (.cold(f.active, s.environmentCounter), expired)
         }
+        for env in expired { env.terminate() }
         switch step {
         case .notFound: return .notFound
         case .throttled: return .throttled

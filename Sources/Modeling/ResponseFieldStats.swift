@@ -41,7 +41,11 @@ struct ResponseFieldStats: Sendable {
             } else {
                 values.n += 1
                 values.distinct.insert(v.value.text)
-                if let d = Double(v.value.text), d.isFinite, v.value.text.first.map({ $0 == "-" || $0.isNumber }) == true {
+                // true and false count as 1 and 0, so a flag's mean is its share (warm, newcontainer).
+                let text = v.value.text
+                if text == "true" || text == "false" {
+                    values.numbers.append(text == "true" ? 1 : 0)
+                } else if let d = Double(text), d.isFinite, text.first.map({ $0 == "-" || $0.isNumber }) == true {
                     values.numbers.append(d)
                 } else {
                     values.allNumbers = false

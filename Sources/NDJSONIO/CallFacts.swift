@@ -15,6 +15,8 @@ public struct CallFacts {
     public var httpStatus: Int?
     public var hasFunctionError = false
     public var error: CallError?
+    /// A closed loop's call: sent when a slot was free, so it has no schedule to keep.
+    public var inClosedLoop = false
     // REPORT fields (log lines only).
     public var durationMs = Double.nan
     public var billedMs = Double.nan
@@ -51,6 +53,7 @@ public struct CallFacts {
                     f.httpStatus = i.httpStatus
                     f.hasFunctionError = i.functionError != nil
                     f.error = i.error
+                    f.inClosedLoop = i.call.loop != nil
                     if let r {
                         f.durationMs = r.durationMs
                         f.billedMs = r.billedMs

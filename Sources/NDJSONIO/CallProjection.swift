@@ -127,6 +127,9 @@ public enum CallProjection {
             case .functionError where calls:
                 f.hasFunctionError = !s.null()
                 if f.hasFunctionError { guard s.skipValue() else { return nil } }
+            case .loopConcurrency where calls:
+                guard let v = s.number(), v >= 1, Int(exactly: v) != nil else { return nil }
+                f.inClosedLoop = true
             case .error where calls:
                 if s.null() {
                     f.error = nil
@@ -166,7 +169,7 @@ public enum CallProjection {
     enum Field: UInt8 {
         case other, record, target, phase, memoryMB, payload, status, durationMs, billedMs, reportMemoryMB, maxMemoryMB,
             initMs, atS, instance, phaseStartUnixMs, sentUnixMs, lagMs, latencyMs, scheduledLatencyMs, httpStatus,
-            functionError, error
+            functionError, error, loopConcurrency
 
         init(_ key: UnsafeBufferPointer<UInt8>) {
             func named(_ name: StaticString, _ field: Field) -> Field? { CallProjection.eq(key, name) ? field : nil }
@@ -183,7 +186,7 @@ public enum CallProjection {
             case 12: field = named("sent_unix_ms", .sentUnixMs)
             case 13: field = named("max_memory_mb", .maxMemoryMB)
             case 14: field = named("function_error", .functionError)
-            case 16: field = named("report_memory_mb", .reportMemoryMB)
+            case 16: field = named("report_memory_mb", .reportMemoryMB) ?? named("loop_concurrency", .loopConcurrency)
             case 19: field = named("phase_start_unix_ms", .phaseStartUnixMs)
             case 20: field = named("scheduled_latency_ms", .scheduledLatencyMs)
             default: field = nil

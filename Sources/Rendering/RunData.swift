@@ -247,7 +247,8 @@ public struct InstanceTimeline {
         sentAtS += o.sentAtS
     }
     mutating func add(_ i: CallFacts) {
-        scheduledUnixMs.append(i.phaseStartUnixMs + i.atS * 1000)
+        // A closed loop's call was due when its slot was free: when it was sent.
+        scheduledUnixMs.append(i.inClosedLoop ? (i.sentUnixMs ?? i.phaseStartUnixMs) : i.phaseStartUnixMs + i.atS * 1000)
         atS.append(i.atS)
         if let s = i.sentUnixMs {
             sentUnixMs.append(s)

@@ -127,6 +127,58 @@ import Testing
         Case(
             name: "compat seed over 32 bits", text: with([4: #"  "random_seed": 4294967296,"#]), line: 4, field: "random_seed",
             mentions: "4294967295", arguments: ["--compat", "faasprofiler"]),
+        // The experiments of docs/workload.md.
+        Case(
+            name: "negative concurrency", text: instance(#""application": "f", "concurrency": -1, "runs": 5"#), line: 7,
+            field: "instances.a.concurrency", mentions: "from 1"),
+        Case(
+            name: "runs below 1", text: instance(#""application": "f", "concurrency": 2, "runs": 0"#), line: 7,
+            field: "instances.a.runs", mentions: "from 1"),
+        Case(
+            name: "concurrency without runs", text: instance(#""application": "f", "concurrency": 2"#), line: 7,
+            field: "instances.a.runs", mentions: "missing"),
+        Case(
+            name: "closed loop with a distribution",
+            text: instance(#""application": "f", "concurrency": 2, "runs": 4, "distribution": "Poisson""#), line: 7,
+            field: "instances.a.distribution", mentions: "closed loop"),
+        Case(
+            name: "ramp down", text: instance(#""application": "f", "ramp": {"from": 8, "to": 2, "step": 1, "runs_per_slot": 1}"#),
+            line: 7, field: "instances.a.ramp.to", mentions: "at least"),
+        Case(
+            name: "ramp factor 1", text: instance(#""application": "f", "ramp": {"from": 1, "to": 8, "factor": 1, "runs_per_slot": 1}"#),
+            line: 7, field: "instances.a.ramp.factor", mentions: "more than 1"),
+        Case(
+            name: "idle gap zero", text: instance(#""application": "f", "idle_gaps_s": [1, 0]"#), line: 7,
+            field: "instances.a.idle_gaps_s[1]", mentions: "more than 0"),
+        Case(
+            name: "idle gap negative", text: instance(#""application": "f", "idle_gaps_s": [-3]"#), line: 7,
+            field: "instances.a.idle_gaps_s[0]", mentions: "more than 0"),
+        Case(
+            name: "repeats without gaps", text: instance(#""application": "f", "concurrency": 1, "runs": 2, "repeats": 3"#), line: 7,
+            field: "instances.a.repeats", mentions: "idle_gaps_s"),
+        Case(
+            name: "weight zero",
+            text: instance(#""application": "f", "distribution": "Poisson", "rate": 2, "payload": "p.json", "payload_weights": [1, 0]"#),
+            line: 7, field: "instances.a.payload_weights[1]", mentions: "more than 0", files: ["p.json": "[{}, {\"a\": 1}]\n"]),
+        Case(
+            name: "weight negative",
+            text: instance(#""application": "f", "distribution": "Poisson", "rate": 2, "payload": "p.json", "payload_weights": [-1, 3]"#),
+            line: 7, field: "instances.a.payload_weights[0]", mentions: "more than 0", files: ["p.json": "[{}, {\"a\": 1}]\n"]),
+        Case(
+            name: "weights not one per payload",
+            text: instance(#""application": "f", "distribution": "Poisson", "rate": 2, "payload_weights": [1, 3]"#), line: 7,
+            field: "instances.a.payload_weights", mentions: "one per element"),
+        Case(
+            name: "pointer without slash",
+            text: instance(#""application": "f", "distribution": "Poisson", "rate": 2, "response_fields": ["stat/inst_id"]"#), line: 7,
+            field: "instances.a.response_fields[0]", mentions: "RFC 6901"),
+        Case(
+            name: "pointer bad escape",
+            text: instance(#""application": "f", "distribution": "Poisson", "rate": 2, "response_fields": ["/a~2b"]"#), line: 7,
+            field: "instances.a.response_fields[0]", mentions: "~2"),
+        Case(
+            name: "cold on an open loop", text: instance(#""application": "f", "distribution": "Poisson", "rate": 2, "cold": true"#),
+            line: 7, field: "instances.a.cold", mentions: "closed loop"),
     ]
 
     @Test(arguments: cases)
