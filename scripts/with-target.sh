@@ -4,7 +4,9 @@
 # Runs COMMAND against the workload's target. For "local", starts lambda-emulator on a
 # free port with its state in RUN_DIR/emulator, points the AWS settings at it, and stops
 # it when COMMAND ends, fails or is interrupted, so no process is left behind. For "aws",
-# runs COMMAND with the user's own AWS settings.
+# runs COMMAND with the user's own AWS settings. The emulator's output is appended to
+# RUN_DIR/emulator/emulator.{out,err} stage after stage, so the counts it prints when it stops
+# (peak calls in flight, throttles, environments) stay there for every stage.
 set -euo pipefail
 target=$1 run_dir=$2 emulator=$3
 shift 3
@@ -21,7 +23,7 @@ mkdir -p "$state"
 port_file="$state/port"
 rm -f "$port_file"
 "$emulator" --port 0 --port-file "$port_file" --state-dir "$state" "${emulator_flags[@]}" \
-    >"$state/emulator.out" 2>"$state/emulator.err" &
+    >>"$state/emulator.out" 2>>"$state/emulator.err" &
 emulator_pid=$!
 
 stop_emulator() {
