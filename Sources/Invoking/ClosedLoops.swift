@@ -20,7 +20,8 @@ struct ClosedLoops {
             byInstance[calls[k].instance, default: [:]][loop.step, default: []].append(k)
         }
         instances = order.map { name in
-            byInstance[name]!.keys.sorted().map { step in byInstance[name]![step]!.sorted { calls[$0].loop!.order < calls[$1].loop!.order } }
+            byInstance[name]!.keys.sorted().map { step in byInstance[name]![step]!.sorted { calls[$0].loop!.order < calls[$1].loop!.order }
+            }
         }
     }
 

@@ -99,7 +99,7 @@ public final class ScheduleInvoker: Sendable {
             if sharded {
                 throw InputError(
                     file: schedule.name, line: line, field: "loop_concurrency",
-                    problem: "instance \(call.instance) is a closed loop, which one process must run: run it without --shards")
+                    problem: "instance \(call.instance) is a closed loop, which one process must run: run it without --shard")
             }
             if loop.concurrency > options.maxInFlight {
                 throw InputError(

@@ -127,9 +127,10 @@ public enum CallProjection {
             case .functionError where calls:
                 f.hasFunctionError = !s.null()
                 if f.hasFunctionError { guard s.skipValue() else { return nil } }
-            case .loopConcurrency where calls:
-                guard let v = s.number(), v >= 1, Int(exactly: v) != nil else { return nil }
-                f.inClosedLoop = true
+            case .loopConcurrency:
+                // A closed loop's line (few: they are counted in runs, not rates) goes to the
+                // decoder, which checks its whole loop position and sets `inClosedLoop`.
+                return nil
             case .error where calls:
                 if s.null() {
                     f.error = nil

@@ -95,11 +95,14 @@ extension WorkloadParser {
         var weights = [Double](repeating: 1, count: payloadCount)
         if let node = fields.member("payload_weights"), !node.isNull {
             let field = "\(path).payload_weights"
-            guard case .array(let elements) = node.value else { throw fail(node, field, "must be an array of numbers, got \(node.typeName)") }
+            guard case .array(let elements) = node.value else {
+                throw fail(node, field, "must be an array of numbers, got \(node.typeName)")
+            }
             guard elements.count == payloadCount else {
                 throw fail(
                     node, field,
-                    "has \(elements.count) weights for \(payloadCount) payload\(payloadCount == 1 ? "" : "s") (give one per element of the payload array)")
+                    "has \(elements.count) weights for \(payloadCount) payload\(payloadCount == 1 ? "" : "s") (give one per element of the payload array)"
+                )
             }
             weights = try elements.enumerated().map { k, e in
                 guard case .number(let d, _) = e.value, d > 0, d < 1e9 else {
@@ -116,7 +119,9 @@ extension WorkloadParser {
         guard let node = fields.member("response_fields"), !node.isNull else { return [] }
         let field = "\(path).response_fields"
         guard case .array(let elements) = node.value, !elements.isEmpty, elements.count <= Self.maximumResponseFields else {
-            throw fail(node, field, "must be an array of 1 to \(Self.maximumResponseFields) JSON pointers such as \"/stat/inst_id\", got \(node.text)")
+            throw fail(
+                node, field,
+                "must be an array of 1 to \(Self.maximumResponseFields) JSON pointers such as \"/stat/inst_id\", got \(node.text)")
         }
         var seen = Set<String>()
         return try elements.enumerated().map { k, e in

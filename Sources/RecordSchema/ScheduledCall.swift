@@ -137,7 +137,9 @@ public struct ScheduledCall: Hashable, Sendable {
             if loop.concurrency < 1 { throw FieldFailure(field: "loop_concurrency", problem: "missing or less than 1") }
             if loop.step < 0 { throw FieldFailure(field: "loop_step", problem: "missing or negative") }
             if loop.order < 0 { throw FieldFailure(field: "loop_order", problem: "missing or negative") }
-            if let idle = loop.idleS, !(idle.isFinite && idle >= 0) { throw FieldFailure(field: "idle_s", problem: "must be 0 or more seconds") }
+            if let idle = loop.idleS, !(idle.isFinite && idle >= 0) {
+                throw FieldFailure(field: "idle_s", problem: "must be 0 or more seconds")
+            }
         }
     }
 }

@@ -31,7 +31,7 @@ struct ExperimentsSection {
     func stepTable(_ instance: String, _ loops: [Experiments.Loop], into out: inout String) {
         let headers = [
             "Memory (MB)", "Step", "Concurrency", "Calls", "OK", "Throttled (429)", "Errors", "Cold starts", "Environments",
-            "Throughput (calls/s)", "Latency p50", "p95", "p99",
+            "Throughput (OK calls/s)", "Latency p50", "p95", "p99",
         ]
         var rows: [[String]] = []
         for loop in loops {
@@ -62,7 +62,8 @@ struct ExperimentsSection {
                 return Chart.Series("\(loop.memoryMB) MB", color: k % 6, .line(points))
             }
         }
-        let x = Chart.Axis("Concurrency (calls in flight)", scale: levels.count > 2 && levels.last! / levels.first! >= 4 ? .log2 : .linear, ticks: levels)
+        let x = Chart.Axis(
+            "Concurrency (calls in flight)", scale: levels.count > 2 && levels.last! / levels.first! >= 4 ? .log2 : .linear, ticks: levels)
         let rows = loops.flatMap { loop in
             loop.steps.keys.sorted().map { step -> [String] in
                 let s = loop.steps[step]!
@@ -73,18 +74,20 @@ struct ExperimentsSection {
             }
         }
         let table = DataTable(
-            headers: ["Memory (MB)", "Concurrency", "Throughput (calls/s)", "Environments", "Throttled", "Cold starts"], rows: rows,
+            headers: ["Memory (MB)", "Concurrency", "Throughput (OK calls/s)", "Environments", "Throttled", "Cold starts"], rows: rows,
             numeric: Set(0..<6))
         Chart(
             id: HTML.anchor("ramp-throughput", instance), title: "Scale-up of \(instance): throughput by concurrency",
-            summary: "Calls answered per second at each step of the ramp, per memory size.", x: x, y: .init("Calls per second"),
+            summary: "Calls answered OK per second at each step of the ramp, per memory size (throttled calls do not count).", x: x, y: .init("OK calls per second"),
             series: series { $0.throughput }, table: table
         ).render(into: &out)
         var environments = series { Double($0.logStreams.count) }
         environments += loops.enumerated().map { k, loop in
             Chart.Series(
                 "\(loop.memoryMB) MB throttled", color: k % 6,
-                .line(loop.steps.keys.sorted().map { Chart.Point(Double(loop.steps[$0]!.concurrency), Double(loop.steps[$0]!.throttled)) }, dashed: true))
+                .line(
+                    loop.steps.keys.sorted().map { Chart.Point(Double(loop.steps[$0]!.concurrency), Double(loop.steps[$0]!.throttled)) },
+                    dashed: true))
         }
         Chart(
             id: HTML.anchor("ramp-environments", instance), title: "Scale-up of \(instance): environments and throttles",
@@ -127,7 +130,8 @@ struct ExperimentsSection {
 
     func responseFieldTables(into out: inout String) {
         guard !responseFields.isEmpty else { return }
-        out += "<h3>Response fields</h3>\n<p>Fields of the functions' own responses (the workload's <code>response_fields</code>), per memory size. "
+        out +=
+            "<h3>Response fields</h3>\n<p>Fields of the functions' own responses (the workload's <code>response_fields</code>), per memory size. "
         out += "Distinct values of an identity field count the environments (or hosts) that served.</p>\n"
         let byFunction = Dictionary(grouping: responseFields, by: \.function)
         for function in byFunction.keys.sorted() {
@@ -151,11 +155,17 @@ struct ExperimentsSection {
                     x: .init("Memory (MB)", scale: .log2, ticks: sizes, format: .memory), y: .init(pointer),
                     series: [
                         .init("mean", color: 0, .line(numeric.map { .init(Double($0.memoryMB), $0.mean!) })),
-                        .init("p50", color: 1, .line(numeric.compactMap { f in f.p50.map { .init(Double(f.memoryMB), $0) } }, dashed: true)),
+                        .init(
+                            "p50", color: 1, .line(numeric.compactMap { f in f.p50.map { .init(Double(f.memoryMB), $0) } }, dashed: true)),
                     ],
                     table: DataTable(
                         headers: ["Memory (MB)", "Mean", "p50", "p95"],
-                        rows: numeric.map { [String($0.memoryMB), Fmt.sig($0.mean!, 4), $0.p50.map { Fmt.sig($0, 4) } ?? "–", $0.p95.map { Fmt.sig($0, 4) } ?? "–"] },
+                        rows: numeric.map {
+                            [
+                                String($0.memoryMB), Fmt.sig($0.mean!, 4), $0.p50.map { Fmt.sig($0, 4) } ?? "–",
+                                $0.p95.map { Fmt.sig($0, 4) } ?? "–",
+                            ]
+                        },
                         numeric: Set(0..<4))
                 ).render(into: &out)
             }

@@ -37,7 +37,9 @@ struct ExperimentTests {
             #expect(r.status == 0, "\(tool) failed: \(r.stderr)")
             if r.status != 0 { throw Failure(description: "\(tool): \(r.stderr)") }
         }
-        let invocations = try PipelineFixture.records(dir.file("i.ndjson")).compactMap { if case .invocation(let i) = $0 { i } else { nil } }
+        let invocations = try PipelineFixture.records(dir.file("i.ndjson")).compactMap {
+            if case .invocation(let i) = $0 { i } else { nil }
+        }
         let logs = try PipelineFixture.records(dir.file("l.ndjson")).compactMap { if case .log(let l) = $0 { l } else { nil } }
         let models = try JSONDecoder().decode(ModelsFile.self, from: Data(contentsOf: URL(fileURLWithPath: dir.file("m.json"))))
         return Run(invocations: invocations, logs: logs, report: try dir.read("r.html"), models: models)
@@ -59,7 +61,9 @@ struct ExperimentTests {
         let dir = try TemporaryDirectory("e2e-loop")
         defer { dir.remove() }
         let run = try Self.run(
-            Self.workload("loop", #""application": "faas_measure", "concurrency": 8, "runs": 400, "payload": "p.json", "response_fields": ["/stat/inst_id"]"#),
+            Self.workload(
+                "loop",
+                #""application": "faas_measure", "concurrency": 8, "runs": 400, "payload": "p.json", "response_fields": ["/stat/inst_id"]"#),
             in: dir, emulator: emulator, files: ["p.json": #"{"cmds": {"sleep": 20, "stat": {}}}"#])
         let stats = try Self.stats(emulator, "faas_measure")
         #expect(stats["invocations"] == 400)
@@ -85,7 +89,9 @@ struct ExperimentTests {
         let dir = try TemporaryDirectory("e2e-ramp")
         defer { dir.remove() }
         let run = try Self.run(
-            Self.workload("ramp", #""application": "faas_sleep", "ramp": {"from": 1, "to": 32, "factor": 2, "runs_per_slot": 1}, "payload": "p.json""#),
+            Self.workload(
+                "ramp", #""application": "faas_sleep", "ramp": {"from": 1, "to": 32, "factor": 2, "runs_per_slot": 1}, "payload": "p.json""#
+            ),
             in: dir, emulator: emulator, files: ["p.json": #"{"ms": 2000}"#])
         let streams = Dictionary(grouping: run.logs, by: { $0.invocation.call.loop!.step }).mapValues { Set($0.map(\.logStream)).count }
         let byStep = Dictionary(grouping: run.invocations, by: { $0.call.loop!.concurrency })
@@ -133,7 +139,8 @@ struct ExperimentTests {
         #expect(run.logs.allSatisfy { $0.report.initMs != nil }, "every cold call has an Init Duration")
         let env = emulator.environment.merging(["AWS_CONFIG_FILE": "/dev/null"]) { _, b in b }
         let r = try Tools.run(
-            "/usr/bin/env", ["aws", "lambda", "get-function-configuration", "--function-name", "faas_sleep", "--query", "Description", "--output", "text"],
+            "/usr/bin/env",
+            ["aws", "lambda", "get-function-configuration", "--function-name", "faas_sleep", "--query", "Description", "--output", "text"],
             environment: env)
         #expect(r.stdout.hasPrefix("Sleep-bound"), "the function's own description is back: \(r.stdout) \(r.stderr)")
     }
@@ -144,7 +151,9 @@ struct ExperimentTests {
         let run = dir.file("run")
         let r = try PipelineFixture.make(["stages"], runDirectory: run, workload: PackageRoot.path + "/data/saaf-hello.json")
         #expect(r.status == 0, "\(r.stdout)\n\(r.stderr)")
-        let invocations = try PipelineFixture.records(run + "/invocations.ndjson").compactMap { if case .invocation(let i) = $0 { i } else { nil } }
+        let invocations = try PipelineFixture.records(run + "/invocations.ndjson").compactMap {
+            if case .invocation(let i) = $0 { i } else { nil }
+        }
         #expect(invocations.count == 60 && invocations.allSatisfy { $0.error == nil && $0.functionError == nil })
         #expect(Set(invocations.map(\.call.memoryMB)) == [256, 512, 1024])
         #expect(invocations.allSatisfy { ($0.slot ?? -1) < 5 })

@@ -27,7 +27,9 @@ import Testing
             {
                 if case .closedLoop(let l) = try schedule(
                     Self.workload(#""application": "f", "ramp": {"from": 1, "to": 32, "factor": 2, "runs_per_slot": 3}"#)
-                ).workload.instances[0].arrivals { return l }
+                ).workload.instances[0].arrivals {
+                    return l
+                }
                 return nil
             }())
         #expect(loop.steps.map(\.concurrency) == [1, 2, 4, 8, 16, 32])
@@ -110,8 +112,10 @@ import Testing
         var cursor = s.makeCursor()
         while let c = cursor.next() {
             var w = JSONWriter()
-            Record.schedule(s.call(instance: c.instance, phase: c.phase, seq: c.seq, atS: c.atS, payloadIndex: c.payloadIndex, loop: c.loop))
-                .write(to: &w)
+            Record.schedule(
+                s.call(instance: c.instance, phase: c.phase, seq: c.seq, atS: c.atS, payloadIndex: c.payloadIndex, loop: c.loop)
+            )
+            .write(to: &w)
             #expect(encoder.line(c) == w.bytes)
         }
     }
