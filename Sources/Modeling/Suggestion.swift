@@ -90,9 +90,17 @@ public struct Suggestion: Sendable, Hashable {
     }
 
     /// The candidate nearest the geometric middle of lo and hi among `inside` (ties: the smaller).
+    /// Distances are compared as exact ratios m²/(lo·hi) in integers, so a candidate pair
+    /// symmetric about the middle (256 and 384 between 128 and 768) is a true tie.
     static func bisection(_ inside: [Int], lo: Int, hi: Int) -> Int? {
-        let middle = (log(Double(lo)) + log(Double(hi))) / 2
-        return inside.min { (abs(log(Double($0)) - middle), $0) < (abs(log(Double($1)) - middle), $1) }
+        let product = lo * hi
+        // The ratio of m² to lo·hi, as (larger, smaller): m is closer the nearer it is to 1.
+        func ratio(_ m: Int) -> (Int, Int) { (max(m * m, product), min(m * m, product)) }
+        return inside.min { a, b in
+            let (ra, rb) = (ratio(a), ratio(b))
+            let (left, right) = (ra.0 * rb.1, rb.0 * ra.1)
+            return left < right || (left == right && a < b)
+        }
     }
 
     /// The small first design of an adaptive run: the smallest, the largest and the candidate
