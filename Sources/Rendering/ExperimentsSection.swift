@@ -78,7 +78,8 @@ struct ExperimentsSection {
             numeric: Set(0..<6))
         Chart(
             id: HTML.anchor("ramp-throughput", instance), title: "Scale-up of \(instance): throughput by concurrency",
-            summary: "Calls answered OK per second at each step of the ramp, per memory size (throttled calls do not count).", x: x, y: .init("OK calls per second"),
+            summary: "Calls answered OK per second at each step of the ramp, per memory size (throttled calls do not count).", x: x,
+            y: .init("OK calls per second"),
             series: series { $0.throughput }, table: table
         ).render(into: &out)
         var environments = series { Double($0.logStreams.count) }
