@@ -19,28 +19,26 @@ struct ConfigurationChange: Sendable, Equatable {
 
     /// Reads the request body (already known to be an object). Members Lambda has but the
     /// emulator does not model (`Role`, `Runtime`, `Layers`, ...) are accepted and ignored.
+    /// An integer member within `range`, refused in Lambda's own words.
+    static func integer(_ node: JSONNode, _ field: String, in range: ClosedRange<Int>) throws(Invalid) -> Int {
+        guard let v = node.int, range.contains(v) else {
+            let bound =
+                node.int.map {
+                    $0 < range.lowerBound
+                        ? "greater than or equal to \(range.lowerBound)" : "less than or equal to \(range.upperBound)"
+                } ?? "of type integer"
+            throw Invalid(
+                message:
+                    "1 validation error detected: Value '\(describe(node))' at '\(field)' failed to satisfy constraint: Member must have value \(bound)"
+            )
+        }
+        return v
+    }
+
     static func parse(_ body: JSONNode) throws(Invalid) -> ConfigurationChange {
         var change = ConfigurationChange()
-        if let m = body["MemorySize"] {
-            guard let v = m.int, EmulatorConfig.memoryRange.contains(v) else {
-                let bound = m.int.map { $0 < 128 ? "greater than or equal to 128" : "less than or equal to 10240" } ?? "of type integer"
-                throw Invalid(
-                    message:
-                        "1 validation error detected: Value '\(describe(m))' at 'memorySize' failed to satisfy constraint: Member must have value \(bound)"
-                )
-            }
-            change.memoryMB = v
-        }
-        if let t = body["Timeout"] {
-            guard let v = t.int, EmulatorConfig.timeoutRange.contains(v) else {
-                let bound = t.int.map { $0 < 1 ? "greater than or equal to 1" : "less than or equal to 900" } ?? "of type integer"
-                throw Invalid(
-                    message:
-                        "1 validation error detected: Value '\(describe(t))' at 'timeout' failed to satisfy constraint: Member must have value \(bound)"
-                )
-            }
-            change.timeoutSeconds = v
-        }
+        if let m = body["MemorySize"] { change.memoryMB = try integer(m, "memorySize", in: EmulatorConfig.memoryRange) }
+        if let t = body["Timeout"] { change.timeoutSeconds = try integer(t, "timeout", in: EmulatorConfig.timeoutRange) }
         if let d = body["Description"] {
             guard let text = d.string else { throw Invalid(message: "Description must be a string, not \(d.typeName)") }
             guard text.count <= FunctionDefinition.maxDescriptionLength else {
