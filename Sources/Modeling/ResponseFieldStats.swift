@@ -71,11 +71,13 @@ struct ResponseFieldStats: Sendable {
                 distinct: v.distinct.count)
             if v.allNumbers, !v.numbers.isEmpty {
                 let q = Quantiles(v.numbers)
-                s.mean = q.mean
-                s.p50 = q(0.5)
-                s.p95 = q(0.95)
-                s.min = q.sorted.first
-                s.max = q.max
+                // Over the sorted values, so chunks read in parallel give the same bits; then
+                // 7 significant digits, as every figure in models.json.
+                s.mean = significant(q.mean)
+                s.p50 = significant(q(0.5))
+                s.p95 = significant(q(0.95))
+                s.min = significant(q.sorted.first)
+                s.max = significant(q.max)
             }
             return s
         }

@@ -54,9 +54,17 @@ public struct WorkloadParser {
                 top.member("test_name")!, "test_name",
                 "must be 1-100 letters, digits, '.', '_' or '-', not starting with '.' or '-' (it names the run's folder)")
         }
-        let durationNode = try top.required("test_duration_in_seconds", self)
-        let duration = try number(durationNode, "test_duration_in_seconds")
-        guard duration > 0 else { throw fail(durationNode, "test_duration_in_seconds", "must be greater than 0, got \(durationNode.text)") }
+        // A workload of closed loops only has no duration to give: its calls are counted in runs.
+        let duration: Double
+        if top.member("test_duration_in_seconds") == nil, Self.onlyClosedLoops(top.member("instances")) {
+            duration = 1
+        } else {
+            let durationNode = try top.required("test_duration_in_seconds", self, hint: "or make every instance a closed loop")
+            duration = try number(durationNode, "test_duration_in_seconds")
+            guard duration > 0 else {
+                throw fail(durationNode, "test_duration_in_seconds", "must be greater than 0, got \(durationNode.text)")
+            }
+        }
 
         var seed: UInt64? = nil
         if let node = top.member("random_seed"), !node.isNull {
@@ -238,6 +246,12 @@ public struct WorkloadParser {
             let why = ignored.contains(key) ? "a FaaSProfiler key with no effect here, ignored" : "unknown key, ignored"
             warnings.append("\(file):\(node.line): \(field): \(why)")
         }
+    }
+
+    /// Every instance names a closed loop (its details are checked with the instance).
+    static func onlyClosedLoops(_ instances: JSONNode?) -> Bool {
+        guard let members = instances?.members, !members.isEmpty else { return false }
+        return members.allSatisfy { _, node in loopKeys.contains { node[$0] != nil } }
     }
 
     /// 1-100 of [A-Za-z0-9._-], not starting with '.' or '-': safe as runs/<test_name>/.

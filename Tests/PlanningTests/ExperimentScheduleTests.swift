@@ -2,6 +2,7 @@ import Foundation
 import JSON
 import RecordSchema
 import Testing
+import ToolSupport
 
 @testable import Planning
 
@@ -20,6 +21,15 @@ import Testing
             #expect(mine.map { $0.loop?.order } == Array(0..<400))
             #expect(mine.allSatisfy { $0.loop?.concurrency == 8 && $0.loop?.step == 0 && $0.atS == 0 && $0.loop?.idleS == nil })
         }
+    }
+
+    @Test func closedLoopsAloneNeedNoDuration() throws {
+        let loops =
+            #"{"test_name": "x", "instances": {"a": {"application": "f", "concurrency": 2, "runs": 3}, "b": {"application": "g", "idle_gaps_s": [1]}}}"#
+        #expect(try schedule(loops).calls().count == 5)
+        let mixed =
+            #"{"test_name": "x", "instances": {"a": {"application": "f", "concurrency": 2, "runs": 3}, "b": {"application": "g", "distribution": "Poisson", "rate": 1}}}"#
+        #expect(throws: InputError.self) { try schedule(mixed) }
     }
 
     @Test func rampStepsDoubleUpToTheTop() throws {
