@@ -1,5 +1,6 @@
 import Clocks
 import Foundation
+import NIOPosix
 import SeededRandom
 import Synchronization
 
@@ -18,14 +19,14 @@ final class FunctionPool: Sendable {
         var updateInProgress = false
         var lastModifiedMs: Double
         var revisionId: String
-        var idle: [ExecutionEnvironment] = []
+        var idle: [any ExecutionEnvironment] = []
     }
 
     struct State: Sendable {
         var functions: [String: FunctionState] = [:]
         var order: [String] = []
         var inFlight = 0
-        var live: [String: ExecutionEnvironment] = [:]
+        var live: [String: any ExecutionEnvironment] = [:]
         var shuttingDown = false
         var environmentCounter = 0
         /// Workers being spawned and not yet in `live` (shutdown waits for them).
@@ -50,7 +51,7 @@ final class FunctionPool: Sendable {
     }
 
     enum Lease: Sendable {
-        case environment(ExecutionEnvironment, cold: Bool)
+        case environment(any ExecutionEnvironment, cold: Bool)
         case notFound
         case throttled
         case failed(String)
@@ -63,8 +64,13 @@ final class FunctionPool: Sendable {
     let instanceTag: String
     /// Where the environments' /tmp directories live: `<state dir>/tmp/lambda-emulator-<pid>`.
     let scratchRoot: String
+    /// The event loops that user runtimes' Runtime API listeners run on (the server's own).
+    let eventLoops: MultiThreadedEventLoopGroup
+    /// The public URL, known once the server listens: user runtimes' `AWS_ENDPOINT_URL`.
+    private let endpoint = Mutex("")
 
-    init(options: EmulatorOptions, control: ResourceControl, logs: LogStore) {
+    init(options: EmulatorOptions, control: ResourceControl, logs: LogStore, eventLoops: MultiThreadedEventLoopGroup) {
+        self.eventLoops = eventLoops
         self.options = options
         self.control = control
         self.logs = logs
@@ -117,7 +123,7 @@ final class FunctionPool: Sendable {
     /// Takes an environment for one invocation (blocking while a cold one starts).
     func acquire(_ name: String) -> Lease {
         enum Step {
-            case warm(ExecutionEnvironment)
+            case warm(any ExecutionEnvironment)
             case cold(EnvironmentSpec, Int)
             case notFound, throttled
         }
@@ -125,9 +131,9 @@ final class FunctionPool: Sendable {
         // fired yet: so the idle timeout is exact, as a cold-start lifetime sweep needs.
         let limitMs = options.idleTimeoutSeconds * 1000
         let now = MonotonicClock.milliseconds()
-        let (step, expired): (Step, [ExecutionEnvironment]) = state.withLock { s in
+        let (step, expired): (Step, [any ExecutionEnvironment]) = state.withLock { s in
             guard var f = s.functions[name], !s.shuttingDown else { return (.notFound, []) }
-            var expired: [ExecutionEnvironment] = []
+            var expired: [any ExecutionEnvironment] = []
             while let env = f.idle.popLast() {
                 if env.isDead || env.spec.generation != f.active.generation {
                     s.live[env.id] = nil
@@ -158,12 +164,9 @@ final class FunctionPool: Sendable {
             var random = SystemRandomNumberGenerator()
             let streamId = SplitMix64.hex(random.next(), 16) + SplitMix64.hex(random.next(), 16)
             let stream = Timestamps.day(WallClock.unixMilliseconds()) + "/[$LATEST]" + streamId
-            let env: ExecutionEnvironment
+            let env: any ExecutionEnvironment
             do {
-                env = try ExecutionEnvironment(
-                    spec: spec, id: "env-\(number)", logStream: stream,
-                    executable: options.workerExecutable, control: control,
-                    scratchDirectory: scratchRoot + "/env-\(number)")
+                env = try startEnvironment(spec: spec, number: number, logStream: stream)
             } catch {
                 state.withLock {
                     $0.starting -= 1
@@ -197,8 +200,28 @@ final class FunctionPool: Sendable {
         }
     }
 
+    func setEndpoint(_ url: String) { endpoint.withLock { $0 = url } }
+
+    /// Starts a cold environment: a built-in handler's worker, or a user's runtime.
+    private func startEnvironment(spec: EnvironmentSpec, number: Int, logStream: String) throws -> any ExecutionEnvironment {
+        let scratch = scratchRoot + "/env-\(number)"
+        guard let code = spec.code else {
+            return try WorkerEnvironment(
+                spec: spec, id: "env-\(number)", logStream: logStream, executable: options.workerExecutable, control: control,
+                scratchDirectory: scratch)
+        }
+        let context = RuntimeContext(
+            executable: options.workerExecutable, emulatorURL: endpoint.withLock { $0 },
+            credentials: options.credentials?.sorted { $0.key < $1.key }.first.map { ($0.key, $0.value) },
+            functionArn: "arn:aws:lambda:\(options.region):\(EmulatorOptions.accountId):function:\(spec.function)",
+            initTimeoutSeconds: options.initTimeoutSeconds)
+        return try RuntimeEnvironment(
+            spec: spec, code: code, id: "env-\(number)", logStream: logStream, control: control, scratchDirectory: scratch,
+            eventLoops: eventLoops, context: context)
+    }
+
     /// Gives an environment back after an invocation: idle again, or retired.
-    func release(_ env: ExecutionEnvironment, died: Bool) {
+    func release(_ env: any ExecutionEnvironment, died: Bool) {
         let retire: Bool = state.withLock { s in
             s.end(env.spec.function)
             guard !died, !s.shuttingDown, var f = s.functions[env.spec.function],
@@ -242,7 +265,7 @@ final class FunctionPool: Sendable {
     }
 
     private func completeUpdate(_ name: String) {
-        let retired: [ExecutionEnvironment] = state.withLock { s in
+        let retired: [any ExecutionEnvironment] = state.withLock { s in
             guard var f = s.functions[name] else { return [] }
             s.generationCounter += 1
             // A new generation: busy environments of the old one end when their call does (`release`).
@@ -262,8 +285,8 @@ final class FunctionPool: Sendable {
     func reapIdle() {
         let limitMs = options.idleTimeoutSeconds * 1000
         let now = MonotonicClock.milliseconds()
-        let expired: [ExecutionEnvironment] = state.withLock { s in
-            var out: [ExecutionEnvironment] = []
+        let expired: [any ExecutionEnvironment] = state.withLock { s in
+            var out: [any ExecutionEnvironment] = []
             for name in s.order {
                 guard var f = s.functions[name] else { continue }
                 let (old, keep) = (
@@ -287,7 +310,7 @@ final class FunctionPool: Sendable {
         state.withLock { $0.shuttingDown = true }
         let deadline = MonotonicClock.milliseconds() + 5000
         while true {
-            let (all, starting): ([ExecutionEnvironment], Int) = state.withLock { s in
+            let (all, starting): ([any ExecutionEnvironment], Int) = state.withLock { s in
                 let all = Array(s.live.values)
                 s.live = [:]
                 for name in s.order { s.functions[name]?.idle = [] }

@@ -102,7 +102,10 @@ extension Router {
             }
             return HTTPReply(status: 202, headers: [("x-amzn-RequestId", requestId), ("X-Amz-Executed-Version", "$LATEST")])
         default:
-            let result = await invoker.invoke(function: name, payload: payload, requestId: requestId)
+            // The runtime gets the client context decoded (`Lambda-Runtime-Client-Context`).
+            let clientContext = request.header("X-Amz-Client-Context").flatMap { Data(base64Encoded: $0) }
+                .map { String(decoding: $0, as: UTF8.self) }
+            let result = await invoker.invoke(function: name, payload: payload, requestId: requestId, clientContext: clientContext)
             switch result.kind {
             case .notFound: return notFound(name, requestId)
             case .throttled:
@@ -190,7 +193,7 @@ extension Router {
         w.key("FunctionArn")
         w.string(arn(d.name))
         w.key("Runtime")
-        w.string("provided.al2023")
+        w.string(d.code?.runtime ?? "provided.al2023")
         w.key("Role")
         w.string("arn:aws:iam::\(EmulatorOptions.accountId):role/lambda-emulator")
         w.key("Handler")

@@ -4,7 +4,7 @@ import SeededRandom
 import Synchronization
 
 /// Routes each request to the Lambda API, the CloudWatch Logs API or a gateway route.
-final class Router: Sendable {
+final class Router: HTTPRequestHandler {
     let options: EmulatorOptions
     let pool: FunctionPool
     let invoker: Invoker
