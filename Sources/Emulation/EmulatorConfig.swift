@@ -17,6 +17,8 @@ public struct FunctionDefinition: Sendable, Equatable {
     public var environment: [String: String]
     /// A user's code and runtime; nil for a built-in handler (`handler` names it).
     public var code: FunctionCode?
+    /// The execution role CreateFunction named (shown, never assumed: there is no IAM here).
+    public var role = "arn:aws:iam::\(EmulatorOptions.accountId):role/lambda-emulator"
     /// Every environment's /tmp: Lambda's default `EphemeralStorage` (512 MB).
     public static let ephemeralStorageMB = 512
     /// Lambda's limit on `Description`.

@@ -20,6 +20,13 @@ final class FunctionPool: Sendable {
         var lastModifiedMs: Double
         var revisionId: String
         var idle: [any ExecutionEnvironment] = []
+        /// `Pending` from CreateFunction until the function can run (`updateDelayMs`), then `Active`.
+        var state = Lifecycle.active
+        /// The deployment package's size and SHA-256 (base64); 0 and "" for a built-in handler.
+        var codeSize = 0
+        var codeSha256 = ""
+
+        enum Lifecycle: String, Sendable { case pending = "Pending", active = "Active" }
     }
 
     struct State: Sendable {
@@ -245,10 +252,16 @@ final class FunctionPool: Sendable {
     /// Starts a configuration update; it completes after `updateDelayMs`. Any update, even
     /// one repeating the current values, retires the function's environments when it completes.
     func update(_ name: String, _ change: ConfigurationChange) -> UpdateResult {
+        update(name) { change.apply(to: &$0.definition) }
+    }
+
+    /// Starts an update of whatever `apply` changes (configuration, code): `InProgress` for
+    /// `updateDelayMs`, then the function's environments of the old configuration retire.
+    func update(_ name: String, applying apply: (inout FunctionState) -> Void) -> UpdateResult {
         let result: UpdateResult = state.withLock { s in
             guard var f = s.functions[name] else { return .notFound }
-            guard !f.updateInProgress else { return .conflict }
-            change.apply(to: &f.definition)
+            guard !f.updateInProgress, f.state == .active else { return .conflict }
+            apply(&f)
             f.updateInProgress = true
             f.lastModifiedMs = WallClock.unixMilliseconds()
             f.revisionId = Self.newRevision()
@@ -264,7 +277,7 @@ final class FunctionPool: Sendable {
         return result
     }
 
-    private func completeUpdate(_ name: String) {
+    func completeUpdate(_ name: String) {
         let retired: [any ExecutionEnvironment] = state.withLock { s in
             guard var f = s.functions[name] else { return [] }
             s.generationCounter += 1

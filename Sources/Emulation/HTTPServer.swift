@@ -10,6 +10,12 @@ import Synchronization
 protocol HTTPRequestHandler: Sendable {
     func handle(_ request: HTTPRequest) async -> HTTPReply
     func newRequestId() -> String
+    /// The largest body a request may have (larger ones arrive with `bodyTooLarge`).
+    func bodyLimit(method: String, path: String) -> Int
+}
+
+extension HTTPRequestHandler {
+    func bodyLimit(method: String, path: String) -> Int { EmulatorOptions.maxPayloadBytes }
 }
 
 /// The HTTP/1.1 server: one port for the Lambda API, the Logs API and gateway routes, and
@@ -58,10 +64,10 @@ struct HTTPServer {
     }
 
     private func handle(_ connection: Connection, overCap: Bool) async {
-        let limit = EmulatorOptions.maxPayloadBytes
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var head: HTTPRequestHead?
+                var limit = EmulatorOptions.maxPayloadBytes
                 var body: [UInt8] = []
                 var tooLarge = false
                 for try await part in inbound {
@@ -70,6 +76,7 @@ struct HTTPServer {
                         head = h
                         body = []
                         tooLarge = false
+                        limit = handler.bodyLimit(method: h.method.rawValue, path: String(h.uri.prefix { $0 != "?" }))
                         if let length = h.headers.first(name: "content-length").flatMap({ Int($0) }), length > limit {
                             tooLarge = true
                         } else if let length = h.headers.first(name: "content-length").flatMap({ Int($0) }) {

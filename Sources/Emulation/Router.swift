@@ -26,10 +26,12 @@ final class Router: HTTPRequestHandler {
 
     func newRequestId() -> String { ids.withLock { $0.uuid() } }
 
+    func bodyLimit(method: String, path: String) -> Int { Self.bodyLimit(method: method, path: path) }
+
     func handle(_ request: HTTPRequest) async -> HTTPReply {
         let requestId = newRequestId()
         if request.path.hasPrefix("/2015-03-31/") || request.path == "/2015-03-31" {
-            if request.bodyTooLarge {
+            if request.bodyTooLarge, Self.bodyLimit(method: request.method, path: request.path) == EmulatorOptions.maxPayloadBytes {
                 return AWSError.lambda(
                     413, "RequestEntityTooLargeException",
                     "Request must be smaller than \(EmulatorOptions.maxPayloadBytes) bytes for the InvokeFunction operation",
