@@ -69,7 +69,9 @@ enum CodeArchive {
             for entry in archive {
                 _ = try archive.extract(entry, to: URL(fileURLWithPath: partial + "/" + entry.path))
             }
-            guard rename(partial, directory) == 0 else { throw Failure.invalid("cannot store the code: \(String(cString: strerror(errno)))") }
+            guard rename(partial, directory) == 0 else {
+                throw Failure.invalid("cannot store the code: \(String(cString: strerror(errno)))")
+            }
         } catch {
             try? FileManager.default.removeItem(atPath: partial)
             throw .invalid(unreadable)

@@ -95,4 +95,3 @@ enum EnvironmentStartError: Error, CustomStringConvertible {
         }
     }
 }
-

@@ -54,9 +54,9 @@ extension FunctionPool {
             for env in f.idle { s.live[env.id] = nil }
             return (f, f.idle)
         }
-        guard let (function, idle) = removed else { return false }
-        for env in idle { env.terminate() }
-        if function.definition.code != nil {
+        guard let removed else { return false }
+        for env in removed.1 { env.terminate() }
+        if removed.0.definition.code != nil {
             try? FileManager.default.removeItem(atPath: options.stateDirectory + "/functions/" + name)
         }
         return true

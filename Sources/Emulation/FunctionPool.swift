@@ -26,7 +26,10 @@ final class FunctionPool: Sendable {
         var codeSize = 0
         var codeSha256 = ""
 
-        enum Lifecycle: String, Sendable { case pending = "Pending", active = "Active" }
+        enum Lifecycle: String, Sendable {
+            case pending = "Pending"
+            case active = "Active"
+        }
     }
 
     struct State: Sendable {
@@ -219,7 +222,7 @@ final class FunctionPool: Sendable {
         }
         let context = RuntimeContext(
             executable: options.workerExecutable, emulatorURL: endpoint.withLock { $0 },
-            credentials: options.credentials?.sorted { $0.key < $1.key }.first.map { ($0.key, $0.value) },
+            credentials: options.credentials?.sorted { $0.key < $1.key }.first.map { (accessKeyId: $0.key, secretAccessKey: $0.value) },
             functionArn: "arn:aws:lambda:\(options.region):\(EmulatorOptions.accountId):function:\(spec.function)",
             initTimeoutSeconds: options.initTimeoutSeconds)
         return try RuntimeEnvironment(

@@ -35,7 +35,9 @@ extension Router {
     }
 
     /// `Code.ZipFile` (base64), unpacked for `runtime`.
-    private func unpackZip(_ base64: String?, runtime: String, name: String, operation: String, _ requestId: String) -> Result<
+    private func unpackZip(
+        _ base64: String?, runtime: String, name: String, operation: String, _ requestId: String
+    ) -> Result<
         CodeArchive.Unpacked, HTTPReplyError
     > {
         guard let base64 else {
@@ -46,10 +48,11 @@ extension Router {
         }
         do {
             return .success(try CodeArchive.unpack(Array(zip), runtime: runtime, into: pool.newCodeDirectory(for: name)))
-        } catch .tooLarge {
-            return .failure(HTTPReplyError(reply: tooLarge(operation, requestId)))
-        } catch .invalid(let message) {
-            return .failure(HTTPReplyError(reply: invalidParameter(message, requestId)))
+        } catch {
+            switch error {
+            case .tooLarge: return .failure(HTTPReplyError(reply: tooLarge(operation, requestId)))
+            case .invalid(let message): return .failure(HTTPReplyError(reply: invalidParameter(message, requestId)))
+            }
         }
     }
 

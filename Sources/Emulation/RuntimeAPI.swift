@@ -17,7 +17,7 @@ import Synchronization
 ///
 /// A call out of order is 403 `InvalidStateTransition`, a request id other than the current
 /// one 400 `InvalidRequestID`, other paths 404, other methods 405.
-struct RuntimeAPIHandler: HTTPRequestHandler {
+final class RuntimeAPIHandler: HTTPRequestHandler {
     static let version = "2018-06-01"
     static let prefix = "/\(version)/runtime/"
 
@@ -106,10 +106,12 @@ struct RuntimeAPIHandler: HTTPRequestHandler {
     static func reply(_ result: RuntimeSession.PostResult) -> HTTPReply {
         switch result {
         case .accepted:
-            return json(202, jsonObject { w in
-                w.key("status")
-                w.string("OK")
-            })
+            return json(
+                202,
+                jsonObject { w in
+                    w.key("status")
+                    w.string("OK")
+                })
         case .invalidRequestId: return json(400, errorJSON(type: "InvalidRequestID", message: "Invalid request ID"))
         case .invalidState(let message): return json(403, errorJSON(type: "InvalidStateTransition", message: message))
         }

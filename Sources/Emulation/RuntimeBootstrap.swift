@@ -38,9 +38,9 @@ public enum RuntimeBootstrap {
             // with credentials it accepts, as a role's would on Lambda.
             "AWS_ENDPOINT_URL": context.emulatorURL,
         ]
-        if let (key, secret) = context.credentials {
-            lambda["AWS_ACCESS_KEY_ID"] = key
-            lambda["AWS_SECRET_ACCESS_KEY"] = secret
+        if let credentials = context.credentials {
+            lambda["AWS_ACCESS_KEY_ID"] = credentials.accessKeyId
+            lambda["AWS_SECRET_ACCESS_KEY"] = credentials.secretAccessKey
         }
         variables.merge(lambda) { _, reserved in reserved }
         return variables.map { "\($0.key)=\($0.value)" }.sorted()
@@ -72,7 +72,7 @@ struct RuntimeContext: Sendable {
     /// The public endpoint (`AWS_ENDPOINT_URL` of the functions).
     var emulatorURL: String
     /// A key pair the emulator accepts, or nil under `--no-auth`.
-    var credentials: (String, String)?
+    var credentials: (accessKeyId: String, secretAccessKey: String)?
     var functionArn: String
     /// How long a runtime may take to call `next` the first time (Lambda's init phase: 10 s).
     var initTimeoutSeconds: Double

@@ -88,7 +88,9 @@ final class RuntimeSession: Sendable {
                 switch s.phase {
                 case .closed, .initFailed: return (.closed, false)
                 case .invoking:
-                    return (.invalidState("State transition from Invoking to Ready failed for runtime. Error: a response is due first"), false)
+                    return (
+                        .invalidState("State transition from Invoking to Ready failed for runtime. Error: a response is due first"), false
+                    )
                 case .initializing:
                     s.phase = .ready
                     s.firstNextMonotonicMs = MonotonicClock.milliseconds()

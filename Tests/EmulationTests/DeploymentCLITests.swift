@@ -56,7 +56,8 @@ struct DeploymentCLITests {
         let active = try cli.aws(emulator, ["lambda", "wait", "function-active-v2", "--function-name", "hello"])
         #expect(active.status == 0, "\(active.stderr)")
 
-        let invoke = try cli.aws(emulator, ["lambda", "invoke", "--function-name", "hello", "--payload", #"{"n":7}"#, dir.file("out.json")])
+        let invoke = try cli.aws(
+            emulator, ["lambda", "invoke", "--function-name", "hello", "--payload", #"{"n":7}"#, dir.file("out.json")])
         #expect(invoke.status == 0, "\(invoke.stderr)")
         #expect(try dir.read("out.json") == #"{"echo":{"n":7}}"#)
 
