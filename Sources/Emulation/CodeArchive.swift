@@ -46,7 +46,7 @@ enum CodeArchive {
         var total: UInt64 = 0
         var hasBootstrap = false
         for entry in archive {
-            let components = entry.path.split(separator: "/", omittingEmptySubsequences: true)
+            let components = entry.path.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }
             // No entry may land outside the code directory.
             guard !entry.path.hasPrefix("/"), !components.contains(".."), !components.isEmpty else { throw .invalid(unreadable) }
             total += entry.uncompressedSize

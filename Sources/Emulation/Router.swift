@@ -31,7 +31,11 @@ final class Router: HTTPRequestHandler {
     func handle(_ request: HTTPRequest) async -> HTTPReply {
         let requestId = newRequestId()
         if request.path.hasPrefix("/2015-03-31/") || request.path == "/2015-03-31" {
-            if request.bodyTooLarge, Self.bodyLimit(method: request.method, path: request.path) == EmulatorOptions.maxPayloadBytes {
+            // Before the signature check, which a dropped body could not pass.
+            if request.bodyTooLarge {
+                if Self.bodyLimit(method: request.method, path: request.path) == CodeArchive.maxRequestBytes {
+                    return tooLarge(request.method == "POST" ? "CreateFunction" : "UpdateFunctionCode", requestId)
+                }
                 return AWSError.lambda(
                     413, "RequestEntityTooLargeException",
                     "Request must be smaller than \(EmulatorOptions.maxPayloadBytes) bytes for the InvokeFunction operation",
