@@ -1,6 +1,7 @@
 import Foundation
 import JSON
 import SeededRandom
+import SigV4
 import Synchronization
 
 /// The Lambda Runtime API (2018-06-01) of one execution environment, as a user runtime

@@ -1,6 +1,7 @@
 import CLinux
 import Foundation
 import Synchronization
+import ToolSupport
 
 #if canImport(Glibc)
 import Glibc
