@@ -26,7 +26,7 @@ struct DeploymentCLITests {
         }
         let zip = dir.file(name)
         let result = try CLIResult.run("/usr/bin/zip", ["-j", "-q", zip] + files.keys.sorted().map { source + "/" + $0 }, environment: [:])
-        guard result.status == 0 else { throw LocalEmulator.StartFailure(description: "zip failed: \(result.stderr)") }
+        guard result.status == 0 else { throw RawHTTP.Failure(description: "zip failed: \(result.stderr)") }
         return zip
     }
 
