@@ -130,4 +130,38 @@ struct RuntimeAPITests {
         #expect(emulator.stop() == 0)
         #expect(Wait.until(timeout: 10) { Self.running("sleep 53").isEmpty && Self.running(dir.path).isEmpty })
     }
+
+    @Test(.enabled(if: curlPresent, "curl is not installed"))
+    func outOfOrderCallsAndInvocationHeaders() throws {
+        let dir = try TemporaryDirectory("runtime-api")
+        defer { dir.remove() }
+        let config = try RuntimeFixtures.functionsFile(in: dir, [("probe", RuntimeFixtures.probe, 5)])
+        let emulator = try LocalEmulator.start(["--config", config])
+        defer { emulator.stop() }
+        let context = Data(#"{"custom":{"k":"v"}}"#.utf8).base64EncodedString()
+        let reply = try RawHTTP.exchange(
+            "POST", "/2015-03-31/functions/probe/invocations", port: emulator.port,
+            headers: [("X-Amz-Client-Context", context), ("Content-Type", "application/json")], body: Array("{}".utf8))
+        let json = reply.json
+        #expect(json["early"] as? Int == 403, "\(reply.text)")  // a response before any invocation
+        #expect(json["missing"] as? Int == 404)
+        #expect(json["wrong"] as? Int == 400)  // InvalidRequestID
+        #expect(json["again"] as? Int == 403)  // next while an invocation is due
+        #expect(json["initerror"] as? Int == 403)  // init/error after the init
+        #expect(json["method"] as? Int == 405)
+        #expect((json["context"] as? [String: Any])?["custom"] as? [String: String] == ["k": "v"])
+        #expect((json["trace"] as? String)?.hasPrefix("Root=1-") == true)
+    }
+
+    @Test(.enabled(if: curlPresent, "curl is not installed"))
+    func aFunctionInvokesAnotherThroughTheEmulator() throws {
+        let dir = try TemporaryDirectory("runtime-api")
+        defer { dir.remove() }
+        let config = try RuntimeFixtures.functionsFile(
+            in: dir, [("shell", RuntimeFixtures.echo, 5), ("outer", RuntimeFixtures.nested, 5)])
+        let emulator = try LocalEmulator.start(["--config", config])
+        defer { emulator.stop() }
+        let reply = try RawHTTP.invoke("outer", #"{"n":5}"#, port: emulator.port)
+        #expect(reply.text == #"{"inner":{"echo":{"n":5}}}"#, "\(reply.text) \(reply.tailLog)")
+    }
 }

@@ -55,6 +55,45 @@ enum RuntimeFixtures {
         sleep 61
         """
 
+    /// Calls the Runtime API out of order and answers the status codes it got, with the
+    /// client context and trace id it was given.
+    static let probe = """
+        #!/bin/sh
+        api="http://$AWS_LAMBDA_RUNTIME_API/2018-06-01/runtime"
+        code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
+        early=$(code -X POST -d '{}' "$api/invocation/none/response")
+        missing=$(code "$api/nothing")
+        while true; do
+          headers="$TMPDIR/headers"
+          body=$(curl -sS -D "$headers" "$api/invocation/next")
+          field() { grep -i "^$1:" "$headers" | tr -d '\r' | cut -d' ' -f2-; }
+          id=$(field Lambda-Runtime-Aws-Request-Id)
+          wrong=$(code -X POST -d '{}' "$api/invocation/not-$id/response")
+          again=$(code "$api/invocation/next")
+          initerror=$(code -X POST -d '{}' "$api/init/error")
+          method=$(code -X DELETE "$api/invocation/next")
+          printf '{"early":%s,"missing":%s,"wrong":%s,"again":%s,"initerror":%s,"method":%s,"context":%s,"trace":"%s"}' \
+            "$early" "$missing" "$wrong" "$again" "$initerror" "$method" "$(field Lambda-Runtime-Client-Context)" \
+            "$(field Lambda-Runtime-Trace-Id)" > "$TMPDIR/out"
+          curl -sS -X POST --data-binary "@$TMPDIR/out" "$api/invocation/$id/response" >/dev/null
+        done
+        """
+
+    /// Invokes the function `shell` through the emulator (AWS_ENDPOINT_URL, the credentials it
+    /// was given, SigV4 by curl) and answers what it got: a nested invocation.
+    static let nested = """
+        #!/bin/sh
+        api="http://$AWS_LAMBDA_RUNTIME_API/2018-06-01/runtime"
+        while true; do
+          headers="$TMPDIR/headers"
+          body=$(curl -sS -D "$headers" "$api/invocation/next")
+          id=$(grep -i '^Lambda-Runtime-Aws-Request-Id:' "$headers" | tr -d '\r' | cut -d' ' -f2)
+          inner=$(curl -sS --aws-sigv4 "aws:amz:$AWS_REGION:lambda" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \
+            -H 'Content-Type: application/json' -d "$body" "$AWS_ENDPOINT_URL/2015-03-31/functions/shell/invocations")
+          curl -sS -X POST -d "{\"inner\":$inner}" "$api/invocation/$id/response" >/dev/null
+        done
+        """
+
     /// A functions file serving each bootstrap (name → script) from a code directory of its own.
     static func functionsFile(in dir: TemporaryDirectory, _ bootstraps: [(name: String, script: String, timeout: Int)]) throws -> String {
         var entries: [String] = []
