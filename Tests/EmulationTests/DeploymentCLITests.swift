@@ -117,4 +117,25 @@ struct DeploymentCLITests {
         let names = (cli.json(list)["Functions"] as? [[String: Any]] ?? []).compactMap { $0["FunctionName"] as? String }
         #expect(names.contains("f4") && !names.contains("f1") && !names.contains("f2") && !names.contains("f3"))
     }
+
+    @Test(.enabled(if: toolsPresent, "the aws CLI, zip or curl is not installed"))
+    func aZipOverFiftyMegabytesIsTooLarge() throws {
+        let emulator = try LocalEmulator.start()
+        defer { emulator.stop() }
+        let dir = try TemporaryDirectory("deploy-cli")
+        defer { dir.remove() }
+        // 51 MB that do not compress, stored: the zip is over Lambda's 50 MB direct-upload limit.
+        var random = SystemRandomNumberGenerator()
+        let filler = (0..<(51 * 1_048_576 / 8)).map { _ in random.next() as UInt64 }
+        try filler.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: dir.file("filler.bin"))) }
+        try RuntimeFixtures.echo.write(toFile: dir.file("bootstrap"), atomically: true, encoding: .utf8)
+        let zipped = try CLIResult.run(
+            "/usr/bin/zip", ["-j", "-q", "-0", dir.file("big.zip"), dir.file("bootstrap"), dir.file("filler.bin")], environment: [:])
+        #expect(zipped.status == 0, "\(zipped.stderr)")
+        let big = try create(emulator, "big", zip: dir.file("big.zip"))
+        #expect(big.status != 0)
+        #expect(big.stderr.contains("RequestEntityTooLargeException"), "\(big.stderr)")
+        let list = try cli.aws(emulator, ["lambda", "get-function", "--function-name", "big"])
+        #expect(list.stderr.contains("ResourceNotFoundException"))
+    }
 }
