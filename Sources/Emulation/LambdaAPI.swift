@@ -155,7 +155,7 @@ extension Router {
                 400, "InvalidRequestContentException", "Could not parse request body into json: expected an object", requestId: requestId)
         }
         let change: ConfigurationChange
-        do { change = try ConfigurationChange.parse(body) } catch {
+        do { change = try ConfigurationChange.parse(body, userCode: pool.snapshot(name)?.definition.code != nil) } catch {
             return AWSError.lambda(400, "InvalidParameterValueException", error.message, requestId: requestId)
         }
         switch pool.update(name, change) {

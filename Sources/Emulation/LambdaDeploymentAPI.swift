@@ -85,7 +85,7 @@ extension Router {
         }
         // MemorySize, Timeout, Description and Environment are checked as UpdateFunctionConfiguration checks them.
         let change: ConfigurationChange
-        do { change = try ConfigurationChange.parse(body) } catch { return invalidParameter(error.message, requestId) }
+        do { change = try ConfigurationChange.parse(body, userCode: true) } catch { return invalidParameter(error.message, requestId) }
         guard pool.snapshot(name) == nil else { return conflict(name, requestId) }
         let unpacked: CodeArchive.Unpacked
         switch unpackZip(body["Code"]?["ZipFile"]?.string, runtime: runtime, name: name, operation: "CreateFunction", requestId) {

@@ -99,7 +99,10 @@ struct DeploymentCLITests {
         defer { dir.remove() }
         let good = try Self.zip(["bootstrap": RuntimeFixtures.echo], in: dir, named: "good.zip")
         let noBootstrap = try Self.zip(["main.sh": RuntimeFixtures.echo], in: dir, named: "nobootstrap.zip")
-        try "not a zip".write(toFile: dir.file("junk.zip"), atomically: true, encoding: .utf8)
+        // A zip the AWS CLI takes (its directory is whole) whose file data is damaged.
+        var damaged = try Data(contentsOf: URL(fileURLWithPath: good))
+        for i in 45..<60 { damaged[i] ^= 0x5A }
+        try damaged.write(to: URL(fileURLWithPath: dir.file("junk.zip")))
 
         let runtime = try create(emulator, "f1", zip: good, runtime: "cobol85")
         #expect(runtime.status != 0)
