@@ -101,7 +101,7 @@ struct DeploymentCLITests {
         let noBootstrap = try Self.zip(["main.sh": RuntimeFixtures.echo], in: dir, named: "nobootstrap.zip")
         // A zip the AWS CLI takes (its directory is whole) whose file data is damaged.
         var damaged = try Data(contentsOf: URL(fileURLWithPath: good))
-        for i in 45..<60 { damaged[i] ^= 0x5A }
+        for i in 120..<140 { damaged[i] ^= 0x5A }
         try damaged.write(to: URL(fileURLWithPath: dir.file("junk.zip")))
 
         let runtime = try create(emulator, "f1", zip: good, runtime: "cobol85")

@@ -90,7 +90,7 @@ enum RuntimeFixtures {
           id=$(grep -i '^Lambda-Runtime-Aws-Request-Id:' "$headers" | tr -d '\r' | cut -d' ' -f2)
           inner=$(curl -sS --aws-sigv4 "aws:amz:$AWS_REGION:lambda" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" \
             -H 'Content-Type: application/json' -d "$body" "$AWS_ENDPOINT_URL/2015-03-31/functions/shell/invocations")
-          curl -sS -X POST -d "{\"inner\":$inner}" "$api/invocation/$id/response" >/dev/null
+          curl -sS -X POST -d "{\\"inner\\":$inner}" "$api/invocation/$id/response" >/dev/null
         done
         """
 
