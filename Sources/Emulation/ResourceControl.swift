@@ -135,6 +135,9 @@ final class ResourceControl: Sendable {
                 return nil
             }
             FileText.write(d + "/memory.swap.max", "0")
+            // An OOM kill ends the whole environment, as on Lambda, not just its largest process
+            // (a user runtime's child), which would leave a runtime running without its work.
+            FileText.write(d + "/memory.oom.group", "1")
             return EnvironmentGroup(directories: [d], version: 2)
         }
     }

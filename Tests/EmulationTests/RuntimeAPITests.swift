@@ -164,4 +164,21 @@ struct RuntimeAPITests {
         let reply = try RawHTTP.invoke("outer", #"{"n":5}"#, port: emulator.port)
         #expect(reply.text == #"{"inner":{"echo":{"n":5}}}"#, "\(reply.text) \(reply.tailLog)")
     }
+
+    @Test(.enabled(if: curlPresent, "curl is not installed"))
+    func theMemoryLimitIsRuntimeOutOfMemory() throws {
+        let dir = try TemporaryDirectory("runtime-api")
+        defer { dir.remove() }
+        let config = try RuntimeFixtures.functionsFile(in: dir, [("shell", RuntimeFixtures.echo, 20)])
+        let emulator = try LocalEmulator.start(["--config", config])
+        defer { emulator.stop() }
+        // Only a cgroup enforces a user runtime's memory (duty-cycle mode has no watchdog for a process tree yet).
+        guard emulator.errors.contains("isolation: cgroup") else { return }
+        let reply = try RawHTTP.invoke("shell", #"{"do":"oom"}"#, port: emulator.port)
+        #expect(reply.header("X-Amz-Function-Error") == "Unhandled")
+        #expect(reply.json["errorType"] as? String == "Runtime.OutOfMemory", "\(reply.text) \(reply.tailLog)")
+        #expect(reply.tailLog.contains("allocating\n"))
+        #expect(reply.tailLog.contains("Max Memory Used: 256 MB\tInit Duration: "))
+        #expect(reply.tailLog.contains("Status: error\tError Type: Runtime.OutOfMemory"))
+    }
 }

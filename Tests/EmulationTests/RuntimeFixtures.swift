@@ -25,6 +25,7 @@ enum RuntimeFixtures {
                 -d '{"errorMessage":"asked to fail","errorType":"AskedToFail"}' "$api/invocation/$id/error" >/dev/null
               continue ;;
             *crash*) echo "crashing"; exit 3 ;;
+            *oom*) echo "allocating"; big=$(head -c 400000000 /dev/zero | tr '\\0' x); echo "${#big}" ;;
             *hang*) sleep 47 ;;
             *env*)
               deadline=$(grep -i '^Lambda-Runtime-Deadline-Ms:' "$headers" | tr -d '\\r' | cut -d' ' -f2)
