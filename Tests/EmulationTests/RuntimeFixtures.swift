@@ -7,7 +7,8 @@ import TestSupport
 enum RuntimeFixtures {
     /// Echoes its event back (`{"echo": EVENT}`) and prints one line per call. Events that
     /// contain a word do something else: `fail` posts a function error, `crash` exits 3,
-    /// `hang` sleeps past any timeout in a child (`sleep 47`), `env` answers its environment.
+    /// `hang` sleeps past any timeout in a child (`sleep 47`), `env` answers its environment,
+    /// `oom` becomes `sort` of an endless line (held in memory until the limit).
     static let echo = """
         #!/bin/sh
         set -eu
@@ -25,7 +26,7 @@ enum RuntimeFixtures {
                 -d '{"errorMessage":"asked to fail","errorType":"AskedToFail"}' "$api/invocation/$id/error" >/dev/null
               continue ;;
             *crash*) echo "crashing"; exit 3 ;;
-            *oom*) echo "allocating"; big=$(head -c 400000000 /dev/zero | tr '\\0' x); echo "${#big}" ;;
+            *oom*) echo "allocating"; exec sort /dev/zero ;;
             *hang*) sleep 47 ;;
             *env*)
               deadline=$(grep -i '^Lambda-Runtime-Deadline-Ms:' "$headers" | tr -d '\\r' | cut -d' ' -f2)
