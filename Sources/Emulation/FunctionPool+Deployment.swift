@@ -11,7 +11,7 @@ extension FunctionPool {
     /// Where a user function's code is unpacked: `<state dir>/functions/<name>/<n>`, a new
     /// folder per deployment, so an environment still running the old code keeps its files.
     func newCodeDirectory(for name: String) -> String {
-        let parent = options.stateDirectory + "/functions/" + name
+        let parent = DeployedFunctions.directory(options.stateDirectory, name)
         try? FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
         let number = state.withLock { s -> Int in
             s.environmentCounter += 1
@@ -37,12 +37,23 @@ extension FunctionPool {
             return .created(f)
         }
         if case .created = result {
+            saveIfDeployed(definition.name)
             let delay = max(0, options.updateDelayMs)
             DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(delay))) { [self] in
                 state.withLock { s in s.functions[definition.name]?.state = .active }
             }
         }
         return result
+    }
+
+    /// Keeps a deployed function's definition beside its code (not a functions-file function's).
+    func saveIfDeployed(_ name: String) {
+        guard let f = snapshot(name), let code = f.definition.code,
+            code.directory.hasPrefix(DeployedFunctions.directory(options.stateDirectory, name) + "/")
+        else { return }
+        DeployedFunctions.save(
+            DeployedFunctions.Record(definition: f.definition, codeSize: f.codeSize, codeSha256: f.codeSha256),
+            stateDirectory: options.stateDirectory)
     }
 
     /// Removes a function: its idle environments retire now, busy ones when their call ends
@@ -57,7 +68,7 @@ extension FunctionPool {
         guard let removed else { return false }
         for env in removed.1 { env.terminate() }
         if removed.0.definition.code != nil {
-            try? FileManager.default.removeItem(atPath: options.stateDirectory + "/functions/" + name)
+            try? FileManager.default.removeItem(atPath: DeployedFunctions.directory(options.stateDirectory, name))
         }
         return true
     }

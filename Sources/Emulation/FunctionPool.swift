@@ -100,6 +100,20 @@ final class FunctionPool: Sendable {
             s.order.append(f.name)
         }
         s.generationCounter = options.config.functions.count
+        // Functions deployed through the API by an earlier run (a name in the functions file wins).
+        for record in DeployedFunctions.loadAll(stateDirectory: options.stateDirectory) where s.functions[record.definition.name] == nil {
+            let name = record.definition.name
+            s.generationCounter += 1
+            var f = FunctionState(
+                definition: record.definition,
+                active: EnvironmentSpec(record.definition, region: options.region, generation: s.generationCounter),
+                lastModifiedMs: now, revisionId: Self.newRevision())
+            f.codeSize = record.codeSize
+            f.codeSha256 = record.codeSha256
+            s.functions[name] = f
+            s.counters[name] = FunctionCounters()
+            s.order.append(name)
+        }
         state = Mutex(s)
     }
 
@@ -295,6 +309,7 @@ final class FunctionPool: Sendable {
             return old
         }
         for env in retired { env.terminate() }
+        saveIfDeployed(name)
     }
 
     /// Retires environments idle for longer than the idle timeout.

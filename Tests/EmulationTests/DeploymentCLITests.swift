@@ -141,4 +141,29 @@ struct DeploymentCLITests {
         let list = try cli.aws(emulator, ["lambda", "get-function", "--function-name", "big"])
         #expect(list.stderr.contains("ResourceNotFoundException"))
     }
+
+    @Test(.enabled(if: toolsPresent, "the aws CLI, zip or curl is not installed"))
+    func aDeployedFunctionSurvivesARestart() throws {
+        let dir = try TemporaryDirectory("deploy-cli")
+        defer { dir.remove() }
+        let state = dir.file("state")
+        let zip = try Self.zip(["bootstrap": RuntimeFixtures.echo], in: dir, named: "f.zip")
+        let first = try LocalEmulator.start(stateDirectory: state)
+        let created = try create(first, "kept", zip: zip)
+        #expect(created.status == 0, "\(created.stderr)")
+        #expect(try cli.aws(first, ["lambda", "wait", "function-active-v2", "--function-name", "kept"]).status == 0)
+        #expect(first.stop() == 0)
+
+        let second = try LocalEmulator.start(stateDirectory: state)
+        defer { second.stop() }
+        let get = try cli.aws(second, ["lambda", "get-function", "--function-name", "kept"])
+        #expect(get.status == 0, "\(get.stderr)")
+        let configuration = cli.json(get)["Configuration"] as? [String: Any] ?? [:]
+        #expect(configuration["CodeSha256"] as? String == cli.json(created)["CodeSha256"] as? String)
+        #expect(configuration["MemorySize"] as? Int == 256)
+        #expect(configuration["Role"] as? String == "arn:aws:iam::123456789012:role/x")
+        let invoke = try cli.aws(second, ["lambda", "invoke", "--function-name", "kept", "--payload", #"{"n":8}"#, dir.file("out.json")])
+        #expect(invoke.status == 0, "\(invoke.stderr)")
+        #expect(try dir.read("out.json") == #"{"echo":{"n":8}}"#)
+    }
 }
