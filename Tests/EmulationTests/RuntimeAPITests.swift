@@ -181,4 +181,22 @@ struct RuntimeAPITests {
         #expect(reply.tailLog.contains("Max Memory Used: 256 MB\tInit Duration: "))
         #expect(reply.tailLog.contains("Status: error\tError Type: Runtime.OutOfMemory"))
     }
+
+    @Test(.enabled(if: curlPresent, "curl is not installed"))
+    func theNextEmulatorEndsWhatAKilledOneLeft() throws {
+        let dir = try TemporaryDirectory("runtime-api")
+        defer { dir.remove() }
+        let config = try RuntimeFixtures.functionsFile(in: dir, [("shell", RuntimeFixtures.echo, 5)])
+        let killed = try LocalEmulator.start(["--config", config])
+        guard killed.errors.contains("isolation: cgroup") else {
+            killed.stop()
+            return  // without a cgroup there is no record of what a killed emulator's runtimes left
+        }
+        #expect(try RawHTTP.invoke("shell", #"{"n":1}"#, port: killed.port).status == 200)
+        #expect(!Self.running("sleep 53").isEmpty)
+        killed.stop(signal: SIGKILL)
+        let next = try LocalEmulator.start()
+        defer { next.stop() }
+        #expect(Wait.until(timeout: 10) { Self.running("sleep 53").isEmpty })
+    }
 }
