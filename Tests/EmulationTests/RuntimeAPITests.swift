@@ -87,9 +87,14 @@ struct RuntimeAPITests {
         // The environment's whole process tree went with it: the hanging child and the background one.
         #expect(Wait.until(timeout: 10) { Self.running("sleep 47").isEmpty && Self.running("sleep 53").isEmpty })
 
+        let big = try RawHTTP.invoke("shell", #"{"do":"big"}"#, port: emulator.port)
+        #expect(big.header("X-Amz-Function-Error") == "Unhandled")
+        #expect(big.json["errorType"] as? String == "Function.ResponseSizeTooLarge", "\(big.text)")
+
+        // The environment outlived the refused response; what it printed after that is in the next call's log.
         let again = try RawHTTP.invoke("shell", #"{"n":4}"#, port: emulator.port)
         #expect(again.text == #"{"echo":{"n":4}}"#)
-        #expect(again.tailLog.contains("Init Duration"))
+        #expect(again.tailLog.contains("big response: 413\n"), "\(again.tailLog)")
     }
 
     @Test(.enabled(if: curlPresent, "curl is not installed"))

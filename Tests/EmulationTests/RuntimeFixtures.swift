@@ -8,7 +8,7 @@ enum RuntimeFixtures {
     /// Echoes its event back (`{"echo": EVENT}`) and prints one line per call. Events that
     /// contain a word do something else: `fail` posts a function error, `crash` exits 3,
     /// `hang` sleeps past any timeout in a child (`sleep 47`), `env` answers its environment,
-    /// `oom` becomes `sort` of an endless line (held in memory until the limit).
+    /// `oom` becomes `sort` of an endless line (held in memory until the limit), `big` answers 7 MB.
     static let echo = """
         #!/bin/sh
         set -eu
@@ -27,6 +27,11 @@ enum RuntimeFixtures {
               continue ;;
             *crash*) echo "crashing"; exit 3 ;;
             *oom*) echo "allocating"; exec sort /dev/zero ;;
+            *big*)
+              { printf '"'; head -c 7000000 /dev/zero | tr '\\0' a; printf '"'; } > "$TMPDIR/big"
+              status=$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary "@$TMPDIR/big" "$api/invocation/$id/response")
+              echo "big response: $status"
+              continue ;;
             *hang*) sleep 47 ;;
             *env*)
               deadline=$(grep -i '^Lambda-Runtime-Deadline-Ms:' "$headers" | tr -d '\\r' | cut -d' ' -f2)
