@@ -77,7 +77,7 @@ final class FunctionPool: Sendable {
     /// The event loops that user runtimes' Runtime API listeners run on (the server's own).
     let eventLoops: MultiThreadedEventLoopGroup
     /// The public URL, known once the server listens: user runtimes' `AWS_ENDPOINT_URL`.
-    private let endpoint = Mutex("")
+    let endpoint = Mutex("")
 
     init(options: EmulatorOptions, control: ResourceControl, logs: LogStore, eventLoops: MultiThreadedEventLoopGroup) {
         self.eventLoops = eventLoops
@@ -101,19 +101,7 @@ final class FunctionPool: Sendable {
         }
         s.generationCounter = options.config.functions.count
         // Functions deployed through the API by an earlier run (a name in the functions file wins).
-        for record in DeployedFunctions.loadAll(stateDirectory: options.stateDirectory) where s.functions[record.definition.name] == nil {
-            let name = record.definition.name
-            s.generationCounter += 1
-            var f = FunctionState(
-                definition: record.definition,
-                active: EnvironmentSpec(record.definition, region: options.region, generation: s.generationCounter),
-                lastModifiedMs: now, revisionId: Self.newRevision())
-            f.codeSize = record.codeSize
-            f.codeSha256 = record.codeSha256
-            s.functions[name] = f
-            s.counters[name] = FunctionCounters()
-            s.order.append(name)
-        }
+        Self.addDeployedFunctions(to: &s, options: options, now: now)
         state = Mutex(s)
     }
 
@@ -222,26 +210,6 @@ final class FunctionPool: Sendable {
             logs.createStream(group: "/aws/lambda/\(name)", name: stream, creationMs: Int64(WallClock.unixMilliseconds()))
             return .environment(env, cold: true)
         }
-    }
-
-    func setEndpoint(_ url: String) { endpoint.withLock { $0 = url } }
-
-    /// Starts a cold environment: a built-in handler's worker, or a user's runtime.
-    private func startEnvironment(spec: EnvironmentSpec, number: Int, logStream: String) throws -> any ExecutionEnvironment {
-        let scratch = scratchRoot + "/env-\(number)"
-        guard let code = spec.code else {
-            return try WorkerEnvironment(
-                spec: spec, id: "env-\(number)", logStream: logStream, executable: options.workerExecutable, control: control,
-                scratchDirectory: scratch)
-        }
-        let context = RuntimeContext(
-            executable: options.workerExecutable, emulatorURL: endpoint.withLock { $0 },
-            credentials: options.credentials?.sorted { $0.key < $1.key }.first.map { (accessKeyId: $0.key, secretAccessKey: $0.value) },
-            functionArn: "arn:aws:lambda:\(options.region):\(EmulatorOptions.accountId):function:\(spec.function)",
-            initTimeoutSeconds: options.initTimeoutSeconds)
-        return try RuntimeEnvironment(
-            spec: spec, code: code, id: "env-\(number)", logStream: logStream, control: control, scratchDirectory: scratch,
-            eventLoops: eventLoops, context: context)
     }
 
     /// Gives an environment back after an invocation: idle again, or retired.
