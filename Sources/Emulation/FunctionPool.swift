@@ -148,7 +148,9 @@ final class FunctionPool: Sendable {
             var expired: [any ExecutionEnvironment] = []
             while let env = f.idle.popLast() {
                 if env.isDead || env.spec.generation != f.active.generation {
+                    // Ended outside the pool's doing (a user runtime that exited while idle): end the rest of it.
                     s.live[env.id] = nil
+                    expired.append(env)
                     continue
                 }
                 if now - env.lastUsedMonotonicMs > limitMs {

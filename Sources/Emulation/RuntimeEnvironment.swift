@@ -136,7 +136,13 @@ final class RuntimeEnvironment: ExecutionEnvironment {
 
     var initDurationMs: Double { state.withLock { $0.initDurationMs } }
     var initLog: [LogLine] { state.withLock { $0.initLog } }
-    var isDead: Bool { state.withLock { $0.dead } }
+    /// Ended, or its bootstrap has exited (between invocations too: a runtime may exit after
+    /// its answer), so the pool never hands it out again and the next call starts a new one.
+    var isDead: Bool {
+        if state.withLock({ $0.dead }) { return true }
+        var p = pollfd(fd: exitFD, events: Int16(POLLIN), revents: 0)
+        return exitFD >= 0 && poll(&p, 1, 0) > 0
+    }
     var lastUsedMonotonicMs: Double { state.withLock { $0.lastUsedMonotonicMs } }
 
     /// The init phase: until the runtime's first `next`, its `init/error`, its exit, or the

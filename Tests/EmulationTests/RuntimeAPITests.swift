@@ -72,6 +72,14 @@ struct RuntimeAPITests {
         #expect(after.text == #"{"echo":{"n":3}}"#)
         #expect(!after.tailLog.contains("Init Duration"))
 
+        // A runtime that exits after its answer is not handed out again: the next call is a cold start.
+        let quit = try RawHTTP.invoke("shell", #"{"do":"quit"}"#, port: emulator.port)
+        #expect(quit.text == #""bye""#)
+        #expect(Wait.until(timeout: 10) { !Self.running(dir.file("code-shell")).contains { $0.contains("bootstrap") } })
+        let fresh = try RawHTTP.invoke("shell", #"{"n":5}"#, port: emulator.port)
+        #expect(fresh.text == #"{"echo":{"n":5}}"#, "\(fresh.text)")
+        #expect(fresh.tailLog.contains("Init Duration"))
+
         let crashed = try RawHTTP.invoke("shell", #"{"do":"crash"}"#, port: emulator.port)
         #expect(crashed.header("X-Amz-Function-Error") == "Unhandled")
         #expect(crashed.json["errorType"] as? String == "Runtime.ExitError", "\(crashed.text)")

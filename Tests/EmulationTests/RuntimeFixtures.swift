@@ -8,7 +8,8 @@ enum RuntimeFixtures {
     /// Echoes its event back (`{"echo": EVENT}`) and prints one line per call. Events that
     /// contain a word do something else: `fail` posts a function error, `crash` exits 3,
     /// `hang` sleeps past any timeout in a child (`sleep 47`), `env` answers its environment,
-    /// `oom` becomes `sort` of an endless line (held in memory until the limit), `big` answers 7 MB.
+    /// `oom` becomes `sort` of an endless line (held in memory until the limit), `big` answers 7 MB,
+    /// `quit` answers and exits.
     static let echo = """
         #!/bin/sh
         set -eu
@@ -26,6 +27,7 @@ enum RuntimeFixtures {
                 -d '{"errorMessage":"asked to fail","errorType":"AskedToFail"}' "$api/invocation/$id/error" >/dev/null
               continue ;;
             *crash*) echo "crashing"; exit 3 ;;
+            *quit*) curl -sS -X POST -d '"bye"' "$api/invocation/$id/response" >/dev/null; exit 0 ;;
             *oom*) echo "allocating"; exec sort /dev/zero ;;
             *big*)
               { printf '"'; head -c 7000000 /dev/zero | tr '\\0' a; printf '"'; } > "$TMPDIR/big"
