@@ -49,6 +49,14 @@ public struct FunctionCode: Sendable, Equatable {
     public static let providedRuntimes = ["provided.al2023", "provided.al2"]
     public static let supportedRuntimes = providedRuntimes
 
+    /// Lambda's name for the host's architecture (`x86_64` or `arm64`): the only one whose code runs here.
+    public static let hostArchitecture: String = {
+        var u = utsname()
+        guard uname(&u) == 0 else { return "x86_64" }
+        let machine = withUnsafeBytes(of: &u.machine) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        return machine == "aarch64" || machine == "arm64" ? "arm64" : "x86_64"
+    }()
+
     public init(runtime: String, directory: String) {
         self.runtime = runtime
         self.directory = directory

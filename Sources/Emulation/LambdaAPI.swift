@@ -256,7 +256,7 @@ extension Router {
         w.string("Zip")
         w.key("Architectures")
         w.beginArray()
-        w.string("x86_64")
+        w.string(FunctionCode.hostArchitecture)
         w.endArray()
         w.key("EphemeralStorage")
         w.beginObject()

@@ -83,6 +83,13 @@ extension Router {
             return invalidParameter(
                 "1 validation error detected: Value null at 'handler' failed to satisfy constraint: Member must not be null", requestId)
         }
+        if let architectures = body["Architectures"]?.array,
+            architectures.map({ $0.string }) != [FunctionCode.hostArchitecture]
+        {
+            return invalidParameter(
+                "lambda-emulator runs code of its host's architecture only: Architectures must be [\(FunctionCode.hostArchitecture)]",
+                requestId)
+        }
         // MemorySize, Timeout, Description and Environment are checked as UpdateFunctionConfiguration checks them.
         let change: ConfigurationChange
         do { change = try ConfigurationChange.parse(body, userCode: true) } catch { return invalidParameter(error.message, requestId) }

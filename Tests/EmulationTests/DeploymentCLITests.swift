@@ -15,6 +15,12 @@ struct DeploymentCLITests {
         AWSCLITests.awsPath != nil && FileManager.default.isExecutableFile(atPath: "/usr/bin/zip")
         && FileManager.default.isExecutableFile(atPath: "/usr/bin/curl")
     let cli = AWSCLITests()
+    static let hostArchitecture: String = {
+        var u = utsname()
+        uname(&u)
+        let machine = withUnsafeBytes(of: &u.machine) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        return machine == "aarch64" ? "arm64" : "x86_64"
+    }()
 
     /// A zip of `files` (name → text; `bootstrap` executable), made with Info-ZIP's `zip`.
     static func zip(_ files: [String: String], in dir: TemporaryDirectory, named name: String) throws -> String {
@@ -53,6 +59,7 @@ struct DeploymentCLITests {
         #expect(cli.json(created)["Runtime"] as? String == "provided.al2023")
         #expect(cli.json(created)["Role"] as? String == "arn:aws:iam::123456789012:role/x")
         #expect((cli.json(created)["CodeSha256"] as? String)?.isEmpty == false)
+        #expect(cli.json(created)["Architectures"] as? [String] == [Self.hostArchitecture])
         let active = try cli.aws(emulator, ["lambda", "wait", "function-active-v2", "--function-name", "hello"])
         #expect(active.status == 0, "\(active.stderr)")
 
@@ -112,13 +119,21 @@ struct DeploymentCLITests {
         #expect(missing.stderr.contains("InvalidParameterValueException") && missing.stderr.contains("bootstrap"), "\(missing.stderr)")
         let junk = try create(emulator, "f3", zip: dir.file("junk.zip"))
         #expect(junk.stderr.contains("Could not unzip uploaded file"), "\(junk.stderr)")
+        let foreign = try cli.aws(
+            emulator,
+            [
+                "lambda", "create-function", "--function-name", "f5", "--zip-file", "fileb://\(good)", "--runtime", "provided.al2023",
+                "--handler", "x", "--role", "arn:aws:iam::123456789012:role/x", "--architectures",
+                Self.hostArchitecture == "arm64" ? "x86_64" : "arm64",
+            ])
+        #expect(foreign.stderr.contains("InvalidParameterValueException"), "\(foreign.stderr)")
         let first = try create(emulator, "f4", zip: good)
         #expect(first.status == 0, "\(first.stderr)")
         let again = try create(emulator, "f4", zip: good)
         #expect(again.stderr.contains("ResourceConflictException"), "\(again.stderr)")
         let list = try cli.aws(emulator, ["lambda", "list-functions"])
         let names = (cli.json(list)["Functions"] as? [[String: Any]] ?? []).compactMap { $0["FunctionName"] as? String }
-        #expect(names.contains("f4") && !names.contains("f1") && !names.contains("f2") && !names.contains("f3"))
+        #expect(names.contains("f4") && !names.contains("f1") && !names.contains("f2") && !names.contains("f3") && !names.contains("f5"))
     }
 
     @Test(.enabled(if: toolsPresent, "the aws CLI, zip or curl is not installed"))
