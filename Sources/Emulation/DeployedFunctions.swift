@@ -68,6 +68,7 @@ enum DeployedFunctions {
                     let item = node["functions"]?.array?.first
                 else { continue }
                 if let role = item["role"]?.string { definition.role = role }
+                removeOtherCode(in: root + "/" + name, keeping: definition.code?.directory)
                 records.append(
                     Record(
                         definition: definition, codeSize: item["code_size"]?.int ?? 0,
@@ -77,5 +78,14 @@ enum DeployedFunctions {
             }
         }
         return records
+    }
+
+    /// Code folders of earlier deployments (and unfinished unpacks): nothing runs them once
+    /// the emulator that made them is gone.
+    static func removeOtherCode(in directory: String, keeping current: String?) {
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where entry.hasPrefix("code-") {
+            let path = directory + "/" + entry
+            if path != current { try? FileManager.default.removeItem(atPath: path) }
+        }
     }
 }
