@@ -36,6 +36,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        // Unpacking user functions' deployment zips in-process (no `unzip` on PATH needed, and
+        // every entry is checked before anything is written).
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
     ],
     targets: [
         // System libraries (Debian: libcurl4-openssl-dev, libssl-dev, libsqlite3-dev).
@@ -88,8 +91,9 @@ let package = Package(
         .target(name: "SyntheticData", dependencies: ["JSON", "RecordSchema", "NDJSONIO", "SeededRandom"]),
         .target(
             name: "Emulation",
-            dependencies: [  // lambda-emulator: server, workers, log store; no record types
-                "JSON", "SigV4", "ToolSupport", "Clocks", "CSQLite", "CLinux", "SeededRandom",
+            dependencies: [  // lambda-emulator: server, workers, user runtimes, log store; no record types
+                "JSON", "SigV4", "Hashing", "ToolSupport", "Clocks", "CSQLite", "CLinux", "SeededRandom",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

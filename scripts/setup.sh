@@ -6,7 +6,9 @@ set -euo pipefail
 # Debian packages the build needs (system-library modules), and the ones the
 # tests and the report screenshot use.
 # libxml2: Foundation's XMLParser (module AWS reads STS answers and XML error bodies with it).
-build_packages=(libcurl4-openssl-dev libssl-dev libsqlite3-dev libxml2 pkg-config)
+# zlib1g-dev: ZIPFoundation (the emulator unpacks deployment zips with it).
+# curl, zip: the emulator tests' user functions (a bootstrap shell script with curl, zipped).
+build_packages=(libcurl4-openssl-dev libssl-dev libsqlite3-dev libxml2 pkg-config zlib1g-dev curl zip)
 extra_packages=("$@")
 
 missing=()

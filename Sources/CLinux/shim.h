@@ -50,3 +50,8 @@ static inline int rs_link_unnamed(int fd, const char *path) {
     snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
     return linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW);
 }
+
+// A descriptor that becomes readable when the process exits (Linux 5.3+), so one poll
+// waits for a user runtime's answer, its output and its death at once.
+#include <sys/syscall.h>
+static inline int rs_pidfd_open(pid_t pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }

@@ -35,7 +35,9 @@ struct ConfigurationChange: Sendable, Equatable {
         return v
     }
 
-    static func parse(_ body: JSONNode) throws(Invalid) -> ConfigurationChange {
+    /// `userCode`: the function runs a user's code, whose runtime reads the handler (`_HANDLER`):
+    /// any name without white space, up to 128 characters, as Lambda takes it.
+    static func parse(_ body: JSONNode, userCode: Bool = false) throws(Invalid) -> ConfigurationChange {
         var change = ConfigurationChange()
         if let m = body["MemorySize"] { change.memoryMB = try integer(m, "memorySize", in: EmulatorConfig.memoryRange) }
         if let t = body["Timeout"] { change.timeoutSeconds = try integer(t, "timeout", in: EmulatorConfig.timeoutRange) }
@@ -49,7 +51,15 @@ struct ConfigurationChange: Sendable, Equatable {
             }
             change.description = text
         }
-        if let h = body["Handler"] {
+        if let h = body["Handler"], userCode {
+            guard let name = h.string, !name.isEmpty, name.count <= 128, !name.contains(where: \.isWhitespace) else {
+                throw Invalid(
+                    message:
+                        "1 validation error detected: Value \(describe(h)) at 'handler' failed to satisfy constraint: Member must satisfy regular expression pattern: [^\\s]+"
+                )
+            }
+            change.handler = name
+        } else if let h = body["Handler"] {
             // Lambda would accept any name and fail each call; the emulator only has its
             // built-in handlers, so it refuses the others at once.
             guard let name = h.string, FunctionHandler.known.contains(name) else {

@@ -17,11 +17,11 @@ public enum Emulator {
         if options.isolation == .cgroup && !control.usesCgroups {
             throw EmulatorError("no writable cgroup hierarchy (try --isolation duty-cycle)")
         }
-        let pool = FunctionPool(options: options, control: control, logs: logs)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(2, System.coreCount))
+        let pool = FunctionPool(options: options, control: control, logs: logs, eventLoops: group)
         let invoker = Invoker(pool: pool, logs: logs, options: options)
         let router = Router(options: options, pool: pool, invoker: invoker, logs: logs)
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: max(2, System.coreCount))
-        let server = HTTPServer(router: router, group: group, limits: options.connections)
+        let server = HTTPServer(handler: router, group: group, limits: options.connections)
         let channel: NIOAsyncChannel<HTTPServer.Accepted, Never>
         do {
             channel = try await server.bind(host: options.host, port: options.port)
@@ -33,6 +33,9 @@ public enum Emulator {
         let port = channel.channel.localAddress?.port ?? options.port
         let hostForURL = options.host.contains(":") ? "[\(options.host)]" : options.host
         let url = "http://\(hostForURL):\(port)"
+        // A user runtime's functions call back here: a wildcard listening address is reached on loopback.
+        let callbackHost = ["0.0.0.0", "::", ""].contains(options.host) ? "127.0.0.1" : hostForURL
+        pool.setEndpoint("http://\(callbackHost):\(port)")
         let serving = Task { _ = try? await server.serve(channel) }
         let emulator = RunningEmulator(
             url: url, port: port, portFile: options.portFile, pool: pool, invoker: invoker, group: group,

@@ -1,3 +1,4 @@
+import Foundation
 import JSON
 import ToolSupport
 
@@ -14,6 +15,10 @@ public struct FunctionDefinition: Sendable, Equatable {
     /// The function's environment variables (`Environment.Variables`), given to every worker
     /// it starts; validated as Lambda validates them (`EnvironmentVariables.validate`).
     public var environment: [String: String]
+    /// A user's code and runtime; nil for a built-in handler (`handler` names it).
+    public var code: FunctionCode?
+    /// The execution role CreateFunction named (shown, never assumed: there is no IAM here).
+    public var role = "arn:aws:iam::\(EmulatorOptions.accountId):role/lambda-emulator"
     /// Every environment's /tmp: Lambda's default `EphemeralStorage` (512 MB).
     public static let ephemeralStorageMB = 512
     /// Lambda's limit on `Description`.
@@ -21,8 +26,9 @@ public struct FunctionDefinition: Sendable, Equatable {
 
     public init(
         name: String, handler: String, memoryMB: Int, timeoutSeconds: Int, description: String = "", workScale: Double = 1,
-        environment: [String: String] = [:]
+        environment: [String: String] = [:], code: FunctionCode? = nil
     ) {
+        self.code = code
         self.workScale = workScale
         self.environment = environment
         self.name = name
@@ -30,6 +36,30 @@ public struct FunctionDefinition: Sendable, Equatable {
         self.memoryMB = memoryMB
         self.timeoutSeconds = timeoutSeconds
         self.description = description
+    }
+}
+
+/// A user's function code: the runtime that starts it and the directory its code is in
+/// (`LAMBDA_TASK_ROOT`), as unpacked from a zip or named by the functions file.
+public struct FunctionCode: Sendable, Equatable {
+    public var runtime: String
+    public var directory: String
+
+    /// The OS-only runtimes: the code's `bootstrap` executable is the runtime.
+    public static let providedRuntimes = ["provided.al2023", "provided.al2"]
+    public static let supportedRuntimes = providedRuntimes
+
+    /// Lambda's name for the host's architecture (`x86_64` or `arm64`): the only one whose code runs here.
+    public static let hostArchitecture: String = {
+        var u = utsname()
+        guard uname(&u) == 0 else { return "x86_64" }
+        let machine = withUnsafeBytes(of: &u.machine) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        return machine == "aarch64" || machine == "arm64" ? "arm64" : "x86_64"
+    }()
+
+    public init(runtime: String, directory: String) {
+        self.runtime = runtime
+        self.directory = directory
     }
 }
 
@@ -106,8 +136,9 @@ public struct EmulatorConfig: Sendable, Equatable {
             guard !functions.contains(where: { $0.name == name }) else {
                 throw fail(at + ".name", "duplicate function \"\(name)\"", item["name"])
             }
-            let handler = item["handler"]?.string ?? name
-            guard FunctionHandler.known.contains(handler) else {
+            let code = try parseCode(item, at: at, file: file, fail: fail)
+            let handler = item["handler"]?.string ?? (code == nil ? name : "bootstrap")
+            guard code != nil || FunctionHandler.known.contains(handler) else {
                 throw fail(
                     at + ".handler", "unknown handler \"\(handler)\" (known: \(FunctionHandler.known.joined(separator: ", ")))",
                     item["handler"] ?? item)
@@ -137,7 +168,7 @@ public struct EmulatorConfig: Sendable, Equatable {
             functions.append(
                 FunctionDefinition(
                     name: name, handler: handler, memoryMB: memory, timeoutSeconds: timeout,
-                    description: description, workScale: scale, environment: environment))
+                    description: description, workScale: scale, environment: environment, code: code))
         }
         var routes: [GatewayRoute] = []
         for (i, item) in (root["routes"]?.array ?? []).enumerated() {
@@ -160,5 +191,32 @@ public struct EmulatorConfig: Sendable, Equatable {
             functions: functions, routes: routes,
             accessKeyId: credentials?["access_key_id"]?.string,
             secretAccessKey: credentials?["secret_access_key"]?.string)
+    }
+}
+
+extension EmulatorConfig {
+    /// A user's function in the functions file: `"runtime"` and `"code"` (a directory holding
+    /// an executable `bootstrap`, relative to the file's own directory). Both or neither.
+    static func parseCode(
+        _ item: JSONNode, at: String, file: String, fail: (String, String, JSONNode?) -> InputError
+    ) throws -> FunctionCode? {
+        let runtimeNode = item["runtime"]
+        let codeNode = item["code"]
+        guard runtimeNode != nil || codeNode != nil else { return nil }
+        guard let runtime = runtimeNode?.string, FunctionCode.supportedRuntimes.contains(runtime) else {
+            throw fail(
+                at + ".runtime", "expected one of \(FunctionCode.supportedRuntimes.joined(separator: ", "))", runtimeNode ?? item)
+        }
+        guard let code = codeNode?.string, !code.isEmpty else {
+            throw fail(at + ".code", "expected the directory of the function's code", codeNode ?? item)
+        }
+        let base = file.hasPrefix("<") ? "." : (file as NSString).deletingLastPathComponent
+        var directory = code.hasPrefix("/") ? code : (base.isEmpty ? code : base + "/" + code)
+        // LAMBDA_TASK_ROOT is absolute on Lambda; the runtime starts in it.
+        if !directory.hasPrefix("/") { directory = FileManager.default.currentDirectoryPath + "/" + directory }
+        guard access(directory + "/bootstrap", X_OK) == 0 else {
+            throw fail(at + ".code", "\(directory) has no executable bootstrap", codeNode)
+        }
+        return FunctionCode(runtime: runtime, directory: directory)
     }
 }

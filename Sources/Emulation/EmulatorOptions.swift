@@ -24,6 +24,8 @@ public struct EmulatorOptions: Sendable {
     public var seed: UInt64 = 1
     public var updateDelayMs = 1000.0
     public var idleTimeoutSeconds = 300.0
+    /// How long a user runtime may take to call `next` the first time: Lambda's init phase, 10 s.
+    public var initTimeoutSeconds = 10.0
     public var logsRateLimit = 5.0
     public var concurrencyLimit = 64
     public var isolation = IsolationMode.auto

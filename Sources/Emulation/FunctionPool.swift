@@ -1,5 +1,6 @@
 import Clocks
 import Foundation
+import NIOPosix
 import SeededRandom
 import Synchronization
 
@@ -18,14 +19,24 @@ final class FunctionPool: Sendable {
         var updateInProgress = false
         var lastModifiedMs: Double
         var revisionId: String
-        var idle: [ExecutionEnvironment] = []
+        var idle: [any ExecutionEnvironment] = []
+        /// `Pending` from CreateFunction until the function can run (`updateDelayMs`), then `Active`.
+        var state = Lifecycle.active
+        /// The deployment package's size and SHA-256 (base64); 0 and "" for a built-in handler.
+        var codeSize = 0
+        var codeSha256 = ""
+
+        enum Lifecycle: String, Sendable {
+            case pending = "Pending"
+            case active = "Active"
+        }
     }
 
     struct State: Sendable {
         var functions: [String: FunctionState] = [:]
         var order: [String] = []
         var inFlight = 0
-        var live: [String: ExecutionEnvironment] = [:]
+        var live: [String: any ExecutionEnvironment] = [:]
         var shuttingDown = false
         var environmentCounter = 0
         /// Workers being spawned and not yet in `live` (shutdown waits for them).
@@ -50,7 +61,7 @@ final class FunctionPool: Sendable {
     }
 
     enum Lease: Sendable {
-        case environment(ExecutionEnvironment, cold: Bool)
+        case environment(any ExecutionEnvironment, cold: Bool)
         case notFound
         case throttled
         case failed(String)
@@ -63,8 +74,13 @@ final class FunctionPool: Sendable {
     let instanceTag: String
     /// Where the environments' /tmp directories live: `<state dir>/tmp/lambda-emulator-<pid>`.
     let scratchRoot: String
+    /// The event loops that user runtimes' Runtime API listeners run on (the server's own).
+    let eventLoops: MultiThreadedEventLoopGroup
+    /// The public URL, known once the server listens: user runtimes' `AWS_ENDPOINT_URL`.
+    let endpoint = Mutex("")
 
-    init(options: EmulatorOptions, control: ResourceControl, logs: LogStore) {
+    init(options: EmulatorOptions, control: ResourceControl, logs: LogStore, eventLoops: MultiThreadedEventLoopGroup) {
+        self.eventLoops = eventLoops
         self.options = options
         self.control = control
         self.logs = logs
@@ -84,6 +100,8 @@ final class FunctionPool: Sendable {
             s.order.append(f.name)
         }
         s.generationCounter = options.config.functions.count
+        // Functions deployed through the API by an earlier run (a name in the functions file wins).
+        Self.addDeployedFunctions(to: &s, options: options, now: now)
         state = Mutex(s)
     }
 
@@ -117,7 +135,7 @@ final class FunctionPool: Sendable {
     /// Takes an environment for one invocation (blocking while a cold one starts).
     func acquire(_ name: String) -> Lease {
         enum Step {
-            case warm(ExecutionEnvironment)
+            case warm(any ExecutionEnvironment)
             case cold(EnvironmentSpec, Int)
             case notFound, throttled
         }
@@ -125,12 +143,14 @@ final class FunctionPool: Sendable {
         // fired yet: so the idle timeout is exact, as a cold-start lifetime sweep needs.
         let limitMs = options.idleTimeoutSeconds * 1000
         let now = MonotonicClock.milliseconds()
-        let (step, expired): (Step, [ExecutionEnvironment]) = state.withLock { s in
+        let (step, expired): (Step, [any ExecutionEnvironment]) = state.withLock { s in
             guard var f = s.functions[name], !s.shuttingDown else { return (.notFound, []) }
-            var expired: [ExecutionEnvironment] = []
+            var expired: [any ExecutionEnvironment] = []
             while let env = f.idle.popLast() {
                 if env.isDead || env.spec.generation != f.active.generation {
+                    // Ended outside the pool's doing (a user runtime that exited while idle): end the rest of it.
                     s.live[env.id] = nil
+                    expired.append(env)
                     continue
                 }
                 if now - env.lastUsedMonotonicMs > limitMs {
@@ -158,12 +178,9 @@ final class FunctionPool: Sendable {
             var random = SystemRandomNumberGenerator()
             let streamId = SplitMix64.hex(random.next(), 16) + SplitMix64.hex(random.next(), 16)
             let stream = Timestamps.day(WallClock.unixMilliseconds()) + "/[$LATEST]" + streamId
-            let env: ExecutionEnvironment
+            let env: any ExecutionEnvironment
             do {
-                env = try ExecutionEnvironment(
-                    spec: spec, id: "env-\(number)", logStream: stream,
-                    executable: options.workerExecutable, control: control,
-                    scratchDirectory: scratchRoot + "/env-\(number)")
+                env = try startEnvironment(spec: spec, number: number, logStream: stream)
             } catch {
                 state.withLock {
                     $0.starting -= 1
@@ -198,7 +215,7 @@ final class FunctionPool: Sendable {
     }
 
     /// Gives an environment back after an invocation: idle again, or retired.
-    func release(_ env: ExecutionEnvironment, died: Bool) {
+    func release(_ env: any ExecutionEnvironment, died: Bool) {
         let retire: Bool = state.withLock { s in
             s.end(env.spec.function)
             guard !died, !s.shuttingDown, var f = s.functions[env.spec.function],
@@ -222,10 +239,16 @@ final class FunctionPool: Sendable {
     /// Starts a configuration update; it completes after `updateDelayMs`. Any update, even
     /// one repeating the current values, retires the function's environments when it completes.
     func update(_ name: String, _ change: ConfigurationChange) -> UpdateResult {
+        update(name) { change.apply(to: &$0.definition) }
+    }
+
+    /// Starts an update of whatever `apply` changes (configuration, code): `InProgress` for
+    /// `updateDelayMs`, then the function's environments of the old configuration retire.
+    func update(_ name: String, applying apply: (inout FunctionState) -> Void) -> UpdateResult {
         let result: UpdateResult = state.withLock { s in
             guard var f = s.functions[name] else { return .notFound }
-            guard !f.updateInProgress else { return .conflict }
-            change.apply(to: &f.definition)
+            guard !f.updateInProgress, f.state == .active else { return .conflict }
+            apply(&f)
             f.updateInProgress = true
             f.lastModifiedMs = WallClock.unixMilliseconds()
             f.revisionId = Self.newRevision()
@@ -241,8 +264,8 @@ final class FunctionPool: Sendable {
         return result
     }
 
-    private func completeUpdate(_ name: String) {
-        let retired: [ExecutionEnvironment] = state.withLock { s in
+    func completeUpdate(_ name: String) {
+        let retired: [any ExecutionEnvironment] = state.withLock { s in
             guard var f = s.functions[name] else { return [] }
             s.generationCounter += 1
             // A new generation: busy environments of the old one end when their call does (`release`).
@@ -256,14 +279,15 @@ final class FunctionPool: Sendable {
             return old
         }
         for env in retired { env.terminate() }
+        saveIfDeployed(name)
     }
 
     /// Retires environments idle for longer than the idle timeout.
     func reapIdle() {
         let limitMs = options.idleTimeoutSeconds * 1000
         let now = MonotonicClock.milliseconds()
-        let expired: [ExecutionEnvironment] = state.withLock { s in
-            var out: [ExecutionEnvironment] = []
+        let expired: [any ExecutionEnvironment] = state.withLock { s in
+            var out: [any ExecutionEnvironment] = []
             for name in s.order {
                 guard var f = s.functions[name] else { continue }
                 let (old, keep) = (
@@ -287,7 +311,7 @@ final class FunctionPool: Sendable {
         state.withLock { $0.shuttingDown = true }
         let deadline = MonotonicClock.milliseconds() + 5000
         while true {
-            let (all, starting): ([ExecutionEnvironment], Int) = state.withLock { s in
+            let (all, starting): ([any ExecutionEnvironment], Int) = state.withLock { s in
                 let all = Array(s.live.values)
                 s.live = [:]
                 for name in s.order { s.functions[name]?.idle = [] }

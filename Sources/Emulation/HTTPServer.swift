@@ -4,14 +4,29 @@ import NIOHTTP1
 import NIOPosix
 import Synchronization
 
-/// The HTTP/1.1 server: one port for the Lambda API, the Logs API and gateway routes.
+/// What answers the requests of one `HTTPServer`: the emulator's `Router` (the Lambda API,
+/// the Logs API and gateway routes on the public port), or one execution environment's
+/// Runtime API (`RuntimeAPIHandler`, on a loopback port of its own).
+protocol HTTPRequestHandler: Sendable {
+    func handle(_ request: HTTPRequest) async -> HTTPReply
+    func newRequestId() -> String
+    /// The largest body a request may have (larger ones arrive with `bodyTooLarge`).
+    func bodyLimit(method: String, path: String) -> Int
+}
+
+extension HTTPRequestHandler {
+    func bodyLimit(method: String, path: String) -> Int { EmulatorOptions.maxPayloadBytes }
+}
+
+/// The HTTP/1.1 server: one port for the Lambda API, the Logs API and gateway routes, and
+/// one more per execution environment of a user's function, for its Runtime API.
 ///
 /// Malformed HTTP gets NIO's 400 answer and the connection closes; bodies over the
 /// payload limit are drained and answered 413; keep-alive connections are reused.
 /// `ConnectionLimits` bounds how many connections are open and how long each may take
 /// to send a request.
 struct HTTPServer {
-    let router: Router
+    let handler: any HTTPRequestHandler
     let group: MultiThreadedEventLoopGroup
     let limits: ConnectionLimits
     let connections = ConnectionCount()
@@ -49,10 +64,10 @@ struct HTTPServer {
     }
 
     private func handle(_ connection: Connection, overCap: Bool) async {
-        let limit = EmulatorOptions.maxPayloadBytes
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var head: HTTPRequestHead?
+                var limit = EmulatorOptions.maxPayloadBytes
                 var body: [UInt8] = []
                 var tooLarge = false
                 for try await part in inbound {
@@ -61,6 +76,7 @@ struct HTTPServer {
                         head = h
                         body = []
                         tooLarge = false
+                        limit = handler.bodyLimit(method: h.method.rawValue, path: String(h.uri.prefix { $0 != "?" }))
                         if let length = h.headers.first(name: "content-length").flatMap({ Int($0) }), length > limit {
                             tooLarge = true
                         } else if let length = h.headers.first(name: "content-length").flatMap({ Int($0) }) {
@@ -89,8 +105,8 @@ struct HTTPServer {
                             ? AWSError.lambda(
                                 503, "ServiceException",
                                 "lambda-emulator: more than \(limits.maxConnections) open connections (--max-connections); retry",
-                                requestId: router.newRequestId())
-                            : await router.handle(request)
+                                requestId: handler.newRequestId())
+                            : await handler.handle(request)
                         var headers = HTTPHeaders(reply.headers.map { ($0.name, $0.value) })
                         headers.replaceOrAdd(name: "Content-Length", value: String(reply.body.count))
                         headers.replaceOrAdd(name: "Date", value: HTTPDate.now())

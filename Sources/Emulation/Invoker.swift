@@ -45,7 +45,7 @@ final class Invoker: Sendable {
     /// Runs one invocation on a thread of its own (workers are driven by blocking I/O,
     /// which must never run on the server's event loops). A call that would be throttled is
     /// answered without one, so a flood of calls past the concurrency limit costs no threads.
-    func invoke(function: String, payload: [UInt8], requestId: String) async -> Result {
+    func invoke(function: String, payload: [UInt8], requestId: String, clientContext: String? = nil) async -> Result {
         guard pool.mightAcquire(function) else {
             pool.recordThrottle(function)
             return Result(kind: .throttled)
@@ -56,7 +56,7 @@ final class Invoker: Sendable {
                 // become visible after the propagation delay anyway).
                 let deferred = options.logDelayMeanMs >= 50
                 let result = invokeBlocking(
-                    function: function, payload: payload, requestId: requestId,
+                    function: function, payload: payload, requestId: requestId, clientContext: clientContext,
                     deferLogs: deferred ? { self.writer.enqueue($0) } : nil)
                 continuation.resume(returning: result)
             }
@@ -120,10 +120,10 @@ final class Invoker: Sendable {
 
     /// `deferLogs`: hand the log events to the caller instead of storing them now.
     func invokeBlocking(
-        function: String, payload: [UInt8], requestId: String,
+        function: String, payload: [UInt8], requestId: String, clientContext: String? = nil,
         deferLogs: ((PendingLogs) -> Void)? = nil
     ) -> Result {
-        let env: ExecutionEnvironment
+        let env: any ExecutionEnvironment
         let cold: Bool
         switch pool.acquire(function) {
         case .notFound: return Result(kind: .notFound)
@@ -134,7 +134,7 @@ final class Invoker: Sendable {
             cold = c
         }
         let startMs = WallClock.unixMilliseconds()
-        let outcome = env.invoke(payload: payload)
+        let outcome = env.invoke(InvocationRequest(payload: payload, requestId: requestId, clientContext: clientContext))
         let endMs = WallClock.unixMilliseconds()
         pool.release(env, died: outcome.environmentDied)
         let lines = logLines(env: env, cold: cold, outcome: outcome, requestId: requestId, startMs: startMs, endMs: endMs)
@@ -157,6 +157,9 @@ final class Invoker: Sendable {
         case .crashed(let why):
             result.functionError = "Unhandled"
             result.body = errorBody(type: "Runtime.ExitError", message: "RequestId: \(requestId) Error: \(why)")
+        case .initError:
+            // The body is the runtime's own (`init/error`) or the emulator's (init timeout).
+            result.functionError = "Unhandled"
         }
         return result
     }
@@ -176,7 +179,7 @@ final class Invoker: Sendable {
 
     /// The invocation's log events, in Lambda's text format.
     func logLines(
-        env: ExecutionEnvironment, cold: Bool, outcome: InvocationOutcome, requestId: String,
+        env: any ExecutionEnvironment, cold: Bool, outcome: InvocationOutcome, requestId: String,
         startMs: Double, endMs: Double
     ) -> [(timestamp: Int64, message: String)] {
         var lines: [(Int64, String)] = []
@@ -189,11 +192,21 @@ final class Invoker: Sendable {
                     "INIT_START Runtime Version: provided:al2023.v1\tRuntime Version ARN: arn:aws:lambda:\(options.region)::runtime:lambda-emulator"
                 ))
         }
+        if cold { lines += env.initLog.map { ($0.timestamp, $0.message) } }
+        if cold, case .initError(let type) = outcome.status {
+            lines.append(
+                (
+                    start,
+                    "INIT_REPORT Init Duration: \(String(format: "%.2f", env.initDurationMs)) ms\tPhase: init\tStatus: error\tError Type: \(type)"
+                ))
+        }
         lines.append((start, "START RequestId: \(requestId) Version: $LATEST"))
         for line in outcome.functionLog.split(separator: "\n", omittingEmptySubsequences: true) {
             let level = line.hasPrefix("[ERROR]") ? "ERROR" : "INFO"
             lines.append((end, "\(Timestamps.iso(endMs))\t\(requestId)\t\(level)\t\(line)"))
         }
+        // A user runtime's output, as printed (a provided runtime's lines carry no prefix).
+        lines += outcome.runtimeLog.map { ($0.timestamp, $0.message) }
         switch outcome.status {
         case .timeout:
             lines.append(
@@ -209,7 +222,7 @@ final class Invoker: Sendable {
         return lines
     }
 
-    func reportLine(requestId: String, env: ExecutionEnvironment, cold: Bool, outcome: InvocationOutcome) -> String {
+    func reportLine(requestId: String, env: any ExecutionEnvironment, cold: Bool, outcome: InvocationOutcome) -> String {
         let initMs = cold ? env.initDurationMs : 0
         // Since August 2025 the init phase is billed too: Billed Duration covers both, rounded up to 1 ms.
         let billed = Int((outcome.durationMs + initMs).rounded(.up))
@@ -220,6 +233,7 @@ final class Invoker: Sendable {
         case .timeout: line += "Status: timeout"
         case .outOfMemory: line += "Status: error\tError Type: Runtime.OutOfMemory"
         case .crashed: line += "Status: error\tError Type: Runtime.ExitError"
+        case .initError(let type): line += "Status: error\tError Type: \(type)"
         default: break
         }
         return line

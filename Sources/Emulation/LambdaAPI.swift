@@ -9,6 +9,7 @@ extension Router {
         // ["", "2015-03-31", "functions", name?, action?]
         guard parts.count >= 3, parts[2] == "functions" else { return unknownOperation(requestId) }
         if parts.count == 3 || (parts.count == 4 && parts[3].isEmpty) {
+            if request.method == "POST" { return createFunction(request, requestId: requestId) }
             guard request.method == "GET" else { return unknownOperation(requestId) }
             return listFunctions(request, requestId: requestId)
         }
@@ -22,6 +23,8 @@ extension Router {
         case ("POST", "invocations", 5): return await invoke(name, request, requestId: requestId)
         case ("GET", "configuration", 5): return getConfiguration(name, requestId: requestId)
         case ("PUT", "configuration", 5): return updateConfiguration(name, request, requestId: requestId)
+        case ("PUT", "code", 5): return updateFunctionCode(name, request, requestId: requestId)
+        case ("DELETE", "", 4): return deleteFunction(name, requestId: requestId)
         case ("GET", "", 4):
             guard let f = pool.snapshot(name) else { return notFound(name, requestId) }
             let body = jsonObject { w in
@@ -63,7 +66,13 @@ extension Router {
     }
 
     func invoke(_ name: String, _ request: HTTPRequest, requestId: String) async -> HTTPReply {
-        guard pool.snapshot(name) != nil else { return notFound(name, requestId) }
+        guard let function = pool.snapshot(name) else { return notFound(name, requestId) }
+        guard function.state == .active else {
+            return AWSError.lambda(
+                409, "ResourceConflictException",
+                "The operation cannot be performed at this time. The function is currently in the following state: \(function.state.rawValue)",
+                requestId: requestId)
+        }
         let type = request.header("X-Amz-Invocation-Type") ?? "RequestResponse"
         guard ["RequestResponse", "Event", "DryRun"].contains(type) else {
             return AWSError.lambda(
@@ -102,7 +111,10 @@ extension Router {
             }
             return HTTPReply(status: 202, headers: [("x-amzn-RequestId", requestId), ("X-Amz-Executed-Version", "$LATEST")])
         default:
-            let result = await invoker.invoke(function: name, payload: payload, requestId: requestId)
+            // The runtime gets the client context decoded (`Lambda-Runtime-Client-Context`).
+            let clientContext = request.header("X-Amz-Client-Context").flatMap { Data(base64Encoded: $0) }
+                .map { String(decoding: $0, as: UTF8.self) }
+            let result = await invoker.invoke(function: name, payload: payload, requestId: requestId, clientContext: clientContext)
             switch result.kind {
             case .notFound: return notFound(name, requestId)
             case .throttled:
@@ -143,7 +155,7 @@ extension Router {
                 400, "InvalidRequestContentException", "Could not parse request body into json: expected an object", requestId: requestId)
         }
         let change: ConfigurationChange
-        do { change = try ConfigurationChange.parse(body) } catch {
+        do { change = try ConfigurationChange.parse(body, userCode: pool.snapshot(name)?.definition.code != nil) } catch {
             return AWSError.lambda(400, "InvalidParameterValueException", error.message, requestId: requestId)
         }
         switch pool.update(name, change) {
@@ -190,13 +202,13 @@ extension Router {
         w.key("FunctionArn")
         w.string(arn(d.name))
         w.key("Runtime")
-        w.string("provided.al2023")
+        w.string(d.code?.runtime ?? "provided.al2023")
         w.key("Role")
-        w.string("arn:aws:iam::\(EmulatorOptions.accountId):role/lambda-emulator")
+        w.string(d.role)
         w.key("Handler")
         w.string(d.handler)
         w.key("CodeSize")
-        w.int(0)
+        w.int(f.codeSize)
         w.key("Description")
         w.string(d.description)
         // As on Lambda, `Environment` appears only when the function has variables.
@@ -214,7 +226,7 @@ extension Router {
         w.key("LastModified")
         w.string(Timestamps.lambda(f.lastModifiedMs))
         w.key("CodeSha256")
-        w.string("")
+        w.string(f.codeSha256)
         w.key("Version")
         w.string("$LATEST")
         w.key("TracingConfig")
@@ -225,7 +237,13 @@ extension Router {
         w.key("RevisionId")
         w.string(f.revisionId)
         w.key("State")
-        w.string("Active")
+        w.string(f.state.rawValue)
+        if f.state == .pending {
+            w.key("StateReason")
+            w.string("The function is being created.")
+            w.key("StateReasonCode")
+            w.string("Creating")
+        }
         w.key("LastUpdateStatus")
         w.string(f.updateInProgress ? "InProgress" : "Successful")
         if f.updateInProgress {
@@ -238,7 +256,7 @@ extension Router {
         w.string("Zip")
         w.key("Architectures")
         w.beginArray()
-        w.string("x86_64")
+        w.string(FunctionCode.hostArchitecture)
         w.endArray()
         w.key("EphemeralStorage")
         w.beginObject()

@@ -1,4 +1,5 @@
 import Foundation
+import NIOPosix
 
 /// The emulator's request handling without a socket and without workers, for the fuzz target
 /// of the HTTP layer (Fuzz/Sources/fuzz-emulator-http, docs/fuzzing.md): the router, the
@@ -35,7 +36,8 @@ public final class OfflineRouter: Sendable {
                 ], ingestionMs: 1_704_067_200_200, visibleMs: 0)
         ])
         let control = ResourceControl(mode: options.isolation)
-        let pool = FunctionPool(options: options, control: control, logs: logs)
+        // No environment ever starts, so no Runtime API listener runs on these event loops.
+        let pool = FunctionPool(options: options, control: control, logs: logs, eventLoops: .singleton)
         pool.shutdown()
         router = Router(options: options, pool: pool, invoker: Invoker(pool: pool, logs: logs, options: options), logs: logs)
     }

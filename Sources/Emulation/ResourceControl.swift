@@ -75,15 +75,18 @@ final class ResourceControl: Sendable {
         kind = .none
     }
 
-    /// Removes the empty cgroups of emulators that are gone (killed with SIGKILL, so they
-    /// could not clean up). A group that still has tasks cannot be removed and is kept.
+    /// Removes the cgroups of emulators that are gone (killed with SIGKILL, so they could not
+    /// clean up), ending first whatever their environments left running: a built-in worker
+    /// exits by itself when its emulator dies, a user's runtime need not.
     static func removeStaleGroups() {
         for root in ["/sys/fs/cgroup/cpu", "/sys/fs/cgroup/memory", "/sys/fs/cgroup"] {
             guard let entries = try? FileManager.default.contentsOfDirectory(atPath: root) else { continue }
             for entry in entries where DeadOwners.isLeftover(entry, prefix: "lambda-emulator-") {
                 let dir = root + "/" + entry
                 for child in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where child.hasPrefix("env-") {
-                    rmdir(dir + "/" + child)
+                    let group = EnvironmentGroup(directories: [dir + "/" + child], version: root == "/sys/fs/cgroup" ? 2 : 1)
+                    group.killAll()
+                    group.remove()
                 }
                 rmdir(dir)
             }
@@ -135,6 +138,9 @@ final class ResourceControl: Sendable {
                 return nil
             }
             FileText.write(d + "/memory.swap.max", "0")
+            // An OOM kill ends the whole environment, as on Lambda, not just its largest process
+            // (a user runtime's child), which would leave a runtime running without its work.
+            FileText.write(d + "/memory.oom.group", "1")
             return EnvironmentGroup(directories: [d], version: 2)
         }
     }

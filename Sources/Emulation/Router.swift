@@ -4,7 +4,7 @@ import SeededRandom
 import Synchronization
 
 /// Routes each request to the Lambda API, the CloudWatch Logs API or a gateway route.
-final class Router: Sendable {
+final class Router: HTTPRequestHandler {
     let options: EmulatorOptions
     let pool: FunctionPool
     let invoker: Invoker
@@ -26,10 +26,16 @@ final class Router: Sendable {
 
     func newRequestId() -> String { ids.withLock { $0.uuid() } }
 
+    func bodyLimit(method: String, path: String) -> Int { Self.bodyLimit(method: method, path: path) }
+
     func handle(_ request: HTTPRequest) async -> HTTPReply {
         let requestId = newRequestId()
         if request.path.hasPrefix("/2015-03-31/") || request.path == "/2015-03-31" {
+            // Before the signature check, which a dropped body could not pass.
             if request.bodyTooLarge {
+                if Self.bodyLimit(method: request.method, path: request.path) == CodeArchive.maxRequestBytes {
+                    return tooLarge(request.method == "POST" ? "CreateFunction" : "UpdateFunctionCode", requestId)
+                }
                 return AWSError.lambda(
                     413, "RequestEntityTooLargeException",
                     "Request must be smaller than \(EmulatorOptions.maxPayloadBytes) bytes for the InvokeFunction operation",

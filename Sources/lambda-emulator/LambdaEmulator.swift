@@ -89,6 +89,16 @@ struct LambdaEmulator: AsyncRightsizeTool {
     var connectionIdleTimeoutS = ConnectionLimits().idleTimeoutSeconds
 
     @Option(
+        name: .customLong("init-timeout-s"),
+        help: "A user runtime that has not called its Runtime API's next this many seconds after it started fails with Runtime.InitError.")
+    var initTimeoutS = EmulatorOptions().initTimeoutSeconds
+
+    @Option(
+        name: .customLong("runtime-bootstrap"),
+        help: ArgumentHelp("Internal: wait on fd 3, then exec this user runtime bootstrap.", visibility: .private))
+    var runtimeBootstrap: String?
+
+    @Option(
         name: .customLong("worker-handler"), help: ArgumentHelp("Internal: run as a worker process for this handler.", visibility: .private)
     )
     var workerHandler: String?
@@ -99,6 +109,7 @@ struct LambdaEmulator: AsyncRightsizeTool {
 
     func run() async throws {
         if let workerHandler { WorkerMain.run(handler: workerHandler, workScale: workerWorkScale) }
+        if let runtimeBootstrap { RuntimeBootstrap.execAfterGate(runtimeBootstrap) }
         let options: EmulatorOptions
         do {
             options = try makeOptions()
@@ -132,7 +143,7 @@ struct LambdaEmulator: AsyncRightsizeTool {
         var o = EmulatorOptions()
         guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535") }
         guard concurrencyLimit >= 1 else { throw ValidationError("--concurrency-limit must be at least 1") }
-        guard logDelayMs >= 0, updateDelayMs >= 0, idleTimeoutS > 0, logsRateLimit >= 0 else {
+        guard logDelayMs >= 0, updateDelayMs >= 0, idleTimeoutS > 0, logsRateLimit >= 0, initTimeoutS > 0 else {
             throw ValidationError("delays, rates and timeouts must not be negative")
         }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1") }
@@ -149,6 +160,7 @@ struct LambdaEmulator: AsyncRightsizeTool {
         o.seed = seed
         o.updateDelayMs = updateDelayMs
         o.idleTimeoutSeconds = idleTimeoutS
+        o.initTimeoutSeconds = initTimeoutS
         o.logsRateLimit = logsRateLimit
         o.concurrencyLimit = concurrencyLimit
         o.isolation = mode

@@ -52,7 +52,8 @@ struct RobustnessTests {
         let emulator = try LocalEmulator.start()
         defer { emulator.stop() }
         #expect(try RawHTTP.exchange("GET", "/", port: emulator.port).status == 403)
-        #expect(try RawHTTP.exchange("DELETE", "/2015-03-31/functions/faas_sleep", port: emulator.port).status == 404)
+        // (DELETE of the function itself is DeleteFunction.)
+        #expect(try RawHTTP.exchange("DELETE", "/2015-03-31/functions/faas_sleep/configuration", port: emulator.port).status == 404)
         #expect(
             try RawHTTP.exchange("GET", "/a/b/c", port: emulator.port, sign: nil).json["message"] as? String
                 == "Missing Authentication Token")

@@ -1,0 +1,82 @@
+import Foundation
+import Hashing
+import ZIPFoundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A deployment package (`Code.ZipFile` of CreateFunction and UpdateFunctionCode), checked
+/// and unpacked as Lambda would before it runs it.
+///
+/// ZIPFoundation reads the archive in-process (rather than the system's `unzip`): every
+/// entry's path and size is checked before anything is written, nothing depends on a tool on
+/// PATH, and a bad archive is an error value, not an exit status to interpret.
+enum CodeArchive {
+    /// What Lambda accepts as a direct upload: 50 MB of zip...
+    static let maxZipBytes = 52_428_800
+    /// ...in a request body of at most this many bytes (the base64 of 50 MB and the rest).
+    static let maxRequestBytes = 69_905_067
+    /// Lambda's limit on the unpacked code.
+    static let maxUnzippedBytes = 262_144_000
+
+    struct Unpacked: Sendable {
+        var directory: String
+        var codeSize: Int
+        /// Base64 of the zip's SHA-256, as Lambda's `CodeSha256`.
+        var codeSha256: String
+    }
+
+    enum Failure: Error, Equatable {
+        /// 400 `InvalidParameterValueException`, in Lambda's words.
+        case invalid(String)
+        /// 413 `RequestEntityTooLargeException`.
+        case tooLarge
+    }
+
+    static let unreadable = "Could not unzip uploaded file. Please check your file, then try to upload again."
+
+    /// Unpacks `zip` into `directory` (which must not exist), all or nothing.
+    static func unpack(_ zip: [UInt8], runtime: String, into directory: String) throws(Failure) -> Unpacked {
+        guard zip.count <= maxZipBytes else { throw .tooLarge }
+        let archive: Archive
+        do { archive = try Archive(data: Data(zip), accessMode: .read) } catch { throw .invalid(unreadable) }
+        var total: UInt64 = 0
+        var hasBootstrap = false
+        for entry in archive {
+            let components = entry.path.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }
+            // No entry may land outside the code directory.
+            guard !entry.path.hasPrefix("/"), !components.contains(".."), !components.isEmpty else { throw .invalid(unreadable) }
+            total += entry.uncompressedSize
+            if components == ["bootstrap"] && entry.type != .directory { hasBootstrap = true }
+        }
+        guard total <= UInt64(maxUnzippedBytes) else {
+            throw .invalid("Unzipped size must be smaller than \(maxUnzippedBytes) bytes")
+        }
+        // Lambda itself accepts such a zip and fails every invocation with Runtime.InvalidEntrypoint;
+        // refusing it at deployment says so where the mistake is made.
+        guard hasBootstrap || !FunctionCode.providedRuntimes.contains(runtime) else {
+            throw .invalid(
+                "The deployment package has no bootstrap file at its root: runtime \(runtime) starts the function's own bootstrap executable."
+            )
+        }
+        let partial = directory + ".partial"
+        try? FileManager.default.removeItem(atPath: partial)
+        do {
+            try FileManager.default.createDirectory(atPath: partial, withIntermediateDirectories: true)
+            for entry in archive {
+                _ = try archive.extract(entry, to: URL(fileURLWithPath: partial + "/" + entry.path))
+            }
+            guard rename(partial, directory) == 0 else {
+                throw Failure.invalid("cannot store the code: \(String(cString: strerror(errno)))")
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: partial)
+            throw .invalid(unreadable)
+        }
+        return Unpacked(
+            directory: directory, codeSize: zip.count, codeSha256: Data(SHA256.digest(zip)).base64EncodedString())
+    }
+}
