@@ -61,6 +61,14 @@ extension Router {
         AWSError.lambda(404, "ResourceNotFoundException", "Function not found: \(arn(name))", requestId: requestId)
     }
 
+    /// Lambda's answer to a change while the previous one is still being applied.
+    func updateInProgress(_ name: String, _ requestId: String) -> HTTPReply {
+        AWSError.lambda(
+            409, "ResourceConflictException",
+            "The operation cannot be performed at this time. An update is in progress for resource: \(arn(name))",
+            requestId: requestId)
+    }
+
     func unknownOperation(_ requestId: String) -> HTTPReply {
         AWSError.lambda(404, "UnknownOperationException", "Unknown operation", requestId: requestId)
     }
@@ -161,10 +169,7 @@ extension Router {
         switch pool.update(name, change) {
         case .notFound: return notFound(name, requestId)
         case .conflict:
-            return AWSError.lambda(
-                409, "ResourceConflictException",
-                "The operation cannot be performed at this time. An update is in progress for resource: \(arn(name))",
-                requestId: requestId)
+            return updateInProgress(name, requestId)
         case .accepted(let f):
             return .json(200, jsonObject { w in configurationMembers(f, into: &w) }, requestId: requestId)
         }

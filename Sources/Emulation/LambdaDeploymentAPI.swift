@@ -144,10 +144,7 @@ extension Router {
             return notFound(name, requestId)
         case .conflict:
             try? FileManager.default.removeItem(atPath: unpacked.directory)
-            return AWSError.lambda(
-                409, "ResourceConflictException",
-                "The operation cannot be performed at this time. An update is in progress for resource: \(arn(name))",
-                requestId: requestId)
+            return updateInProgress(name, requestId)
         case .accepted(let f):
             return .json(200, jsonObject { w in configurationMembers(f, into: &w) }, requestId: requestId)
         }
