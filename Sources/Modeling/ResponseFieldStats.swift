@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import OrderStatistics
 import RecordSchema
 
@@ -45,7 +46,7 @@ struct ResponseFieldStats: Sendable {
                 let text = v.value.text
                 if text == "true" || text == "false" {
                     values.numbers.append(text == "true" ? 1 : 0)
-                } else if let d = Double(text), d.isFinite, text.first.map({ $0 == "-" || $0.isNumber }) == true {
+                } else if let d = DecimalNumber.parse(text), d.isFinite {
                     values.numbers.append(d)
                 } else {
                     values.allNumbers = false
