@@ -3,7 +3,7 @@
 import os
 import time
 
-from fm_args import MAX_MILLISECONDS, bare_or_key, integer, members, number
+from fm_args import MAX_MILLISECONDS, bare_or_key, integer, number
 from fm_errors import InvalidArgument
 
 MAX_FACTORIAL_N = 10_000_000  # the built-in's bound of cpu's n; the timeout ends it first

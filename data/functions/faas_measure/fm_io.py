@@ -14,7 +14,7 @@ import subprocess
 import tempfile
 import time
 
-from fm_args import integer, members, number
+from fm_args import integer, members
 from fm_errors import DiskIOError, InvalidArgument
 
 MAX_BLOCK_BYTES = 64 << 20  # the built-in's bounds

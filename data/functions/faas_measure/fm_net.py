@@ -5,12 +5,12 @@ in the code folder (as the originals ship it) or on PATH. Without either the res
 {"error": ...} entry, so the other commands of the call still report.
 """
 
+import json
 import os
 import shutil
 import stat
 import subprocess
 import tempfile
-import json
 
 from fm_args import integer, members
 
