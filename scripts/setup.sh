@@ -33,7 +33,8 @@ command -v swift >/dev/null || { echo "setup: swift not found on PATH (expected 
 pip_install() {
     python3 -m pip install --quiet "$@" >/dev/null 2>&1 || python3 -m pip install --quiet --break-system-packages "$@" >/dev/null
 }
-python_modules=(boto3 awscli moto)
+# awslambdaric: the emulator runs python3.x functions with it, as Lambda's own images do.
+python_modules=(boto3 awscli moto awslambdaric)
 missing_python=()
 for m in "${python_modules[@]}"; do
     python3 -c "import $m" 2>/dev/null || missing_python+=("$m")

@@ -42,6 +42,29 @@ enum ArgumentLimits {
         return i
     }
 
+    /// A byte count: an integer, or a string in dd's notation as the seed's payloads give it
+    /// (`"1M"`, `"1kB"`, `"512"`): c 1, w 2, b 512, kB 1000, K (or k, KiB) 1024, MB 1000², M 1024², GB, G.
+    static func byteCount(
+        _ node: JSONNode?, _ key: String, in range: ClosedRange<Int>, command: String
+    ) throws(FunctionHandler.Failure) -> Int? {
+        guard let text = node?.string else { return try integer(node, key, in: range, command: command) }
+        let digits = text.prefix { $0.isASCII && $0.isNumber }
+        let units: [String: Int] = [
+            "": 1, "c": 1, "w": 2, "b": 512, "kB": 1000, "K": 1024, "k": 1024, "KiB": 1024,
+            "MB": 1_000_000, "M": 1 << 20, "xM": 1 << 20, "MiB": 1 << 20, "GB": 1_000_000_000, "G": 1 << 30, "GiB": 1 << 30,
+        ]
+        guard let n = Int(digits), let unit = units[String(text.dropFirst(digits.count))],
+            case (let bytes, let overflow) = n.multipliedReportingOverflow(by: unit), !overflow, range.contains(bytes)
+        else {
+            throw FunctionHandler.Failure(
+                type: "InvalidArgument",
+                message:
+                    "\(command): \"\(key)\" must be a byte count in \(range.lowerBound)...\(range.upperBound) (an integer, or dd's notation such as \"1M\"), got \"\(text)\""
+            )
+        }
+        return bytes
+    }
+
     private static func format(_ d: Double) -> String { d == d.rounded() && abs(d) < 1e15 ? String(Int(d)) : String(d) }
 }
 

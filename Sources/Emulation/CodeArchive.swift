@@ -38,30 +38,10 @@ enum CodeArchive {
 
     static let unreadable = "Could not unzip uploaded file. Please check your file, then try to upload again."
 
-    /// Unpacks `zip` into `directory` (which must not exist), all or nothing.
-    static func unpack(_ zip: [UInt8], runtime: String, into directory: String) throws(Failure) -> Unpacked {
-        guard zip.count <= maxZipBytes else { throw .tooLarge }
-        let archive: Archive
-        do { archive = try Archive(data: Data(zip), accessMode: .read) } catch { throw .invalid(unreadable) }
-        var total: UInt64 = 0
-        var hasBootstrap = false
-        for entry in archive {
-            let components = entry.path.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }
-            // No entry may land outside the code directory.
-            guard !entry.path.hasPrefix("/"), !components.contains(".."), !components.isEmpty else { throw .invalid(unreadable) }
-            total += entry.uncompressedSize
-            if components == ["bootstrap"] && entry.type != .directory { hasBootstrap = true }
-        }
-        guard total <= UInt64(maxUnzippedBytes) else {
-            throw .invalid("Unzipped size must be smaller than \(maxUnzippedBytes) bytes")
-        }
-        // Lambda itself accepts such a zip and fails every invocation with Runtime.InvalidEntrypoint;
-        // refusing it at deployment says so where the mistake is made.
-        guard hasBootstrap || !FunctionCode.providedRuntimes.contains(runtime) else {
-            throw .invalid(
-                "The deployment package has no bootstrap file at its root: runtime \(runtime) starts the function's own bootstrap executable."
-            )
-        }
+    /// Unpacks `zip` into `directory` (which must not exist), all or nothing, once it is a
+    /// package `runtime` can start `handler` from.
+    static func unpack(_ zip: [UInt8], runtime: String, handler: String, into directory: String) throws(Failure) -> Unpacked {
+        let archive = try check(zip, runtime: runtime, handler: handler)
         let partial = directory + ".partial"
         try? FileManager.default.removeItem(atPath: partial)
         do {
@@ -76,7 +56,42 @@ enum CodeArchive {
             try? FileManager.default.removeItem(atPath: partial)
             throw .invalid(unreadable)
         }
-        return Unpacked(
-            directory: directory, codeSize: zip.count, codeSha256: Data(SHA256.digest(zip)).base64EncodedString())
+        return Unpacked(directory: directory, codeSize: zip.count, codeSha256: sha256(zip))
+    }
+
+    /// Base64 of the zip's SHA-256, as Lambda's `CodeSha256`.
+    static func sha256(_ zip: [UInt8]) -> String { Data(SHA256.digest(zip)).base64EncodedString() }
+
+    /// The archive, once its size, its entries' paths and its entry point are what Lambda
+    /// would run: nothing is written before this has passed.
+    static func check(_ zip: [UInt8], runtime: String, handler: String) throws(Failure) -> Archive {
+        guard zip.count <= maxZipBytes else { throw .tooLarge }
+        let archive: Archive
+        do { archive = try Archive(data: Data(zip), accessMode: .read) } catch { throw .invalid(unreadable) }
+        var total: UInt64 = 0
+        // Each folder's entries (relative to the root, "" the root itself), for the entry-point check.
+        var names: [String: Set<String>] = [:]
+        var bootstrapIsFile = false
+        for entry in archive {
+            let components = entry.path.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }.map(String.init)
+            // No entry may land outside the code directory.
+            guard !entry.path.hasPrefix("/"), !components.contains(".."), !components.isEmpty else { throw .invalid(unreadable) }
+            total += entry.uncompressedSize
+            for i in components.indices { names[components[..<i].joined(separator: "/"), default: []].insert(components[i]) }
+            if components == ["bootstrap"] && entry.type != .directory { bootstrapIsFile = true }
+        }
+        guard total <= UInt64(maxUnzippedBytes) else {
+            throw .invalid("Unzipped size must be smaller than \(maxUnzippedBytes) bytes")
+        }
+        // Lambda itself accepts a package without its entry point and fails every invocation
+        // (Runtime.InvalidEntrypoint, Runtime.ImportModuleError); refusing it at deployment
+        // says so where the mistake is made.
+        if let problem = FunctionCode.entrypointProblem(runtime: runtime, handler: handler, names: { Array(names[$0] ?? []) }) {
+            throw .invalid(problem)
+        }
+        if FunctionCode.providedRuntimes.contains(runtime) && !bootstrapIsFile {
+            throw .invalid(FunctionCode.entrypointProblem(runtime: runtime, handler: handler, names: { _ in [] }) ?? unreadable)
+        }
+        return archive
     }
 }

@@ -44,10 +44,25 @@ public struct FunctionDefinition: Sendable, Equatable {
 public struct FunctionCode: Sendable, Equatable {
     public var runtime: String
     public var directory: String
+    /// The zip the functions file named, unpacked into `directory` when the emulator starts.
+    public var archive: String?
 
     /// The OS-only runtimes: the code's `bootstrap` executable is the runtime.
     public static let providedRuntimes = ["provided.al2023", "provided.al2"]
-    public static let supportedRuntimes = providedRuntimes
+    public static let supportedRuntimes = providedRuntimes + PythonRuntime.runtimes
+
+    /// Whether the code's own `bootstrap` is the runtime (else the emulator starts Python's).
+    var runsOwnBootstrap: Bool { Self.providedRuntimes.contains(runtime) }
+
+    /// Why code whose folders list as `names(in:)` cannot start `handler` under `runtime`; nil
+    /// when it can: the OS-only runtimes need a `bootstrap` file at the root, Python the
+    /// handler's module.
+    static func entrypointProblem(runtime: String, handler: String, names: (String) -> [String]) -> String? {
+        if PythonRuntime.isPython(runtime) { return PythonRuntime.handlerProblem(handler: handler, runtime: runtime, names: names) }
+        return names("").contains("bootstrap")
+            ? nil
+            : "The deployment package has no bootstrap file at its root: runtime \(runtime) starts the function's own bootstrap executable."
+    }
 
     /// Lambda's name for the host's architecture (`x86_64` or `arm64`): the only one whose code runs here.
     public static let hostArchitecture: String = {
@@ -57,9 +72,10 @@ public struct FunctionCode: Sendable, Equatable {
         return machine == "aarch64" || machine == "arm64" ? "arm64" : "x86_64"
     }()
 
-    public init(runtime: String, directory: String) {
+    public init(runtime: String, directory: String, archive: String? = nil) {
         self.runtime = runtime
         self.directory = directory
+        self.archive = archive
     }
 }
 
@@ -191,32 +207,5 @@ public struct EmulatorConfig: Sendable, Equatable {
             functions: functions, routes: routes,
             accessKeyId: credentials?["access_key_id"]?.string,
             secretAccessKey: credentials?["secret_access_key"]?.string)
-    }
-}
-
-extension EmulatorConfig {
-    /// A user's function in the functions file: `"runtime"` and `"code"` (a directory holding
-    /// an executable `bootstrap`, relative to the file's own directory). Both or neither.
-    static func parseCode(
-        _ item: JSONNode, at: String, file: String, fail: (String, String, JSONNode?) -> InputError
-    ) throws -> FunctionCode? {
-        let runtimeNode = item["runtime"]
-        let codeNode = item["code"]
-        guard runtimeNode != nil || codeNode != nil else { return nil }
-        guard let runtime = runtimeNode?.string, FunctionCode.supportedRuntimes.contains(runtime) else {
-            throw fail(
-                at + ".runtime", "expected one of \(FunctionCode.supportedRuntimes.joined(separator: ", "))", runtimeNode ?? item)
-        }
-        guard let code = codeNode?.string, !code.isEmpty else {
-            throw fail(at + ".code", "expected the directory of the function's code", codeNode ?? item)
-        }
-        let base = file.hasPrefix("<") ? "." : (file as NSString).deletingLastPathComponent
-        var directory = code.hasPrefix("/") ? code : (base.isEmpty ? code : base + "/" + code)
-        // LAMBDA_TASK_ROOT is absolute on Lambda; the runtime starts in it.
-        if !directory.hasPrefix("/") { directory = FileManager.default.currentDirectoryPath + "/" + directory }
-        guard access(directory + "/bootstrap", X_OK) == 0 else {
-            throw fail(at + ".code", "\(directory) has no executable bootstrap", codeNode)
-        }
-        return FunctionCode(runtime: runtime, directory: directory)
     }
 }

@@ -32,6 +32,9 @@ public struct EmulatorOptions: Sendable {
     public var connections = ConnectionLimits()
     /// The binary started for workers (this executable, in its hidden worker mode).
     public var workerExecutable = "/proc/self/exe"
+    /// The Python that runs `python3.x` functions (`--python`); nil: the first `python3` on
+    /// PATH that has awslambdaric.
+    public var pythonExecutable: String?
 
     public init() {}
 

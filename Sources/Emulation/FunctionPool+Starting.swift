@@ -17,7 +17,7 @@ extension FunctionPool {
             executable: options.workerExecutable, emulatorURL: endpoint.withLock { $0 },
             credentials: options.credentials?.sorted { $0.key < $1.key }.first.map { (accessKeyId: $0.key, secretAccessKey: $0.value) },
             functionArn: "arn:aws:lambda:\(options.region):\(EmulatorOptions.accountId):function:\(spec.function)",
-            initTimeoutSeconds: options.initTimeoutSeconds)
+            initTimeoutSeconds: options.initTimeoutSeconds, python: python)
         return try RuntimeEnvironment(
             spec: spec, code: code, id: "env-\(number)", logStream: logStream, control: control, scratchDirectory: scratch,
             eventLoops: eventLoops, context: context)

@@ -78,10 +78,13 @@ final class FunctionPool: Sendable {
     let eventLoops: MultiThreadedEventLoopGroup
     /// The public URL, known once the server listens: user runtimes' `AWS_ENDPOINT_URL`.
     let endpoint = Mutex("")
+    /// The host's Python for `python3.x` functions, found on first use.
+    let python: PythonInterpreter
 
     init(options: EmulatorOptions, control: ResourceControl, logs: LogStore, eventLoops: MultiThreadedEventLoopGroup) {
         self.eventLoops = eventLoops
         self.options = options
+        python = PythonInterpreter(configured: options.pythonExecutable)
         self.control = control
         self.logs = logs
         let scratchParent = options.stateDirectory + "/tmp"

@@ -226,8 +226,11 @@ struct FunctionHandler: Sendable {
     /// (fsync), read them back when `rd`. The file must fit in what is free of /tmp.
     private func io(_ args: JSONNode, into w: inout JSONWriter) throws {
         guard args.members != nil else { throw Failure(type: "InvalidArgument", message: "io: expected an object, not \(args.typeName)") }
-        let size = try ArgumentLimits.integer(args["size"], "size", in: 1...ArgumentLimits.maxIOBlockBytes, command: "io") ?? 4096
+        let size = try ArgumentLimits.byteCount(args["size"], "size", in: 1...ArgumentLimits.maxIOBlockBytes, command: "io") ?? 4096
         let count = try ArgumentLimits.integer(args["cnt"], "cnt", in: 0...ArgumentLimits.maxIOBlocks, command: "io") ?? 1
+        // `rd` is "read back" (a bool) here, and the number of rounds in the seed's payloads
+        // (`"rd": 3`): a number writes the file that many times (and reads it back).
+        let rounds = try ArgumentLimits.integer(args["rd"]?.bool == nil ? args["rd"] : nil, "rd", in: 1...100, command: "io") ?? 1
         let readBack = args["rd"]?.bool ?? true
         let directory = WorkerMain.scratchDirectory
         let free = WorkerMain.ephemeralStorageMB * 1_048_576 - Scratch.usedBytes(directory)
@@ -244,23 +247,30 @@ struct FunctionHandler: Sendable {
             unlink(path)
         }
         let block = [UInt8](repeating: 0x5A, count: size)
-        let t0 = WallClock.unixMilliseconds()
-        for _ in 0..<count { guard PipeIO.writeAll(fd, block) else { throw Failure(type: "IOError", message: "io: write failed") } }
-        fsync(fd)
-        let t1 = WallClock.unixMilliseconds()
-        var readMs: Double? = nil
-        if readBack {
+        var writeMs = 0.0
+        var readMs: Double? = readBack ? 0 : nil
+        for _ in 0..<rounds {
             lseek(fd, 0, SEEK_SET)
-            for _ in 0..<count {
-                guard PipeIO.readExactly(fd, size) != nil else { throw Failure(type: "IOError", message: "io: read failed") }
+            let t0 = WallClock.unixMilliseconds()
+            for _ in 0..<count { guard PipeIO.writeAll(fd, block) else { throw Failure(type: "IOError", message: "io: write failed") } }
+            fsync(fd)
+            let t1 = WallClock.unixMilliseconds()
+            writeMs += t1 - t0
+            if readBack {
+                lseek(fd, 0, SEEK_SET)
+                for _ in 0..<count {
+                    guard PipeIO.readExactly(fd, size) != nil else { throw Failure(type: "IOError", message: "io: read failed") }
+                }
+                readMs? += WallClock.unixMilliseconds() - t1
             }
-            readMs = WallClock.unixMilliseconds() - t1
         }
         w.beginObject()
+        w.key("rounds")
+        w.int(rounds)
         w.key("bytes")
-        w.int(size * count)
+        w.int(size * count * rounds)
         w.key("write_ms")
-        w.number(t1 - t0, decimals: 3)
+        w.number(writeMs, decimals: 3)
         w.key("read_ms")
         w.number(readMs, decimals: 3)
         w.endObject()

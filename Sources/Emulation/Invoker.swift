@@ -177,6 +177,15 @@ final class Invoker: Sendable {
         }
     }
 
+    /// INIT_START's runtime version, in Lambda's form (`python3.12` → `python:3.12.v1`); the
+    /// built-in handlers say `provided:al2023`, a native binary's runtime.
+    static func runtimeVersion(_ runtime: String?) -> String {
+        guard let runtime, let dot = runtime.firstIndex(of: runtime.hasPrefix("python") ? "3" : ".") else { return "provided:al2023.v1" }
+        let family = runtime[..<dot].replacingOccurrences(of: ".", with: "")
+        let version = runtime[dot...].drop { $0 == "." }
+        return "\(family):\(version).v1"
+    }
+
     /// The invocation's log events, in Lambda's text format.
     func logLines(
         env: any ExecutionEnvironment, cold: Bool, outcome: InvocationOutcome, requestId: String,
@@ -189,7 +198,7 @@ final class Invoker: Sendable {
             lines.append(
                 (
                     start,
-                    "INIT_START Runtime Version: provided:al2023.v1\tRuntime Version ARN: arn:aws:lambda:\(options.region)::runtime:lambda-emulator"
+                    "INIT_START Runtime Version: \(Self.runtimeVersion(env.spec.code?.runtime))\tRuntime Version ARN: arn:aws:lambda:\(options.region)::runtime:lambda-emulator"
                 ))
         }
         if cold { lines += env.initLog.map { ($0.timestamp, $0.message) } }

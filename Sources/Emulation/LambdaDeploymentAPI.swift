@@ -36,7 +36,7 @@ extension Router {
 
     /// `Code.ZipFile` (base64), unpacked for `runtime`.
     private func unpackZip(
-        _ base64: String?, runtime: String, name: String, operation: String, _ requestId: String
+        _ base64: String?, runtime: String, handler: String, name: String, operation: String, _ requestId: String
     ) -> Result<
         CodeArchive.Unpacked, HTTPReplyError
     > {
@@ -47,7 +47,7 @@ extension Router {
             return .failure(HTTPReplyError(reply: invalidParameter(CodeArchive.unreadable, requestId)))
         }
         do {
-            return .success(try CodeArchive.unpack(Array(zip), runtime: runtime, into: pool.newCodeDirectory(for: name)))
+            return .success(try CodeArchive.unpack(Array(zip), runtime: runtime, handler: handler, into: pool.newCodeDirectory(for: name)))
         } catch {
             switch error {
             case .tooLarge: return .failure(HTTPReplyError(reply: tooLarge(operation, requestId)))
@@ -95,7 +95,12 @@ extension Router {
         do { change = try ConfigurationChange.parse(body, userCode: true) } catch { return invalidParameter(error.message, requestId) }
         guard pool.snapshot(name) == nil else { return conflict(name, requestId) }
         let unpacked: CodeArchive.Unpacked
-        switch unpackZip(body["Code"]?["ZipFile"]?.string, runtime: runtime, name: name, operation: "CreateFunction", requestId) {
+        if PythonRuntime.isPython(runtime), case .failure(let missing) = pool.python.path() {
+            return invalidParameter(missing.description, requestId)
+        }
+        switch unpackZip(
+            body["Code"]?["ZipFile"]?.string, runtime: runtime, handler: handler, name: name, operation: "CreateFunction", requestId)
+        {
         case .success(let u): unpacked = u
         case .failure(let e): return e.reply
         }
@@ -129,7 +134,10 @@ extension Router {
         case .failure(let e): return e.reply
         }
         let unpacked: CodeArchive.Unpacked
-        switch unpackZip(body["ZipFile"]?.string, runtime: code.runtime, name: name, operation: "UpdateFunctionCode", requestId) {
+        switch unpackZip(
+            body["ZipFile"]?.string, runtime: code.runtime, handler: current.definition.handler, name: name,
+            operation: "UpdateFunctionCode", requestId)
+        {
         case .success(let u): unpacked = u
         case .failure(let e): return e.reply
         }

@@ -192,6 +192,26 @@ struct EnvironmentGroup: Sendable {
         return false
     }
 
+    /// The kernel's OOM kills in this group so far (`oom_kill` of v1's `memory.oom_control`,
+    /// v2's `memory.events`): unlike `oomKilled`, not the v1 fail count, which also grows when
+    /// page cache is reclaimed at the limit while nothing is killed.
+    func oomKills() -> Int {
+        let file = version == 1 ? "/memory.oom_control" : "/memory.events"
+        var kills = 0
+        for dir in directories {
+            for line in (FileText.read(dir + file) ?? "").split(separator: "\n") where line.hasPrefix("oom_kill ") {
+                kills = max(kills, Int(line.dropFirst("oom_kill ".count)) ?? 0)
+            }
+        }
+        return kills
+    }
+
+    /// The processes in the group now.
+    func processes() -> [pid_t] {
+        guard let dir = directories.last else { return [] }
+        return (FileText.read(dir + "/cgroup.procs") ?? "").split(separator: "\n").compactMap { pid_t($0) }
+    }
+
     /// Kills every process in the group: on v2 with `cgroup.kill` (Linux 5.14+), else by
     /// SIGKILL to each pid in `cgroup.procs` until none is left (a process may fork meanwhile).
     func killAll() {

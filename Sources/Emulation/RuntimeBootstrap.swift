@@ -38,6 +38,12 @@ public enum RuntimeBootstrap {
             // with credentials it accepts, as a role's would on Lambda.
             "AWS_ENDPOINT_URL": context.emulatorURL,
         ]
+        if PythonRuntime.isPython(code.runtime) {
+            // What Lambda's Python runtimes set: the runtime's name (awslambdaric reads it),
+            // and the code on the module path of the function's own subprocesses too.
+            lambda["AWS_EXECUTION_ENV"] = "AWS_Lambda_\(code.runtime)"
+            lambda["PYTHONPATH"] = code.directory
+        }
         if let credentials = context.credentials {
             lambda["AWS_ACCESS_KEY_ID"] = credentials.accessKeyId
             lambda["AWS_SECRET_ACCESS_KEY"] = credentials.secretAccessKey
@@ -50,14 +56,14 @@ public enum RuntimeBootstrap {
     /// waits on the gate until the emulator has put it into the environment's cgroup, then
     /// becomes the bootstrap (exec, same process), so neither it nor anything it starts ever
     /// runs outside the CPU and memory limits. It exits if the emulator goes away first.
-    public static func execAfterGate(_ bootstrap: String) -> Never {
+    public static func execAfterGate(_ bootstrap: String, arguments: [String] = []) -> Never {
         var byte: UInt8 = 0
         var n = 0
         repeat { n = read(gateFD, &byte, 1) } while n < 0 && errno == EINTR
         guard n == 1 else { exit(0) }
         close(gateFD)
         if let root = ProcessInfo.processInfo.environment["LAMBDA_TASK_ROOT"] { _ = chdir(root) }
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup(bootstrap), nil]
+        let argv: [UnsafeMutablePointer<CChar>?] = ([bootstrap] + arguments).map { strdup($0) } + [nil]
         execv(bootstrap, argv)
         let message = "lambda-emulator: cannot start \(bootstrap): \(String(cString: strerror(errno)))\n"
         _ = PipeIO.writeAll(2, Array(message.utf8))
@@ -76,4 +82,6 @@ struct RuntimeContext: Sendable {
     var functionArn: String
     /// How long a runtime may take to call `next` the first time (Lambda's init phase: 10 s).
     var initTimeoutSeconds: Double
+    /// The host's Python, for `python3.x` functions.
+    var python: PythonInterpreter
 }

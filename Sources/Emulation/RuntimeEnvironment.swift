@@ -83,6 +83,19 @@ final class RuntimeEnvironment: ExecutionEnvironment {
         }
         self.session = session
         self.server = server
+        let command: [String]
+        if code.runsOwnBootstrap {
+            command = [code.directory + "/bootstrap"]
+        } else {
+            switch context.python.path() {
+            case .success(let interpreter): command = PythonRuntime.command(interpreter: interpreter, handler: spec.handler)
+            case .failure(let missing):
+                session.close()
+                server.close()
+                Scratch.remove(scratchDirectory)
+                throw EnvironmentStartError.spawn(missing.description)
+            }
+        }
         let environment = RuntimeBootstrap.environment(
             spec: spec, code: code, logStream: logStream, scratchDirectory: scratchDirectory,
             runtimeAPI: "127.0.0.1:\(server.port)", context: context)
@@ -98,7 +111,8 @@ final class RuntimeEnvironment: ExecutionEnvironment {
                 for fd in outputPipe + gatePipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
                 return try Spawner.spawn(
                     executable: context.executable,
-                    arguments: [context.executable, "--runtime-bootstrap", code.directory + "/bootstrap"],
+                    arguments: [context.executable, "--runtime-bootstrap", command[0]]
+                        + command.dropFirst().map { "--runtime-argument=" + $0 },
                     environment: environment,
                     fdMap: [(outputPipe[1], 1), (outputPipe[1], 2), (gatePipe[0], RuntimeBootstrap.gateFD)])
             }
@@ -178,7 +192,7 @@ final class RuntimeEnvironment: ExecutionEnvironment {
     func invoke(_ request: InvocationRequest) -> InvocationOutcome {
         if let failure = state.withLock({ $0.initFailure }) { return initFailureOutcome(failure, requestId: request.requestId) }
         state.withLock { $0.invocations += 1 }
-        MemoryProbe.resetPeak(pid: pid)
+        for p in processes() { MemoryProbe.resetPeak(pid: p) }
         let t0 = MonotonicClock.milliseconds()
         let deadline = t0 + spec.timeoutSeconds * 1000
         session.offer(
@@ -196,7 +210,10 @@ final class RuntimeEnvironment: ExecutionEnvironment {
                 readOutput(into: &lines, flush: true)
                 let now = MonotonicClock.milliseconds()
                 state.withLock { $0.lastUsedMonotonicMs = now }
-                let peak = MemoryProbe.peakRSSMB(pid: pid) ?? 0
+                let peak = peakMemoryMB()
+                // A v1 OOM kill ends only the largest process; v2 (memory.oom.group) ends the
+                // whole environment. Either way the environment is over, as on Lambda.
+                if let group, group.oomKills() > 0 { return finishDead(.outOfMemory, start: t0, lines: lines) }
                 var outcome = InvocationOutcome(
                     status: .success, body: [], functionLog: "", durationMs: now - t0,
                     maxMemoryMB: max(1, Int(peak.rounded(.up))), environmentDied: false)
@@ -243,13 +260,26 @@ final class RuntimeEnvironment: ExecutionEnvironment {
 
     private func finishDead(_ status: InvocationOutcome.Status, start: Double, lines: [LogLine]) -> InvocationOutcome {
         let duration = status == .timeout ? spec.timeoutSeconds * 1000 : MonotonicClock.milliseconds() - start
-        let peak = status == .outOfMemory ? Double(spec.memoryMB) : (MemoryProbe.peakRSSMB(pid: pid) ?? 0)
+        let peak = status == .outOfMemory ? Double(spec.memoryMB) : peakMemoryMB()
         terminate()
         var outcome = InvocationOutcome(
             status: status, body: [], functionLog: "", durationMs: duration, maxMemoryMB: max(1, Int(peak.rounded(.up))),
             environmentDied: true)
         outcome.runtimeLog = lines
         return outcome
+    }
+
+    /// The environment's processes: the cgroup's, else the bootstrap alone.
+    private func processes() -> [pid_t] {
+        let members = group?.processes() ?? []
+        return members.isEmpty ? [pid] : members
+    }
+
+    /// Max Memory Used: the peak resident sets of the environment's processes since the call
+    /// began, summed (a runtime's worker processes count, as in a microVM's memory). A child
+    /// that has already exited is not seen: its peak went with it.
+    private func peakMemoryMB() -> Double {
+        processes().reduce(0) { $0 + (MemoryProbe.peakRSSMB(pid: $1) ?? 0) }
     }
 
     /// Ends the runtime and everything it started (the whole cgroup, else its process group),

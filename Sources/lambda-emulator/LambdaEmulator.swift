@@ -94,9 +94,19 @@ struct LambdaEmulator: AsyncRightsizeTool {
     var initTimeoutS = EmulatorOptions().initTimeoutSeconds
 
     @Option(
+        help: ArgumentHelp(
+            "The Python that runs python3.x functions (default: the first python3 on PATH that has awslambdaric).", valueName: "path"))
+    var python: String?
+
+    @Option(
         name: .customLong("runtime-bootstrap"),
         help: ArgumentHelp("Internal: wait on fd 3, then exec this user runtime bootstrap.", visibility: .private))
     var runtimeBootstrap: String?
+
+    @Option(
+        name: .customLong("runtime-argument"),
+        help: ArgumentHelp("Internal: an argument of the user runtime bootstrap.", visibility: .private))
+    var runtimeArguments: [String] = []
 
     @Option(
         name: .customLong("worker-handler"), help: ArgumentHelp("Internal: run as a worker process for this handler.", visibility: .private)
@@ -109,7 +119,7 @@ struct LambdaEmulator: AsyncRightsizeTool {
 
     func run() async throws {
         if let workerHandler { WorkerMain.run(handler: workerHandler, workScale: workerWorkScale) }
-        if let runtimeBootstrap { RuntimeBootstrap.execAfterGate(runtimeBootstrap) }
+        if let runtimeBootstrap { RuntimeBootstrap.execAfterGate(runtimeBootstrap, arguments: runtimeArguments) }
         let options: EmulatorOptions
         do {
             options = try makeOptions()
@@ -156,6 +166,7 @@ struct LambdaEmulator: AsyncRightsizeTool {
         o.portFile = portFile
         o.stateDirectory = stateDir
         o.region = region
+        o.pythonExecutable = python
         o.logDelayMeanMs = logDelayMs
         o.seed = seed
         o.updateDelayMs = updateDelayMs
@@ -172,6 +183,7 @@ struct LambdaEmulator: AsyncRightsizeTool {
                 throw EmulatorError("\(config): cannot read")
             }
             o.config = try EmulatorConfig.parse(Array(data), file: config)
+            try o.config.unpackArchives(stateDirectory: stateDir)
         }
         if noAuth {
             o.credentials = nil
