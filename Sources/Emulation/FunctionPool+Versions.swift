@@ -183,9 +183,13 @@ extension FunctionPool {
     }
 
     /// Keeps the function's versions and aliases beside its code (PublishedVersions).
+    /// Saves run one at a time, each with the state as it is then: the last file written is
+    /// never an older state than an earlier one.
     func saveVersions(_ name: String) {
-        guard let f = snapshot(name) else { return }
-        PublishedVersions.save(f.versions, function: name, stateDirectory: options.stateDirectory)
+        PublishedVersions.writing.withLock { _ in
+            guard let f = snapshot(name) else { return }
+            PublishedVersions.save(f.versions, function: name, stateDirectory: options.stateDirectory)
+        }
     }
 
     /// The versions and aliases an earlier run kept, for the functions it still serves.

@@ -100,7 +100,7 @@ extension Router {
             return .failure(
                 HTTPReplyError(
                     reply: invalidParameter(
-                        "1 validation error detected: Value at '\(key.prefix(1).lowercased() + key.dropFirst())' failed to satisfy constraint: Member must be a string of length less than or equal to \(limit)",
+                        "1 validation error detected: Value at '\(key.prefix(1).lowercased() + key.dropFirst())' failed to satisfy constraint: Member must have length less than or equal to \(limit)",
                         requestId)))
         }
         return .success(text)

@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import Synchronization
 import ToolSupport
 
 /// A function's published versions and aliases survive a restart, as deployed functions do:
@@ -7,6 +8,9 @@ import ToolSupport
 /// file's format (its code in its own `version-N` folder beside it), and the aliases. Kept
 /// for functions-file functions too: the file names the function, the state its versions.
 enum PublishedVersions {
+    /// Held while a versions file is written (FunctionPool.saveVersions).
+    static let writing = Mutex(())
+
     static func path(_ stateDirectory: String, _ name: String) -> String {
         DeployedFunctions.directory(stateDirectory, name) + "/versions.json"
     }
