@@ -1,5 +1,6 @@
 import Foundation
 import JSON
+import ToolSupport
 
 /// Functions deployed through the Lambda API survive a restart: each one's definition is kept
 /// beside its code, `<state dir>/functions/<name>/function.json`, in the functions file's own
@@ -17,29 +18,12 @@ enum DeployedFunctions {
     /// Writes the record atomically (a temporary file renamed into place).
     static func save(_ record: Record, stateDirectory: String) {
         let d = record.definition
-        guard let code = d.code else { return }
+        guard d.code != nil else { return }
         let text = jsonObject { w in
             w.key("functions")
             w.beginArray()
             w.beginObject()
-            w.key("name")
-            w.string(d.name)
-            w.key("runtime")
-            w.string(code.runtime)
-            w.key("code")
-            w.string(code.directory)
-            w.key("handler")
-            w.string(d.handler)
-            w.key("memory_mb")
-            w.int(d.memoryMB)
-            w.key("timeout_s")
-            w.int(d.timeoutSeconds)
-            w.key("description")
-            w.string(d.description)
-            w.key("environment")
-            EnvironmentVariables.write(d.environment, to: &w)
-            w.key("role")
-            w.string(d.role)
+            writeMembers(of: d, to: &w)
             w.key("code_size")
             w.int(record.codeSize)
             w.key("code_sha256")
@@ -51,6 +35,51 @@ enum DeployedFunctions {
         let temporary = path + ".tmp.\(getpid())"
         guard FileManager.default.createFile(atPath: temporary, contents: Data(text)) else { return }
         if rename(temporary, path) != 0 { unlink(temporary) }
+    }
+
+    /// A definition as a functions file's entry has it (role too), without the braces. A
+    /// built-in handler's has no runtime or code; `work_scale` only when not 1.
+    static func writeMembers(of d: FunctionDefinition, to w: inout JSONWriter) {
+        w.key("name")
+        w.string(d.name)
+        if let code = d.code {
+            w.key("runtime")
+            w.string(code.runtime)
+            w.key("code")
+            w.string(code.directory)
+        }
+        w.key("handler")
+        w.string(d.handler)
+        w.key("memory_mb")
+        w.int(d.memoryMB)
+        w.key("timeout_s")
+        w.int(d.timeoutSeconds)
+        w.key("description")
+        w.string(d.description)
+        if d.workScale != 1 {
+            w.key("work_scale")
+            w.number(d.workScale)
+        }
+        w.key("environment")
+        EnvironmentVariables.write(d.environment, to: &w)
+        w.key("role")
+        w.string(d.role)
+    }
+
+    /// Reads back one entry `writeMembers` wrote, checked as a functions file's entry is.
+    static func parseDefinition(_ item: JSONNode, file: String) throws -> FunctionDefinition {
+        var w = JSONWriter()
+        w.beginObject()
+        w.key("functions")
+        w.beginArray()
+        item.write(to: &w)
+        w.endArray()
+        w.endObject()
+        guard var definition = try EmulatorConfig.parse(w.bytes, file: file).functions.first else {
+            throw InputError(file: file, line: item.line, field: "functions", problem: "expected one function")
+        }
+        if let role = item["role"]?.string { definition.role = role }
+        return definition
     }
 
     /// Every deployed function whose record and code are still whole; a damaged one is

@@ -18,6 +18,9 @@ struct EnvironmentSpec: Sendable, Equatable {
     var generation: Int
     /// A user's function: its runtime (`provided.al2023`, ...) and unpacked code; nil for a built-in handler.
     var code: FunctionCode? = nil
+    /// `$LATEST`, or a published version's number: what the environment's logs and
+    /// `AWS_LAMBDA_FUNCTION_VERSION` say, and whose idle environments it rejoins.
+    var version = "$LATEST"
 }
 
 extension EnvironmentSpec {

@@ -56,20 +56,21 @@ extension FunctionPool {
             stateDirectory: options.stateDirectory)
     }
 
-    /// Removes a function: its idle environments retire now, busy ones when their call ends
-    /// (`release` finds no function), and its code with it. false: no such function.
+    /// Removes a function with its versions and aliases: its idle environments (of every
+    /// version) retire now, busy ones when their call ends (`release` finds no function), and
+    /// what the emulator keeps of it (code, versions) with it. false: no such function.
     func delete(_ name: String) -> Bool {
-        let removed: (FunctionState, [any ExecutionEnvironment])? = state.withLock { s in
-            guard let f = s.functions.removeValue(forKey: name) else { return nil }
+        let removed: [any ExecutionEnvironment]? = state.withLock { s in
+            guard var f = s.functions.removeValue(forKey: name) else { return nil }
             s.order.removeAll { $0 == name }
-            for env in f.idle { s.live[env.id] = nil }
-            return (f, f.idle)
+            let idle = f.removeIdle { _ in true }
+            for env in idle { s.live[env.id] = nil }
+            return idle
         }
         guard let removed else { return false }
-        for env in removed.1 { env.terminate() }
-        if removed.0.definition.code != nil {
-            try? FileManager.default.removeItem(atPath: DeployedFunctions.directory(options.stateDirectory, name))
-        }
+        for env in removed { env.terminate() }
+        // Only the emulator's own files are there (a functions file's code folder is elsewhere).
+        try? FileManager.default.removeItem(atPath: DeployedFunctions.directory(options.stateDirectory, name))
         return true
     }
 }

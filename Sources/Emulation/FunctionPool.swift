@@ -25,6 +25,8 @@ final class FunctionPool: Sendable {
         /// The deployment package's size and SHA-256 (base64); 0 and "" for a built-in handler.
         var codeSize = 0
         var codeSha256 = ""
+        /// Published versions and aliases (FunctionPool+Versions).
+        var versions = FunctionVersions()
 
         enum Lifecycle: String, Sendable {
             case pending = "Pending"
@@ -105,6 +107,7 @@ final class FunctionPool: Sendable {
         s.generationCounter = options.config.functions.count
         // Functions deployed through the API by an earlier run (a name in the functions file wins).
         Self.addDeployedFunctions(to: &s, options: options, now: now)
+        Self.addPublishedVersions(to: &s, options: options)
         state = Mutex(s)
     }
 
@@ -119,10 +122,10 @@ final class FunctionPool: Sendable {
 
     /// Whether `acquire` could give an environment now: a cheap check before a thread is
     /// started for the call (acquire decides; this only keeps throttled calls cheap).
-    func mightAcquire(_ name: String) -> Bool {
+    func mightAcquire(_ name: String, version: Int? = nil) -> Bool {
         state.withLock { s in
             guard let f = s.functions[name], !s.shuttingDown else { return true }
-            return !f.idle.isEmpty || s.inFlight < options.concurrencyLimit
+            return f.hasIdle(version: version) || s.inFlight < options.concurrencyLimit
         }
     }
 
@@ -135,8 +138,9 @@ final class FunctionPool: Sendable {
         }
     }
 
-    /// Takes an environment for one invocation (blocking while a cold one starts).
-    func acquire(_ name: String) -> Lease {
+    /// Takes an environment of `$LATEST` (nil) or of published version `version` for one
+    /// invocation (blocking while a cold one starts): each version has environments of its own.
+    func acquire(_ name: String, version: Int? = nil) -> Lease {
         enum Step {
             case warm(any ExecutionEnvironment)
             case cold(EnvironmentSpec, Int)
@@ -147,10 +151,12 @@ final class FunctionPool: Sendable {
         let limitMs = options.idleTimeoutSeconds * 1000
         let now = MonotonicClock.milliseconds()
         let (step, expired): (Step, [any ExecutionEnvironment]) = state.withLock { s in
-            guard var f = s.functions[name], !s.shuttingDown else { return (.notFound, []) }
+            guard var f = s.functions[name], !s.shuttingDown, let active = f.activeSpec(version: version) else {
+                return (.notFound, [])
+            }
             var expired: [any ExecutionEnvironment] = []
-            while let env = f.idle.popLast() {
-                if env.isDead || env.spec.generation != f.active.generation {
+            while let env = f.popIdle(version: version) {
+                if env.isDead || env.spec.generation != active.generation {
                     // Ended outside the pool's doing (a user runtime that exited while idle): end the rest of it.
                     s.live[env.id] = nil
                     expired.append(env)
@@ -170,7 +176,7 @@ final class FunctionPool: Sendable {
             s.begin(name, cold: true)
             s.environmentCounter += 1
             s.starting += 1
-            return (.cold(f.active, s.environmentCounter), expired)
+            return (.cold(active, s.environmentCounter), expired)
         }
         for env in expired { env.terminate() }
         switch step {
@@ -180,7 +186,7 @@ final class FunctionPool: Sendable {
         case .cold(let spec, let number):
             var random = SystemRandomNumberGenerator()
             let streamId = SplitMix64.hex(random.next(), 16) + SplitMix64.hex(random.next(), 16)
-            let stream = Timestamps.day(WallClock.unixMilliseconds()) + "/[$LATEST]" + streamId
+            let stream = Timestamps.day(WallClock.unixMilliseconds()) + "/[\(spec.version)]" + streamId
             let env: any ExecutionEnvironment
             do {
                 env = try startEnvironment(spec: spec, number: number, logStream: stream)
@@ -222,12 +228,11 @@ final class FunctionPool: Sendable {
         let retire: Bool = state.withLock { s in
             s.end(env.spec.function)
             guard !died, !s.shuttingDown, var f = s.functions[env.spec.function],
-                f.active.generation == env.spec.generation
+                f.activeSpec(version: Int(env.spec.version))?.generation == env.spec.generation, f.pushIdle(env)
             else {
                 s.live[env.id] = nil
                 return true
             }
-            f.idle.append(env)
             s.functions[env.spec.function] = f
             return false
         }
@@ -293,10 +298,7 @@ final class FunctionPool: Sendable {
             var out: [any ExecutionEnvironment] = []
             for name in s.order {
                 guard var f = s.functions[name] else { continue }
-                let (old, keep) = (
-                    f.idle.filter { now - $0.lastUsedMonotonicMs > limitMs }, f.idle.filter { now - $0.lastUsedMonotonicMs <= limitMs }
-                )
-                f.idle = keep
+                let old = f.removeIdle { now - $0.lastUsedMonotonicMs > limitMs }
                 s.functions[name] = f
                 for env in old { s.live[env.id] = nil }
                 out += old
@@ -317,7 +319,7 @@ final class FunctionPool: Sendable {
             let (all, starting): ([any ExecutionEnvironment], Int) = state.withLock { s in
                 let all = Array(s.live.values)
                 s.live = [:]
-                for name in s.order { s.functions[name]?.idle = [] }
+                for name in s.order { _ = s.functions[name]?.removeIdle { _ in true } }
                 return (all, s.starting)
             }
             for env in all { env.terminate() }

@@ -27,10 +27,17 @@ final class Invoker: Sendable {
 
     /// `Event` invocations waiting for capacity, and the threads draining them.
     struct EventQueue {
-        var pending: [(function: String, payload: [UInt8], requestId: String)] = []
+        var pending: [QueuedEvent] = []
         var head = 0
         var drainers = 0
         var count: Int { pending.count - head }
+    }
+    /// One `Event` invocation of `$LATEST` (version nil) or of a published version.
+    struct QueuedEvent: Sendable {
+        var function: String
+        var version: Int?
+        var payload: [UInt8]
+        var requestId: String
     }
     /// How many `Event` invocations may wait before new ones are refused (429).
     static let maxQueuedEvents = 100_000
@@ -45,8 +52,10 @@ final class Invoker: Sendable {
     /// Runs one invocation on a thread of its own (workers are driven by blocking I/O,
     /// which must never run on the server's event loops). A call that would be throttled is
     /// answered without one, so a flood of calls past the concurrency limit costs no threads.
-    func invoke(function: String, payload: [UInt8], requestId: String, clientContext: String? = nil) async -> Result {
-        guard pool.mightAcquire(function) else {
+    func invoke(
+        function: String, version: Int? = nil, payload: [UInt8], requestId: String, clientContext: String? = nil
+    ) async -> Result {
+        guard pool.mightAcquire(function, version: version) else {
             pool.recordThrottle(function)
             return Result(kind: .throttled)
         }
@@ -56,7 +65,7 @@ final class Invoker: Sendable {
                 // become visible after the propagation delay anyway).
                 let deferred = options.logDelayMeanMs >= 50
                 let result = invokeBlocking(
-                    function: function, payload: payload, requestId: requestId, clientContext: clientContext,
+                    function: function, version: version, payload: payload, requestId: requestId, clientContext: clientContext,
                     deferLogs: deferred ? { self.writer.enqueue($0) } : nil)
                 continuation.resume(returning: result)
             }
@@ -69,10 +78,10 @@ final class Invoker: Sendable {
 
     /// `Event` invocations: queued until capacity frees, like Lambda's internal queue, and
     /// run by at most `concurrencyLimit` threads. false: the queue is full.
-    func invokeInBackground(function: String, payload: [UInt8], requestId: String) -> Bool {
+    func invokeInBackground(function: String, version: Int? = nil, payload: [UInt8], requestId: String) -> Bool {
         let startDrainer: Bool? = events.withLock { q in
             guard q.count < Self.maxQueuedEvents else { return nil }
-            q.pending.append((function, payload, requestId))
+            q.pending.append(QueuedEvent(function: function, version: version, payload: payload, requestId: requestId))
             guard q.drainers < options.concurrencyLimit else { return false }
             q.drainers += 1
             return true
@@ -91,7 +100,7 @@ final class Invoker: Sendable {
 
     private func drainEvents() {
         while true {
-            let next = events.withLock { q -> (function: String, payload: [UInt8], requestId: String)? in
+            let next = events.withLock { q -> QueuedEvent? in
                 guard q.count > 0 else {
                     q.drainers -= 1
                     q.pending = []
@@ -106,7 +115,9 @@ final class Invoker: Sendable {
                 return q.pending[q.head]
             }
             guard let next else { return }
-            while case .throttled = invokeBlocking(function: next.function, payload: next.payload, requestId: next.requestId).kind {
+            while case .throttled = invokeBlocking(
+                function: next.function, version: next.version, payload: next.payload, requestId: next.requestId
+            ).kind {
                 MonotonicClock.sleep(milliseconds: 50)
             }
         }
@@ -120,12 +131,12 @@ final class Invoker: Sendable {
 
     /// `deferLogs`: hand the log events to the caller instead of storing them now.
     func invokeBlocking(
-        function: String, payload: [UInt8], requestId: String, clientContext: String? = nil,
+        function: String, version: Int? = nil, payload: [UInt8], requestId: String, clientContext: String? = nil,
         deferLogs: ((PendingLogs) -> Void)? = nil
     ) -> Result {
         let env: any ExecutionEnvironment
         let cold: Bool
-        switch pool.acquire(function) {
+        switch pool.acquire(function, version: version) {
         case .notFound: return Result(kind: .notFound)
         case .throttled: return Result(kind: .throttled)
         case .failed(let why): return Result(kind: .serviceError(why))
@@ -209,7 +220,7 @@ final class Invoker: Sendable {
                     "INIT_REPORT Init Duration: \(String(format: "%.2f", env.initDurationMs)) ms\tPhase: init\tStatus: error\tError Type: \(type)"
                 ))
         }
-        lines.append((start, "START RequestId: \(requestId) Version: $LATEST"))
+        lines.append((start, "START RequestId: \(requestId) Version: \(env.spec.version)"))
         for line in outcome.functionLog.split(separator: "\n", omittingEmptySubsequences: true) {
             let level = line.hasPrefix("[ERROR]") ? "ERROR" : "INFO"
             lines.append((end, "\(Timestamps.iso(endMs))\t\(requestId)\t\(level)\t\(line)"))

@@ -16,8 +16,12 @@ extension Router {
         let (name, qualifier) = Self.functionName(PercentEncoding.decode(parts[3]))
         let action = parts.count > 4 ? parts[4] : ""
         let query = Dictionary(request.queryItems, uniquingKeysWith: { a, _ in a })
-        if let q = qualifier ?? query["Qualifier"], q != "$LATEST" {
-            return AWSError.lambda(404, "ResourceNotFoundException", "Function not found: \(arn(name)):\(q)", requestId: requestId)
+        if let q = qualifier, let given = query["Qualifier"], q != given {
+            return invalidParameter("The derived qualifier from the function name does not match the specified qualifier.", requestId)
+        }
+        // Versions, aliases and qualified calls (LambdaVersionsAPI); nil: an unqualified call.
+        if let reply = await versionsAPI(name, qualifier: qualifier ?? query["Qualifier"], parts: parts, request, requestId: requestId) {
+            return reply
         }
         switch (request.method, action, parts.count) {
         case ("POST", "invocations", 5): return await invoke(name, request, requestId: requestId)
@@ -27,18 +31,7 @@ extension Router {
         case ("DELETE", "", 4): return deleteFunction(name, requestId: requestId)
         case ("GET", "", 4):
             guard let f = pool.snapshot(name) else { return notFound(name, requestId) }
-            let body = jsonObject { w in
-                w.key("Configuration")
-                configuration(f, into: &w)
-                w.key("Code")
-                w.beginObject()
-                w.key("RepositoryType")
-                w.string("S3")
-                w.key("Location")
-                w.string("")
-                w.endObject()
-            }
-            return .json(200, body, requestId: requestId)
+            return getFunction(f, requestId: requestId)
         default: return unknownOperation(requestId)
         }
     }
@@ -73,7 +66,9 @@ extension Router {
         AWSError.lambda(404, "UnknownOperationException", "Unknown operation", requestId: requestId)
     }
 
-    func invoke(_ name: String, _ request: HTTPRequest, requestId: String) async -> HTTPReply {
+    /// Runs `$LATEST` (nil) or published version `version`, in that version's own environments.
+    func invoke(_ name: String, version: Int? = nil, _ request: HTTPRequest, requestId: String) async -> HTTPReply {
+        let executedVersion = version.map(String.init) ?? "$LATEST"
         guard let function = pool.snapshot(name) else { return notFound(name, requestId) }
         guard function.state == .active else {
             return AWSError.lambda(
@@ -113,16 +108,17 @@ extension Router {
                     "Request must be smaller than \(EmulatorOptions.maxEventPayloadBytes) bytes for the InvokeFunction operation",
                     requestId: requestId)
             }
-            guard invoker.invokeInBackground(function: name, payload: payload, requestId: requestId) else {
+            guard invoker.invokeInBackground(function: name, version: version, payload: payload, requestId: requestId) else {
                 return AWSError.lambda(
                     429, "TooManyRequestsException", "Rate Exceeded.", requestId: requestId, extraHeaders: [("Retry-After", "1")])
             }
-            return HTTPReply(status: 202, headers: [("x-amzn-RequestId", requestId), ("X-Amz-Executed-Version", "$LATEST")])
+            return HTTPReply(status: 202, headers: [("x-amzn-RequestId", requestId), ("X-Amz-Executed-Version", executedVersion)])
         default:
             // The runtime gets the client context decoded (`Lambda-Runtime-Client-Context`).
             let clientContext = request.header("X-Amz-Client-Context").flatMap { Data(base64Encoded: $0) }
                 .map { String(decoding: $0, as: UTF8.self) }
-            let result = await invoker.invoke(function: name, payload: payload, requestId: requestId, clientContext: clientContext)
+            let result = await invoker.invoke(
+                function: name, version: version, payload: payload, requestId: requestId, clientContext: clientContext)
             switch result.kind {
             case .notFound: return notFound(name, requestId)
             case .throttled:
@@ -135,7 +131,7 @@ extension Router {
             case .ok:
                 var headers: [(name: String, value: String)] = [
                     ("Content-Type", "application/json"), ("x-amzn-RequestId", requestId),
-                    ("X-Amz-Executed-Version", "$LATEST"),
+                    ("X-Amz-Executed-Version", executedVersion),
                 ]
                 if let fe = result.functionError { headers.append(("X-Amz-Function-Error", fe)) }
                 if logType == "Tail" {
@@ -194,18 +190,24 @@ extension Router {
         return .json(200, body, requestId: requestId)
     }
 
-    func configuration(_ f: FunctionPool.FunctionState, into w: inout JSONWriter) {
+    func configuration(
+        _ f: FunctionPool.FunctionState, version: PublishedVersion? = nil, arnQualifier: String? = nil, into w: inout JSONWriter
+    ) {
         w.beginObject()
-        configurationMembers(f, into: &w)
+        configurationMembers(f, version: version, arnQualifier: arnQualifier, into: &w)
         w.endObject()
     }
 
-    func configurationMembers(_ f: FunctionPool.FunctionState, into w: inout JSONWriter) {
-        let d = f.definition
+    /// `$LATEST`'s configuration, or a published version's (`version`); `arnQualifier`: the
+    /// qualifier FunctionArn ends with (the version's number, or the alias it was asked by).
+    func configurationMembers(
+        _ f: FunctionPool.FunctionState, version: PublishedVersion? = nil, arnQualifier: String? = nil, into w: inout JSONWriter
+    ) {
+        let d = version?.definition ?? f.definition
         w.key("FunctionName")
         w.string(d.name)
         w.key("FunctionArn")
-        w.string(arn(d.name))
+        w.string(arn(d.name) + (arnQualifier.map { ":" + $0 } ?? ""))
         w.key("Runtime")
         w.string(d.code?.runtime ?? "provided.al2023")
         w.key("Role")
@@ -213,7 +215,7 @@ extension Router {
         w.key("Handler")
         w.string(d.handler)
         w.key("CodeSize")
-        w.int(f.codeSize)
+        w.int(version?.codeSize ?? f.codeSize)
         w.key("Description")
         w.string(d.description)
         // As on Lambda, `Environment` appears only when the function has variables.
@@ -229,29 +231,34 @@ extension Router {
         w.key("MemorySize")
         w.int(d.memoryMB)
         w.key("LastModified")
-        w.string(Timestamps.lambda(f.lastModifiedMs))
+        w.string(Timestamps.lambda(version?.lastModifiedMs ?? f.lastModifiedMs))
         w.key("CodeSha256")
-        w.string(f.codeSha256)
+        w.string(version?.codeSha256 ?? f.codeSha256)
         w.key("Version")
-        w.string("$LATEST")
+        w.string(version.map { String($0.number) } ?? "$LATEST")
         w.key("TracingConfig")
         w.beginObject()
         w.key("Mode")
         w.string("PassThrough")
         w.endObject()
         w.key("RevisionId")
-        w.string(f.revisionId)
+        w.string(version?.revisionId ?? f.revisionId)
+        // A published version is never pending or being updated.
+        let state = version == nil ? f.state : .active
+        let updateInProgress = version == nil && f.updateInProgress
         w.key("State")
-        w.string(f.state.rawValue)
-        if f.state == .pending {
+        w.string(state.rawValue)
+        if state == .pending {
             w.key("StateReason")
             w.string("The function is being created.")
             w.key("StateReasonCode")
             w.string("Creating")
+        } else {
+            // As on Lambda, a function being created has no last update yet.
+            w.key("LastUpdateStatus")
+            w.string(updateInProgress ? "InProgress" : "Successful")
         }
-        w.key("LastUpdateStatus")
-        w.string(f.updateInProgress ? "InProgress" : "Successful")
-        if f.updateInProgress {
+        if updateInProgress {
             w.key("LastUpdateStatusReason")
             w.string("The function is being updated.")
             w.key("LastUpdateStatusReasonCode")

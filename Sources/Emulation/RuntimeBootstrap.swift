@@ -30,7 +30,7 @@ public enum RuntimeBootstrap {
             "_HANDLER": spec.handler, "AWS_LAMBDA_RUNTIME_API": runtimeAPI,
             "AWS_REGION": spec.region, "AWS_DEFAULT_REGION": spec.region,
             "AWS_LAMBDA_FUNCTION_NAME": spec.function, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": String(spec.memoryMB),
-            "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST", "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+            "AWS_LAMBDA_FUNCTION_VERSION": spec.version, "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
             "AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/\(spec.function)", "AWS_LAMBDA_LOG_STREAM_NAME": logStream,
             // The environment's own capped /tmp (there is no mount namespace to put it at /tmp).
             "TMPDIR": scratchDirectory,

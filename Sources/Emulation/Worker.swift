@@ -32,7 +32,7 @@ public enum WorkerMain {
         let lambda = [
             "AWS_REGION": spec.region, "AWS_DEFAULT_REGION": spec.region,
             "AWS_LAMBDA_FUNCTION_NAME": spec.function, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": String(spec.memoryMB),
-            "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST", "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+            "AWS_LAMBDA_FUNCTION_VERSION": spec.version, "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
             "AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/\(spec.function)", "AWS_LAMBDA_LOG_STREAM_NAME": logStream,
             "_HANDLER": spec.handler,
             "TMPDIR": scratchDirectory, storageVariable: String(spec.ephemeralStorageMB), "SWIFT_BACKTRACE": "enable=no",
