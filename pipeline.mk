@@ -45,10 +45,17 @@ NAME := $(shell $(BIN)/plan --print-name $(WORKLOAD))
 TARGET := $(shell $(BIN)/plan --print-target $(WORKLOAD))
 endif
 RUN_DIR ?= runs/$(NAME)
+# A local workload's own functions (top-level "functions"): their code folders, deployed to the
+# emulator before invoke and again whenever a file in them changes (scripts/deploy-functions.sh).
+ifneq ($(wildcard $(BIN)/plan),)
+FUNCTION_DIRS := $(shell $(BIN)/plan --print-functions $(WORKLOAD) 2>/dev/null | cut -f4)
+endif
+FUNCTION_FILES := $(if $(FUNCTION_DIRS),$(shell find $(FUNCTION_DIRS) -type f ! -name '*.pyc' ! -path '*__pycache__*' 2>/dev/null | sed 's/ /\\ /g'))
+DEPLOYED := $(if $(FUNCTION_DIRS),$(RUN_DIR)/emulator/functions.deployed)
 WITH_TARGET := scripts/with-target.sh $(or $(TARGET),aws) $(RUN_DIR) $(BIN)/lambda-emulator $(EMULATOR_FLAGS) --
 
 .DEFAULT_GOAL := run
-.PHONY: run tools stages adaptive schedule invoke logs fit report history apply test acceptance setup clean-run
+.PHONY: run tools stages adaptive schedule deploy invoke logs fit report history apply test acceptance setup clean-run
 .DELETE_ON_ERROR:
 
 ## The main job: set up, build, run every stage, say where the report is.
@@ -99,7 +106,16 @@ $(RUN_DIR)/schedule.ndjson: $(WORKLOAD) $(BIN)/plan $(RUN_DIR)/plan.flags | $(RU
 # interrupted). That file goes to X.part and becomes X only when the stage succeeded, so
 # an interrupted stage is redone next time whatever order the signal reaches the processes.
 # SHARDS=N runs N local invoke shards from a common start and merges them (docs/invoke.md).
-$(RUN_DIR)/invocations.ndjson: $(RUN_DIR)/schedule.ndjson $(BIN)/invoke
+# The stamp is in the emulator's state folder, beside the code it stands for: removing that
+# folder redeploys.
+ifneq ($(DEPLOYED),)
+$(DEPLOYED): $(WORKLOAD) $(FUNCTION_FILES) | $(RUN_DIR)
+	@mkdir -p $(@D)
+	$(WITH_TARGET) scripts/deploy-functions.sh $(BIN)/plan $(WORKLOAD) $@
+endif
+deploy: $(DEPLOYED)
+
+$(RUN_DIR)/invocations.ndjson: $(RUN_DIR)/schedule.ndjson $(BIN)/invoke $(DEPLOYED)
 ifeq ($(filter-out 0 1,$(SHARDS)),)
 	$(WITH_TARGET) $(BIN)/invoke $(INVOKE_FLAGS) $< -o $@.part && mv $@.part $@
 else

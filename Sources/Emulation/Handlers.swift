@@ -230,7 +230,8 @@ struct FunctionHandler: Sendable {
         let count = try ArgumentLimits.integer(args["cnt"], "cnt", in: 0...ArgumentLimits.maxIOBlocks, command: "io") ?? 1
         // `rd` is "read back" (a bool) here, and the number of rounds in the seed's payloads
         // (`"rd": 3`): a number writes the file that many times (and reads it back).
-        let rounds = try ArgumentLimits.integer(args["rd"]?.bool == nil ? args["rd"] : nil, "rd", in: 1...100, command: "io") ?? 1
+        let roundsNode = args["rd"].flatMap { node -> JSONNode? in if case .number = node.value { node } else { nil } }
+        let rounds = try ArgumentLimits.integer(roundsNode, "rd", in: 1...100, command: "io") ?? 1
         let readBack = args["rd"]?.bool ?? true
         let directory = WorkerMain.scratchDirectory
         let free = WorkerMain.ephemeralStorageMB * 1_048_576 - Scratch.usedBytes(directory)

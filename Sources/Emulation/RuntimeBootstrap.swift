@@ -43,6 +43,9 @@ public enum RuntimeBootstrap {
             // and the code on the module path of the function's own subprocesses too.
             lambda["AWS_EXECUTION_ENV"] = "AWS_Lambda_\(code.runtime)"
             lambda["PYTHONPATH"] = code.directory
+            // Lambda's task root is read-only, so Python writes no byte-code there; here it is
+            // the user's folder (a functions file's "code"), which must stay as it is.
+            lambda["PYTHONDONTWRITEBYTECODE"] = "1"
         }
         if let credentials = context.credentials {
             lambda["AWS_ACCESS_KEY_ID"] = credentials.accessKeyId

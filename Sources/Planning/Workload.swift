@@ -21,6 +21,8 @@ public struct Workload: Sendable {
     public var warnings: [String]
     /// Line of `random_seed`, for errors that depend on options (--compat's 32-bit limit).
     var seedLine: Int? = nil
+    /// The user functions a local run deploys before it invokes (top-level `"functions"`).
+    public var functions: [LocalFunction] = []
 
     /// Where the run goes: the local lambda-emulator or AWS (top-level `"target"`).
     public enum Platform: String, Sendable {

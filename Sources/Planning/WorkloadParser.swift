@@ -18,7 +18,7 @@ public struct WorkloadParser {
     }
 
     static let topLevelKeys: Set<String> = [
-        "test_name", "test_duration_in_seconds", "random_seed", "blocking_cli", "memory_sizes", "instances", "target",
+        "test_name", "test_duration_in_seconds", "random_seed", "blocking_cli", "memory_sizes", "instances", "target", "functions",
     ]
     /// FaaSProfiler keys for OpenWhisk that have no meaning here: accepted, ignored, warned about.
     static let ignoredTopLevelKeys: Set<String> = ["perf_monitoring"]
@@ -103,6 +103,8 @@ public struct WorkloadParser {
             platform = p
         }
 
+        let functions = try localFunctions(top, platform: platform, warnings: &warnings)
+
         let instancesNode = try top.required("instances", self)
         let instancesObject = try object(instancesNode, "instances")
         guard !instancesObject.members.isEmpty else { throw fail(instancesNode, "instances", "must name at least one instance") }
@@ -119,7 +121,7 @@ public struct WorkloadParser {
         return Workload(
             testName: testName, durationS: duration, seed: seed, blockingCLI: blockingCLI,
             memorySizes: memorySizes, platform: platform, instances: instances,
-            normalizedJSON: compact, warnings: warnings, seedLine: top.member("random_seed")?.line)
+            normalizedJSON: compact, warnings: warnings, seedLine: top.member("random_seed")?.line, functions: functions)
     }
 
     func instance(_ name: String, _ node: JSONNode, duration: Double, warnings: inout [String]) throws -> Instance {

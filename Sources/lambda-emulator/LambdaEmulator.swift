@@ -164,7 +164,8 @@ struct LambdaEmulator: AsyncRightsizeTool {
         o.host = host
         o.port = port
         o.portFile = portFile
-        o.stateDirectory = stateDir
+        // Absolute: deployed code is recorded by its path, and a function's LAMBDA_TASK_ROOT is absolute.
+        o.stateDirectory = stateDir.hasPrefix("/") ? stateDir : FileManager.default.currentDirectoryPath + "/" + stateDir
         o.region = region
         o.pythonExecutable = python
         o.logDelayMeanMs = logDelayMs
@@ -183,7 +184,7 @@ struct LambdaEmulator: AsyncRightsizeTool {
                 throw EmulatorError("\(config): cannot read")
             }
             o.config = try EmulatorConfig.parse(Array(data), file: config)
-            try o.config.unpackArchives(stateDirectory: stateDir)
+            try o.config.unpackArchives(stateDirectory: o.stateDirectory)
         }
         if noAuth {
             o.credentials = nil

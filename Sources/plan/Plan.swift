@@ -48,6 +48,12 @@ struct Plan: RightsizeTool {
     @Flag(help: "Print the workload's test_name (the run's folder name) and exit.")
     var printName = false
 
+    @Flag(
+        help:
+            "Print the functions a local run deploys (one per line: name, runtime, handler, code folder, timeout; tab-separated) and exit."
+    )
+    var printFunctions = false
+
     @Flag(help: "Print the workload's memory sizes (comma-separated) and exit.")
     var printMemorySizes = false
 
@@ -84,6 +90,12 @@ struct Plan: RightsizeTool {
         if let sizes = try overrideSizes() { schedule = schedule.measuring(sizes) }
         if printMemorySizes {
             print(schedule.workload.memorySizes.map(String.init).joined(separator: ","))
+            return
+        }
+        if printFunctions {
+            for f in schedule.workload.functions {
+                print([f.name, f.runtime, f.handler, f.directory, String(f.timeoutSeconds)].joined(separator: "\t"))
+            }
             return
         }
         if printTarget {

@@ -138,6 +138,40 @@ struct PythonRuntimeTests {
         #expect(Wait.until(timeout: 10) { environments.allSatisfy { kill($0, 0) != 0 } })
     }
 
+    /// faas-benchmarker's lab functions call other functions: boto3 (in Lambda's Python
+    /// runtimes, and here the host's) reaches the emulator through AWS_ENDPOINT_URL with the
+    /// credentials the environment was given.
+    @Test(.enabled(if: toolsPresent, "the aws CLI or zip is not installed"))
+    func aPythonFunctionInvokesAnotherWithBoto3() throws {
+        let emulator = try LocalEmulator.start()
+        defer { emulator.stop() }
+        let dir = try TemporaryDirectory("python-runtime")
+        defer { dir.remove() }
+        let inner = try DeploymentCLITests.zip(["app.py": Self.app], in: dir, named: "inner.zip")
+        let outer = try DeploymentCLITests.zip(
+            [
+                "outer.py": """
+                import json
+                import boto3
+
+                lambda_client = boto3.client("lambda")
+
+                def handler(event, context):
+                    answer = lambda_client.invoke(FunctionName="pyinner", Payload=json.dumps(event))
+                    return {"inner": json.loads(answer["Payload"].read()), "status": answer["StatusCode"]}
+                """
+            ], in: dir, named: "outer.zip")
+        #expect(try create(emulator, "pyinner", zip: inner).status == 0)
+        #expect(try create(emulator, "pyouter", zip: outer, handler: "outer.handler", memory: 1769, timeout: 30).status == 0)
+        #expect(try cli.aws(emulator, ["lambda", "wait", "function-active-v2", "--function-name", "pyouter"]).status == 0)
+        let (r, tail) = try invoke(emulator, "pyouter", #"{"n":11}"#, out: dir.file("out.json"))
+        #expect(r.status == 0 && cli.json(r)["FunctionError"] == nil, "\(r.stderr) \(tail)")
+        let answer = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("out.json")))) as? [String: Any]
+        #expect(answer?["status"] as? Int == 200, "\(answer ?? [:]) \(tail)")
+        #expect((answer?["inner"] as? [String: Any])?["n"] as? Int == 11)
+        #expect((answer?["inner"] as? [String: Any])?["arn"] as? String == "arn:aws:lambda:us-east-1:000000000000:function:pyinner")
+    }
+
     @Test(.enabled(if: toolsPresent, "the aws CLI or zip is not installed"))
     func aPackageWithoutTheHandlersModuleIsRefused() throws {
         let emulator = try LocalEmulator.start()

@@ -179,6 +179,30 @@ import Testing
         Case(
             name: "cold on an open loop", text: instance(#""application": "f", "distribution": "Poisson", "rate": 2, "cold": true"#),
             line: 7, field: "instances.a.cold", mentions: "closed loop"),
+        Case(
+            name: "functions on AWS",
+            text: with([4: #"  "random_seed": 1, "functions": {"f": {"code": ".", "runtime": "python3.12", "handler": "h.h"}},"#]),
+            line: 4, field: "functions", mentions: "local emulator only"),
+        Case(
+            name: "function code missing",
+            text: with([
+                4:
+                    #"  "random_seed": 1, "target": "local", "functions": {"f": {"code": "nowhere", "runtime": "python3.12", "handler": "h.h"}},"#
+            ]), line: 4, field: "functions.f.code", mentions: "not a directory"),
+        Case(
+            name: "function runtime unknown",
+            text: with([4: #"  "random_seed": 1, "target": "local", "functions": {"f": {"code": ".", "runtime": "cobol85"}},"#]),
+            line: 4, field: "functions.f.runtime", mentions: "python3.x"),
+        Case(
+            name: "function timeout too long",
+            text: with([
+                4:
+                    #"  "random_seed": 1, "target": "local", "functions": {"f": {"code": ".", "runtime": "provided.al2023", "timeout_s": 901}},"#
+            ]), line: 4, field: "functions.f.timeout_s", mentions: "900"),
+        Case(
+            name: "python function without handler",
+            text: with([4: #"  "random_seed": 1, "target": "local", "functions": {"f": {"code": ".", "runtime": "python3.12"}},"#]),
+            line: 4, field: "functions.f.handler", mentions: "missing"),
     ]
 
     @Test(arguments: cases)
