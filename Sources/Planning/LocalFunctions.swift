@@ -1,4 +1,3 @@
-import Foundation
 import JSON
 import ToolSupport
 
@@ -59,9 +58,9 @@ extension WorkloadParser {
             let codeNode = try fields.required("code", self)
             let code = try string(codeNode, "\(path).code")
             var directory = code.hasPrefix("/") ? code : (baseDirectory.isEmpty ? code : baseDirectory + "/" + code)
-            if !directory.hasPrefix("/") { directory = FileManager.default.currentDirectoryPath + "/" + directory }
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            if !directory.hasPrefix("/") { directory = Self.currentDirectory() + "/" + directory }
+            var info = stat()
+            guard stat(directory, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
                 throw fail(codeNode, "\(path).code", "\(directory) is not a directory (the function's code folder, as zipped for Lambda)")
             }
             var timeout = 30
@@ -76,5 +75,11 @@ extension WorkloadParser {
                 LocalFunction(name: name, runtime: runtime, handler: handler, directory: directory, timeoutSeconds: timeout))
         }
         return functions
+    }
+
+    static func currentDirectory() -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        guard getcwd(&buffer, buffer.count) != nil else { return "." }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
