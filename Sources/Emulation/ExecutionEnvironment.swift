@@ -86,6 +86,9 @@ struct InvocationRequest: Sendable {
     var requestId: String
     /// `X-Amz-Client-Context`, decoded from base64 (the Runtime API passes it on as JSON).
     var clientContext: String? = nil
+    /// The qualifier the caller named (a version, an alias, `$LATEST`), nil for none: the
+    /// runtime's `Lambda-Runtime-Invoked-Function-Arn` ends with it, as on Lambda.
+    var invokedQualifier: String? = nil
 }
 
 enum EnvironmentStartError: Error, CustomStringConvertible {

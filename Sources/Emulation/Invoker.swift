@@ -36,6 +36,7 @@ final class Invoker: Sendable {
     struct QueuedEvent: Sendable {
         var function: String
         var version: Int?
+        var qualifier: String?
         var payload: [UInt8]
         var requestId: String
     }
@@ -53,7 +54,8 @@ final class Invoker: Sendable {
     /// which must never run on the server's event loops). A call that would be throttled is
     /// answered without one, so a flood of calls past the concurrency limit costs no threads.
     func invoke(
-        function: String, version: Int? = nil, payload: [UInt8], requestId: String, clientContext: String? = nil
+        function: String, version: Int? = nil, qualifier: String? = nil, payload: [UInt8], requestId: String,
+        clientContext: String? = nil
     ) async -> Result {
         guard pool.mightAcquire(function, version: version) else {
             pool.recordThrottle(function)
@@ -65,8 +67,8 @@ final class Invoker: Sendable {
                 // become visible after the propagation delay anyway).
                 let deferred = options.logDelayMeanMs >= 50
                 let result = invokeBlocking(
-                    function: function, version: version, payload: payload, requestId: requestId, clientContext: clientContext,
-                    deferLogs: deferred ? { self.writer.enqueue($0) } : nil)
+                    function: function, version: version, qualifier: qualifier, payload: payload, requestId: requestId,
+                    clientContext: clientContext, deferLogs: deferred ? { self.writer.enqueue($0) } : nil)
                 continuation.resume(returning: result)
             }
             thread.stackSize = 1 << 20
@@ -78,10 +80,13 @@ final class Invoker: Sendable {
 
     /// `Event` invocations: queued until capacity frees, like Lambda's internal queue, and
     /// run by at most `concurrencyLimit` threads. false: the queue is full.
-    func invokeInBackground(function: String, version: Int? = nil, payload: [UInt8], requestId: String) -> Bool {
+    func invokeInBackground(
+        function: String, version: Int? = nil, qualifier: String? = nil, payload: [UInt8], requestId: String
+    ) -> Bool {
         let startDrainer: Bool? = events.withLock { q in
             guard q.count < Self.maxQueuedEvents else { return nil }
-            q.pending.append(QueuedEvent(function: function, version: version, payload: payload, requestId: requestId))
+            q.pending.append(
+                QueuedEvent(function: function, version: version, qualifier: qualifier, payload: payload, requestId: requestId))
             guard q.drainers < options.concurrencyLimit else { return false }
             q.drainers += 1
             return true
@@ -116,7 +121,8 @@ final class Invoker: Sendable {
             }
             guard let next else { return }
             while case .throttled = invokeBlocking(
-                function: next.function, version: next.version, payload: next.payload, requestId: next.requestId
+                function: next.function, version: next.version, qualifier: next.qualifier, payload: next.payload,
+                requestId: next.requestId
             ).kind {
                 MonotonicClock.sleep(milliseconds: 50)
             }
@@ -131,8 +137,8 @@ final class Invoker: Sendable {
 
     /// `deferLogs`: hand the log events to the caller instead of storing them now.
     func invokeBlocking(
-        function: String, version: Int? = nil, payload: [UInt8], requestId: String, clientContext: String? = nil,
-        deferLogs: ((PendingLogs) -> Void)? = nil
+        function: String, version: Int? = nil, qualifier: String? = nil, payload: [UInt8], requestId: String,
+        clientContext: String? = nil, deferLogs: ((PendingLogs) -> Void)? = nil
     ) -> Result {
         let env: any ExecutionEnvironment
         let cold: Bool
@@ -145,7 +151,8 @@ final class Invoker: Sendable {
             cold = c
         }
         let startMs = WallClock.unixMilliseconds()
-        let outcome = env.invoke(InvocationRequest(payload: payload, requestId: requestId, clientContext: clientContext))
+        let outcome = env.invoke(
+            InvocationRequest(payload: payload, requestId: requestId, clientContext: clientContext, invokedQualifier: qualifier))
         let endMs = WallClock.unixMilliseconds()
         pool.release(env, died: outcome.environmentDied)
         let lines = logLines(env: env, cold: cold, outcome: outcome, requestId: requestId, startMs: startMs, endMs: endMs)

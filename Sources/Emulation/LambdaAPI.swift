@@ -24,7 +24,8 @@ extension Router {
             return reply
         }
         switch (request.method, action, parts.count) {
-        case ("POST", "invocations", 5): return await invoke(name, request, requestId: requestId)
+        case ("POST", "invocations", 5):
+            return await invoke(name, qualifier: qualifier ?? query["Qualifier"], request, requestId: requestId)
         case ("GET", "configuration", 5): return getConfiguration(name, requestId: requestId)
         case ("PUT", "configuration", 5): return updateConfiguration(name, request, requestId: requestId)
         case ("PUT", "code", 5): return updateFunctionCode(name, request, requestId: requestId)
@@ -67,7 +68,9 @@ extension Router {
     }
 
     /// Runs `$LATEST` (nil) or published version `version`, in that version's own environments.
-    func invoke(_ name: String, version: Int? = nil, _ request: HTTPRequest, requestId: String) async -> HTTPReply {
+    /// `qualifier`: as the caller named it (an alias, a number, `$LATEST`), for the runtime's invoked ARN.
+    func invoke(_ name: String, version: Int? = nil, qualifier: String? = nil, _ request: HTTPRequest, requestId: String) async -> HTTPReply
+    {
         let executedVersion = version.map(String.init) ?? "$LATEST"
         guard let function = pool.snapshot(name) else { return notFound(name, requestId) }
         guard function.state == .active else {
@@ -108,7 +111,10 @@ extension Router {
                     "Request must be smaller than \(EmulatorOptions.maxEventPayloadBytes) bytes for the InvokeFunction operation",
                     requestId: requestId)
             }
-            guard invoker.invokeInBackground(function: name, version: version, payload: payload, requestId: requestId) else {
+            guard
+                invoker.invokeInBackground(
+                    function: name, version: version, qualifier: qualifier, payload: payload, requestId: requestId)
+            else {
                 return AWSError.lambda(
                     429, "TooManyRequestsException", "Rate Exceeded.", requestId: requestId, extraHeaders: [("Retry-After", "1")])
             }
@@ -118,7 +124,8 @@ extension Router {
             let clientContext = request.header("X-Amz-Client-Context").flatMap { Data(base64Encoded: $0) }
                 .map { String(decoding: $0, as: UTF8.self) }
             let result = await invoker.invoke(
-                function: name, version: version, payload: payload, requestId: requestId, clientContext: clientContext)
+                function: name, version: version, qualifier: qualifier, payload: payload, requestId: requestId,
+                clientContext: clientContext)
             switch result.kind {
             case .notFound: return notFound(name, requestId)
             case .throttled:

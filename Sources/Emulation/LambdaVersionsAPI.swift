@@ -51,7 +51,7 @@ extension Router {
         case .latest: return nil
         case .version(let f, let version):
             switch action {
-            case "invocations": return await invoke(name, version: version.number, request, requestId: requestId)
+            case "invocations": return await invoke(name, version: version.number, qualifier: qualifier, request, requestId: requestId)
             case "configuration":
                 return .json(
                     200, jsonObject { w in configurationMembers(f, version: version, arnQualifier: qualifier, into: &w) },

@@ -83,6 +83,8 @@ struct RuntimeContext: Sendable {
     /// A key pair the emulator accepts, or nil under `--no-auth`.
     var credentials: (accessKeyId: String, secretAccessKey: String)?
     var functionArn: String
+    /// The function's ARN without a qualifier.
+    var unqualifiedArn: String
     /// How long a runtime may take to call `next` the first time (Lambda's init phase: 10 s).
     var initTimeoutSeconds: Double
     /// The host's Python, for `python3.x` functions.

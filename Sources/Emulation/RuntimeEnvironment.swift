@@ -199,7 +199,8 @@ final class RuntimeEnvironment: ExecutionEnvironment {
             RuntimeInvocation(
                 requestId: request.requestId, payload: request.payload,
                 deadlineMs: Int64(WallClock.unixMilliseconds() + spec.timeoutSeconds * 1000),
-                functionArn: context.functionArn, traceId: Self.newTraceId(), clientContext: request.clientContext,
+                functionArn: request.invokedQualifier.map { "\(context.unqualifiedArn):\($0)" } ?? context.functionArn,
+                traceId: Self.newTraceId(), clientContext: request.clientContext,
                 cognitoIdentity: nil))
         var lines: [LogLine] = []
         while true {

@@ -87,6 +87,20 @@ struct PythonRuntimeTests {
             return filter.status != 0 || !events.isEmpty
         }
         #expect(events.map { $0["message"] as? String } == ["hello from python 7"])
+
+        // Through an alias the function sees the ARN it was invoked by, as on Lambda.
+        #expect(try cli.aws(emulator, ["lambda", "publish-version", "--function-name", "pyhello"]).status == 0)
+        let alias = try cli.aws(
+            emulator, ["lambda", "create-alias", "--function-name", "pyhello", "--name", "live", "--function-version", "1"])
+        #expect(alias.status == 0, "\(alias.stderr)")
+        for (qualifier, arn) in [("live", "pyhello:live"), ("1", "pyhello:1")] {
+            let r = try cli.aws(
+                emulator,
+                ["lambda", "invoke", "--function-name", "pyhello", "--qualifier", qualifier, "--payload", "{}", dir.file("q.json")])
+            #expect(r.status == 0 && cli.json(r)["ExecutedVersion"] as? String == "1", "\(r.stdout) \(r.stderr)")
+            let a = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir.file("q.json")))) as? [String: Any]
+            #expect(a?["arn"] as? String == "arn:aws:lambda:us-east-1:000000000000:function:\(arn)")
+        }
     }
 
     @Test(.enabled(if: toolsPresent, "the aws CLI or zip is not installed"))
@@ -97,6 +111,8 @@ struct PythonRuntimeTests {
         defer { dir.remove() }
         let zip = try DeploymentCLITests.zip(["app.py": Self.app], in: dir, named: "app.zip")
         #expect(try create(emulator, "py", zip: zip, timeout: 1).status == 0)
+        // The memory limit on a function of its own, with time to reach it on a loaded machine.
+        #expect(try create(emulator, "pyoom", zip: zip, timeout: 60).status == 0)
         let broken = try DeploymentCLITests.zip(
             ["broken.py": "import module_that_is_not_there\ndef handler(e, c):\n    return 1\n"], in: dir, named: "broken.zip")
         #expect(try create(emulator, "pybroken", zip: broken, handler: "broken.handler").status == 0)
@@ -117,7 +133,7 @@ struct PythonRuntimeTests {
 
         // Only a cgroup enforces a user runtime's memory (docs/lambda-emulator.md).
         if emulator.errors.contains("isolation: cgroup") {
-            let (_, oomTail) = try invoke(emulator, "py", #"{"alloc":400}"#, out: dir.file("oom.json"))
+            let (_, oomTail) = try invoke(emulator, "pyoom", #"{"alloc":400}"#, out: dir.file("oom.json"))
             let oom = try dir.read("oom.json")
             #expect(oom.contains("\"errorType\":\"Runtime.OutOfMemory\""), "\(oom)")
             #expect(oomTail.contains("Max Memory Used: 128 MB") && oomTail.contains("Error Type: Runtime.OutOfMemory"), "\(oomTail)")
