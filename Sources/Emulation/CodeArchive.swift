@@ -86,11 +86,10 @@ enum CodeArchive {
         // Lambda itself accepts a package without its entry point and fails every invocation
         // (Runtime.InvalidEntrypoint, Runtime.ImportModuleError); refusing it at deployment
         // says so where the mistake is made.
-        if let problem = FunctionCode.entrypointProblem(runtime: runtime, handler: handler, names: { Array(names[$0] ?? []) }) {
+        if FunctionCode.providedRuntimes.contains(runtime) {
+            guard bootstrapIsFile else { throw .invalid(FunctionCode.noBootstrap(runtime)) }
+        } else if let problem = PythonRuntime.handlerProblem(handler: handler, runtime: runtime, names: { Array(names[$0] ?? []) }) {
             throw .invalid(problem)
-        }
-        if FunctionCode.providedRuntimes.contains(runtime) && !bootstrapIsFile {
-            throw .invalid(FunctionCode.entrypointProblem(runtime: runtime, handler: handler, names: { _ in [] }) ?? unreadable)
         }
         return archive
     }

@@ -48,13 +48,14 @@ extension EmulatorConfig {
             }
             return FunctionCode(runtime: runtime, directory: "", archive: path)
         }
-        let names: (String) -> [String] = { folder in
-            (try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? path : path + "/" + folder)) ?? []
-        }
-        if let problem = FunctionCode.entrypointProblem(runtime: runtime, handler: handler, names: names) {
-            throw fail(at + ".code", "\(path): \(problem)", codeNode)
-        }
-        if !PythonRuntime.isPython(runtime) && access(path + "/bootstrap", X_OK) != 0 {
+        if PythonRuntime.isPython(runtime) {
+            let names: (String) -> [String] = { folder in
+                (try? FileManager.default.contentsOfDirectory(atPath: folder.isEmpty ? path : path + "/" + folder)) ?? []
+            }
+            if let problem = PythonRuntime.handlerProblem(handler: handler, runtime: runtime, names: names) {
+                throw fail(at + ".code", "\(path): \(problem)", codeNode)
+            }
+        } else if access(path + "/bootstrap", X_OK) != 0 {
             throw fail(at + ".code", "\(path) has no executable bootstrap", codeNode)
         }
         return FunctionCode(runtime: runtime, directory: path)
@@ -69,7 +70,7 @@ extension EmulatorConfig {
             guard let bytes = FileManager.default.contents(atPath: archive) else {
                 throw EmulatorError("\(archive): cannot read")
             }
-            let digest = SHA256.digest(Array(bytes)).prefix(8).map { String(format: "%02x", $0) }.joined()
+            let digest = SHA256.hex(Array(bytes)).prefix(16)
             let parent = stateDirectory + "/config-code"
             let directory = parent + "/\(functions[i].name)-\(digest)"
             if !FileManager.default.fileExists(atPath: directory) {

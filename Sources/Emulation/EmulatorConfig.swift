@@ -54,14 +54,9 @@ public struct FunctionCode: Sendable, Equatable {
     /// Whether the code's own `bootstrap` is the runtime (else the emulator starts Python's).
     var runsOwnBootstrap: Bool { Self.providedRuntimes.contains(runtime) }
 
-    /// Why code whose folders list as `names(in:)` cannot start `handler` under `runtime`; nil
-    /// when it can: the OS-only runtimes need a `bootstrap` file at the root, Python the
-    /// handler's module.
-    static func entrypointProblem(runtime: String, handler: String, names: (String) -> [String]) -> String? {
-        if PythonRuntime.isPython(runtime) { return PythonRuntime.handlerProblem(handler: handler, runtime: runtime, names: names) }
-        return names("").contains("bootstrap")
-            ? nil
-            : "The deployment package has no bootstrap file at its root: runtime \(runtime) starts the function's own bootstrap executable."
+    /// A `provided` package without its `bootstrap`, in Lambda's terms.
+    static func noBootstrap(_ runtime: String) -> String {
+        "The deployment package has no bootstrap file at its root: runtime \(runtime) starts the function's own bootstrap executable."
     }
 
     /// Lambda's name for the host's architecture (`x86_64` or `arm64`): the only one whose code runs here.

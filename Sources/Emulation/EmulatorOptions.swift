@@ -38,6 +38,9 @@ public struct EmulatorOptions: Sendable {
 
     public init() {}
 
+    /// A function's unqualified ARN in this emulator's region and account.
+    func functionArn(_ name: String) -> String { "arn:aws:lambda:\(region):\(Self.accountId):function:\(name)" }
+
     /// `$XDG_STATE_HOME/rightsize/lambda-emulator`, or `~/.local/state/rightsize/lambda-emulator`
     /// (the XDG base directory for state that should survive a restart).
     public static var defaultStateDirectory: String {

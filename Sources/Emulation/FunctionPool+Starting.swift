@@ -16,9 +16,7 @@ extension FunctionPool {
         let context = RuntimeContext(
             executable: options.workerExecutable, emulatorURL: endpoint.withLock { $0 },
             credentials: options.credentials?.sorted { $0.key < $1.key }.first.map { (accessKeyId: $0.key, secretAccessKey: $0.value) },
-            functionArn: "arn:aws:lambda:\(options.region):\(EmulatorOptions.accountId):function:\(spec.function)"
-                + (spec.version == "$LATEST" ? "" : ":" + spec.version),
-            unqualifiedArn: "arn:aws:lambda:\(options.region):\(EmulatorOptions.accountId):function:\(spec.function)",
+            functionArn: options.functionArn(spec.function),
             initTimeoutSeconds: options.initTimeoutSeconds, python: python)
         return try RuntimeEnvironment(
             spec: spec, code: code, id: "env-\(number)", logStream: logStream, control: control, scratchDirectory: scratch,

@@ -49,7 +49,7 @@ extension Router {
         return (String(s), nil)
     }
 
-    func arn(_ name: String) -> String { "arn:aws:lambda:\(options.region):\(EmulatorOptions.accountId):function:\(name)" }
+    func arn(_ name: String) -> String { options.functionArn(name) }
 
     func notFound(_ name: String, _ requestId: String) -> HTTPReply {
         AWSError.lambda(404, "ResourceNotFoundException", "Function not found: \(arn(name))", requestId: requestId)

@@ -177,19 +177,14 @@ struct EnvironmentGroup: Sendable {
         directories.allSatisfy { FileText.write($0 + "/cgroup.procs", "\(pid)") }
     }
 
-    /// Whether the kernel's OOM killer fired in this group.
+    /// Whether the kernel's OOM killer fired in this group (on v1 also: the limit was hit, the
+    /// fail count, for a process that ended at the limit before a kill was counted).
     func oomKilled() -> Bool {
-        let file = version == 1 ? "/memory.oom_control" : "/memory.events"
-        for dir in directories {
-            guard let text = FileText.read(dir + file) else { continue }
-            for line in text.split(separator: "\n") where line.hasPrefix("oom_kill ") {
-                if let n = Int(line.dropFirst("oom_kill ".count)), n > 0 { return true }
+        if oomKills() > 0 { return true }
+        return version == 1
+            && directories.contains { dir in
+                FileText.read(dir + "/memory.failcnt").flatMap { Int($0.trimmingWhitespace) }.map { $0 > 0 } ?? false
             }
-            if version == 1, let fails = FileText.read(dir + "/memory.failcnt").flatMap({ Int($0.trimmingWhitespace) }), fails > 0 {
-                return true
-            }
-        }
-        return false
     }
 
     /// The kernel's OOM kills in this group so far (`oom_kill` of v1's `memory.oom_control`,

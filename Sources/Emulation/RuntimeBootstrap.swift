@@ -82,9 +82,8 @@ struct RuntimeContext: Sendable {
     var emulatorURL: String
     /// A key pair the emulator accepts, or nil under `--no-auth`.
     var credentials: (accessKeyId: String, secretAccessKey: String)?
+    /// The function's ARN without a qualifier (each invocation adds the one it was invoked by).
     var functionArn: String
-    /// The function's ARN without a qualifier.
-    var unqualifiedArn: String
     /// How long a runtime may take to call `next` the first time (Lambda's init phase: 10 s).
     var initTimeoutSeconds: Double
     /// The host's Python, for `python3.x` functions.

@@ -69,6 +69,16 @@ final class RuntimeEnvironment: ExecutionEnvironment {
         self.logStream = logStream
         self.scratchDirectory = scratchDirectory
         self.context = context
+        // What the gate execs, known before anything is made: a missing Python leaves nothing to undo.
+        let command: [String]
+        if code.runsOwnBootstrap {
+            command = [code.directory + "/bootstrap"]
+        } else {
+            switch context.python.path() {
+            case .success(let interpreter): command = PythonRuntime.command(interpreter: interpreter, handler: spec.handler)
+            case .failure(let missing): throw EnvironmentStartError.spawn(missing.description)
+            }
+        }
         guard mkdir(scratchDirectory, 0o700) == 0 || errno == EEXIST else {
             throw EnvironmentStartError.spawn("cannot create \(scratchDirectory): \(String(cString: strerror(errno)))")
         }
@@ -83,19 +93,6 @@ final class RuntimeEnvironment: ExecutionEnvironment {
         }
         self.session = session
         self.server = server
-        let command: [String]
-        if code.runsOwnBootstrap {
-            command = [code.directory + "/bootstrap"]
-        } else {
-            switch context.python.path() {
-            case .success(let interpreter): command = PythonRuntime.command(interpreter: interpreter, handler: spec.handler)
-            case .failure(let missing):
-                session.close()
-                server.close()
-                Scratch.remove(scratchDirectory)
-                throw EnvironmentStartError.spawn(missing.description)
-            }
-        }
         let environment = RuntimeBootstrap.environment(
             spec: spec, code: code, logStream: logStream, scratchDirectory: scratchDirectory,
             runtimeAPI: "127.0.0.1:\(server.port)", context: context)
@@ -199,7 +196,8 @@ final class RuntimeEnvironment: ExecutionEnvironment {
             RuntimeInvocation(
                 requestId: request.requestId, payload: request.payload,
                 deadlineMs: Int64(WallClock.unixMilliseconds() + spec.timeoutSeconds * 1000),
-                functionArn: request.invokedQualifier.map { "\(context.unqualifiedArn):\($0)" } ?? context.functionArn,
+                functionArn: context.functionArn
+                    + ((request.invokedQualifier ?? (spec.version == "$LATEST" ? nil : spec.version)).map { ":" + $0 } ?? ""),
                 traceId: Self.newTraceId(), clientContext: request.clientContext,
                 cognitoIdentity: nil))
         var lines: [LogLine] = []
